@@ -1,0 +1,36 @@
+# cybercrime-crackdowns — build the dataset, test the pipeline.
+# Every target installs the Node dependencies first when node_modules is missing or stale.
+SEEDS ?= seeds
+OUT   ?= out
+N     ?= 100000
+BIN   := node_modules/.bin
+DEPS  := node_modules/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help dataset test typecheck clean bench release
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: SEEDS=$(SEEDS) OUT=$(OUT) N=$(N) (bench corpus size)"
+
+$(DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+dataset: $(DEPS) ## Build the dataset from SEEDS into OUT/dataset (CSV, Parquet, datapackage.json, card)
+	$(BIN)/tsx pipeline/build.ts --seeds "$(SEEDS)" --out "$(OUT)"
+
+test: $(DEPS) typecheck ## Type-check and run every test (unit, fixtures, end-to-end against the seed gold)
+	$(BIN)/vitest run
+
+typecheck: $(DEPS) ## tsc --noEmit over pipeline/, tests/ and bench/
+	$(BIN)/tsc --noEmit -p .
+
+bench: $(DEPS) ## Time full, no-change and incremental builds on N synthetic articles (make bench N=20000)
+	$(BIN)/tsx bench/run.ts --n $(N)
+
+release: $(DEPS) ## Build a versioned, byte-reproducible release under OUT/release
+	$(BIN)/tsx pipeline/release.ts --seeds "$(SEEDS)" --out "$(OUT)"
+
+clean: ## Remove OUT (all build artifacts)
+	rm -rf "$(OUT)"

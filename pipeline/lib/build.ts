@@ -1,0 +1,22 @@
+// Runs the stages in order, printing one line per stage. Stops at the first stage that fails or
+// finds the data unfit to publish; earlier stages' outputs stay, and out/dataset keeps its last
+// good contents.
+import { runStage, type BuildConfig, type StageDefinition, type StageReport } from './stage.js';
+
+export interface BuildResult {
+  ok: boolean;
+  reports: StageReport[];
+  failedStage: string | null;
+}
+
+export async function runBuild(stages: StageDefinition[], config: BuildConfig, print: (line: string) => void): Promise<BuildResult> {
+  const reports: StageReport[] = [];
+  for (const stage of stages) {
+    const report = await runStage(stage, config);
+    reports.push(report);
+    const status = report.status === 'up to date' ? 'up to date' : `${report.seconds.toFixed(2)}s`;
+    print(`${stage.name.padEnd(9)} ${status.padEnd(10)} ${report.summary}`);
+    if (!report.ok) return { ok: false, reports, failedStage: stage.name };
+  }
+  return { ok: true, reports, failedStage: null };
+}

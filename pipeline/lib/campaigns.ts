@@ -1,0 +1,1400 @@
+// Crackdown campaigns: find them in text, and link documents that report the same campaign.
+//
+// Part 1 (`findCampaignMentions`) finds names and descriptions of campaigns in one document:
+//   quoted   — a quoted name next to a campaign word or a naming cue: dubbed “Cleaning the Internet”
+//   proper   — capitalised names: "Operation Fox Hunt", "Summer Action", "Net Clean 2019", "Jingwang"
+//   descriptive — a generic noun with a stated purpose: "ongoing campaign to clean up the internet"
+//   generic  — a campaign noun with modifiers only: "special action", "six-month special operation"
+// and reads the agency, launch month/year and duration stated around each mention.
+//
+// Part 2 (`linkCampaigns`) scores pairs of documents on name, agency, launch date, duration and
+// headline figures together (weights in LINK_WEIGHTS), refuses links that contradict each other
+// (hard blocks), and merges greedily from the strongest link down.
+//
+// All English wording lives in CAMPAIGN_LEXICON_EN and AGENCIES so another language can be added.
+
+import { createHash } from 'node:crypto';
+import { valuesCompatible, type Qualifier } from './claims.js';
+import type { Span } from './types.js';
+
+// ============================================================================ lexicon
+
+export interface CampaignLexicon {
+  /** Nouns that make a phrase a campaign. */
+  campaignNouns: readonly string[];
+  /** Nouns that may stand before a proper name: "Operation Fox Hunt", "the operation Cleaning the Internet". */
+  namePrefixNouns: readonly string[];
+  /** Modifiers that make "<modifier> <campaign noun>" a (generic) campaign mention. */
+  genericModifiers: readonly string[];
+  /** Subject words allowed between modifiers and the noun: "special cybercrime campaign". */
+  topicWords: readonly string[];
+  /** Words or phrases that introduce a name: dubbed “...”. */
+  namingCues: readonly string[];
+  /** Action words typical of campaign names ("clean", "sword", "hunt"), used to accept names without a campaign noun. */
+  themeWords: readonly string[];
+  /** Words that stand for the internet in campaign names; all compare equal. */
+  netWords: readonly string[];
+  /** Words that show a sentence is about law enforcement (accepts a bare quoted title). */
+  enforcementContext: readonly string[];
+  /** Known campaign names (romanised Chinese) and the English words they mean, for name comparison. */
+  knownNames: Readonly<Record<string, string>>;
+  /** Words dropped when comparing names. */
+  nameStopWords: readonly string[];
+  /** Word -> canonical word for name comparison (after lowercasing). */
+  nameSynonyms: Readonly<Record<string, string>>;
+  /** Words before a month that mark it as the launch month: "launched in July", "since August". */
+  launchCuesBefore: readonly string[];
+  /** Words after a month that mark it as the launch month: "In July, the ministry launched ...". */
+  launchCuesAfter: readonly string[];
+  /** Words that introduce a duration: "lasting six months", "will run for a year". */
+  durationCues: readonly string[];
+  /** Determiners of an anaphoric reference: "the campaign", "this operation". */
+  referenceDeterminers: readonly string[];
+  months: Readonly<Record<string, number>>;
+  /** Relative month phrases -> offset from the publication month. */
+  relativeMonths: Readonly<Record<string, number>>;
+  numberWords: Readonly<Record<string, number>>;
+  /** Duration units in months. */
+  durationUnits: Readonly<Record<string, number>>;
+  /** Words kept lowercase inside Title Case names. */
+  titleCaseSmallWords: readonly string[];
+  /** Leading words dropped when a description becomes a campaign name ("the ongoing campaign ..." -> "Campaign ..."). */
+  descriptionDropLeading: readonly string[];
+}
+
+export const CAMPAIGN_LEXICON_EN: CampaignLexicon = {
+  campaignNouns: [
+    'campaign', 'campaigns', 'operation', 'operations', 'op', 'action', 'actions', 'crackdown', 'crackdowns',
+    'crusade', 'program', 'programme', 'drive', 'sweep', 'initiative', 'offensive', 'blitz', 'movement', 'rectification', 'effort',
+  ],
+  namePrefixNouns: ['operation', 'op', 'campaign', 'codename', 'code-name'],
+  genericModifiers: [
+    'special', 'nationwide', 'national', 'countrywide', 'country-wide', 'ongoing', 'concentrated', 'centralized',
+    'centralised', 'joint', 'intensive', 'major', 'large-scale', 'massive', 'sweeping', 'wider', 'broader',
+    'year-long', 'yearlong', 'months-long', 'month-long', 'monthlong', 'annual', 'targeted', 'dedicated', 'unified',
+    'province-wide', 'provincewide', 'citywide', 'city-wide', 'multi-agency', 'cross-border', 'coordinated',
+  ],
+  topicWords: [
+    'cyber', 'cybercrime', 'cyber-crime', 'cybersecurity', 'internet', 'online', 'network', 'web', 'anti-fraud',
+    'anti-cybercrime', 'anti-gambling', 'anti-pornography', 'anti-porn', 'fraud', 'telecom', 'telecommunications',
+    'gambling', 'crime', 'criminal', 'police', 'enforcement', 'law-enforcement', 'security', 'pornography',
+    'anti-crime', 'anti-scam', 'scam', 'crackdown', 'clean-up', 'cleanup',
+  ],
+  namingCues: ['dubbed', 'code-named', 'codenamed', 'code named', 'named', 'called', 'known as', 'titled', 'entitled', 'nicknamed'],
+  themeWords: [
+    'clean', 'cleaning', 'cleanup', 'clean-up', 'cleanse', 'cleansing', 'purify', 'purifying', 'purification', 'sword',
+    'shield', 'hunt', 'hunting', 'thunder', 'storm', 'strike', 'sweep', 'sweeping', 'fox', 'hawk', 'eagle', 'dragon',
+    'lightning', 'spring', 'summer', 'autumn', 'winter', 'guard', 'guardian', 'shield', 'clear', 'bright', 'safe',
+  ],
+  netWords: ['internet', 'network', 'networks', 'net', 'online', 'web', 'cyber', 'cyberspace'],
+  enforcementContext: [
+    'arrest', 'arrested', 'arrests', 'police', 'crackdown', 'cybercrime', 'cybercrimes', 'crime', 'crimes', 'suspects',
+    'detained', 'raid', 'raids', 'busted', 'seized', 'ministry',
+  ],
+  knownNames: {
+    jingwang: 'clean net',
+    qinglang: 'clear bright',
+    tianwang: 'sky net',
+    lieshu: 'fox hunt',
+    jianwang: 'sword net',
+    duanka: 'card break',
+    kunlun: 'kunlun',
+    hudun: 'guard shield',
+  },
+  nameStopWords: [
+    'the', 'a', 'an', 'of', 'to', 'up', 'on', 'for', 'and', 'in', 'against', 'out', 'down', 'related', 'special',
+    'operation', 'operations', 'op', 'campaign', 'campaigns', 'action', 'actions', 'program', 'programme', 'crackdown',
+    'drive', 'initiative', 'sweep', 'movement', 'crusade', 'offensive', 'blitz', 'codename', 'code-name', 'china', "china's",
+    'chinese', 'national', 'nationwide',
+  ],
+  nameSynonyms: {
+    internet: 'net', network: 'net', networks: 'net', online: 'net', web: 'net', cyber: 'net', cyberspace: 'net',
+    cleaning: 'clean', cleanup: 'clean', cleanse: 'clean', cleansing: 'clean', purify: 'clean', purifying: 'clean',
+    purification: 'clean', cleaned: 'clean', clean: 'clean',
+  },
+  launchCuesBefore: [
+    'launched', 'launch', 'launching', 'started', 'start', 'starting', 'began', 'begun', 'begin', 'since', 'from',
+    'initiated', 'kicked', 'commenced', 'rolled', 'unveiled', 'introduced', 'inaugurated',
+  ],
+  launchCuesAfter: ['launched', 'started', 'began', 'initiated', 'kicked', 'commenced', 'rolled', 'unveiled', 'introduced'],
+  durationCues: ['lasting', 'last', 'lasts', 'run', 'runs', 'running'],
+  referenceDeterminers: ['the', 'this', 'that', 'its'],
+  months: {
+    january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8, september: 9, october: 10,
+    november: 11, december: 12, jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10,
+    nov: 11, dec: 12,
+  },
+  relativeMonths: { 'last month': -1, 'this month': 0, 'earlier this month': 0, 'past month': -1 },
+  numberWords: {
+    a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
+    twelve: 12, fifteen: 15, eighteen: 18, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, ninety: 90,
+    hundred: 100, 'one-hundred': 100, half: 0.5,
+  },
+  durationUnits: { day: 1 / 30, days: 1 / 30, week: 7 / 30, weeks: 7 / 30, month: 1, months: 1, year: 12, years: 12 },
+  titleCaseSmallWords: ['a', 'an', 'the', 'and', 'or', 'of', 'in', 'on', 'at', 'to', 'for', 'by', 'with', 'against', 'from'],
+  descriptionDropLeading: ['the', 'a', 'an', 'this', 'its', 'ongoing', 'recent', 'new', 'latest', 'current', 'wider', 'broader'],
+};
+
+export interface AgencyEntry {
+  /** Canonical English name. */
+  name: string;
+  /** Spellings matched case-insensitively on word boundaries. */
+  aliases: readonly string[];
+  /** Abbreviations matched case-sensitively as whole words. */
+  abbreviations: readonly string[];
+}
+
+export const AGENCIES: readonly AgencyEntry[] = [
+  { name: 'Ministry of Public Security', aliases: ['ministry of public security', 'public security ministry', 'ministry of public safety', "china's police ministry"], abbreviations: ['MPS'] },
+  { name: 'Cyberspace Administration of China', aliases: ['cyberspace administration of china', 'cyberspace administration', 'cyberspace affairs commission', "china's internet watchdog"], abbreviations: ['CAC'] },
+  { name: "Supreme People's Procuratorate", aliases: ["supreme people's procuratorate", 'supreme peoples procuratorate', 'supreme procuratorate'], abbreviations: ['SPP'] },
+  { name: "Supreme People's Court", aliases: ["supreme people's court", 'supreme peoples court'], abbreviations: ['SPC'] },
+  { name: 'Ministry of Industry and Information Technology', aliases: ['ministry of industry and information technology'], abbreviations: ['MIIT'] },
+  { name: 'Ministry of State Security', aliases: ['ministry of state security'], abbreviations: ['MSS'] },
+  { name: "People's Bank of China", aliases: ["people's bank of china", 'peoples bank of china'], abbreviations: ['PBOC', 'PBoC'] },
+  { name: 'State Administration for Market Regulation', aliases: ['state administration for market regulation'], abbreviations: ['SAMR'] },
+  { name: 'National Office Against Pornographic and Illegal Publications', aliases: ['national office against pornographic and illegal publications', 'anti-pornography and illegal publications office', 'office of the national anti-pornography and anti-illegal publications working group'], abbreviations: [] },
+  { name: 'National Radio and Television Administration', aliases: ['national radio and television administration'], abbreviations: ['NRTA'] },
+  { name: 'Ministry of Culture and Tourism', aliases: ['ministry of culture and tourism'], abbreviations: [] },
+  { name: 'State Council', aliases: ['state council'], abbreviations: [] },
+  { name: 'Federal Bureau of Investigation', aliases: ['federal bureau of investigation'], abbreviations: ['FBI'] },
+  { name: 'Europol', aliases: ['europol'], abbreviations: [] },
+  { name: 'Interpol', aliases: ['interpol'], abbreviations: [] },
+  { name: 'National Crime Agency', aliases: ['national crime agency'], abbreviations: ['NCA'] },
+];
+
+// ============================================================================ mentions
+
+/**
+ * quoted/proper: a name; descriptive: a noun with a purpose clause; generic: a noun with modifiers;
+ * reference: a bare "the campaign" kept only where its sentence states a launch date or duration
+ * ("The campaign was launched in March 2021").
+ */
+export type MentionKind = 'quoted' | 'proper' | 'descriptive' | 'generic' | 'reference';
+
+export interface CampaignMention {
+  /** UTF-16 range of the name/description in the text. */
+  start: number;
+  end: number;
+  /** As written, e.g. "Cleaning the Internet", "special action". */
+  name: string | null;
+  /** Comparable form ("clean net"); null for generic descriptions, which say nothing about identity. */
+  normalizedName: string | null;
+  kind: MentionKind;
+  agency: string | null;
+  launchMonth: number | null;
+  launchDay: number | null;
+  launchYear: number | null;
+  /** "launched last month" -> -1: resolved against the publication date when linking. */
+  launchMonthOffset: number | null;
+  durationMonths: number | null;
+  sentenceIndex: number;
+}
+
+interface Token {
+  text: string;
+  lower: string;
+  start: number;
+  end: number;
+  /** Punctuation (anything but spaces) stands between this token and the previous one. */
+  breakBefore: boolean;
+}
+
+// Words with inner hyphens/apostrophes; every repetition consumes a separator, so no backtracking blow-up.
+const WORD_RE = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+const UPPER_RE = /^\p{Lu}/u;
+const YEAR_RE = /^(?:19|20)\d\d$/;
+const DIGITS_RE = /^\d{1,4}$/;
+
+function tokenize(text: string, from: number, to: number): Token[] {
+  const tokens: Token[] = [];
+  const slice = text.slice(from, to);
+  let prevEnd = 0;
+  for (const m of slice.matchAll(WORD_RE)) {
+    const start = m.index;
+    const gap = slice.slice(prevEnd, start);
+    tokens.push({
+      text: m[0],
+      lower: m[0].toLowerCase().replace(/’/g, "'"),
+      start: from + start,
+      end: from + start + m[0].length,
+      breakBefore: tokens.length > 0 && /\S/.test(gap),
+    });
+    prevEnd = start + m[0].length;
+  }
+  return tokens;
+}
+
+const isCapitalised = (t: Token): boolean => UPPER_RE.test(t.text);
+const isYear = (t: Token): boolean => YEAR_RE.test(t.text);
+
+/** Lexicon lists as sets, built once per lexicon. */
+interface LexiconSets {
+  nouns: Set<string>;
+  prefixNouns: Set<string>;
+  modifiers: Set<string>;
+  topics: Set<string>;
+  themes: Set<string>;
+  nets: Set<string>;
+  context: Set<string>;
+  launchBefore: Set<string>;
+  launchAfter: Set<string>;
+  durationCues: Set<string>;
+  determiners: Set<string>;
+  stop: Set<string>;
+  small: Set<string>;
+}
+
+const setsCache = new WeakMap<CampaignLexicon, LexiconSets>();
+function lexiconSets(lex: CampaignLexicon): LexiconSets {
+  let sets = setsCache.get(lex);
+  if (!sets) {
+    sets = {
+      nouns: new Set(lex.campaignNouns),
+      prefixNouns: new Set(lex.namePrefixNouns),
+      modifiers: new Set(lex.genericModifiers),
+      topics: new Set(lex.topicWords),
+      themes: new Set(lex.themeWords),
+      nets: new Set(lex.netWords),
+      context: new Set(lex.enforcementContext),
+      launchBefore: new Set(lex.launchCuesBefore),
+      launchAfter: new Set(lex.launchCuesAfter),
+      durationCues: new Set(lex.durationCues),
+      determiners: new Set(lex.referenceDeterminers),
+      stop: new Set(lex.nameStopWords),
+      small: new Set(lex.titleCaseSmallWords),
+    };
+    setsCache.set(lex, sets);
+  }
+  return sets;
+}
+
+// ---------------------------------------------------------------------------- name normalisation
+
+/** Light stemming: plural -s and -ing, then synonyms. */
+function stemWord(word: string, lex: CampaignLexicon): string {
+  const direct = lex.nameSynonyms[word];
+  if (direct) return direct;
+  let w = word;
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  return lex.nameSynonyms[w] ?? w;
+}
+
+/**
+ * Comparable form of a campaign name: lowercased, stop words and campaign nouns and years
+ * dropped, stemmed, synonyms merged, known romanised names glossed, words sorted.
+ * "Cleaning the Internet", "clean network action", "Clean Up the Internet", "Jingwang 2019" -> "clean net".
+ */
+export function normalizeCampaignName(name: string, lex: CampaignLexicon = CAMPAIGN_LEXICON_EN): string | null {
+  const sets = lexiconSets(lex);
+  const words = name.toLowerCase().replace(/’/g, "'").split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  const out = new Set<string>();
+  for (const raw of words) {
+    const word = raw.replace(/^'+|'+$/g, '');
+    if (!word || sets.stop.has(word) || YEAR_RE.test(word)) continue;
+    const gloss = lex.knownNames[word];
+    if (gloss) {
+      for (const g of gloss.split(' ')) out.add(stemWord(g, lex));
+      continue;
+    }
+    out.add(stemWord(word, lex));
+  }
+  return out.size > 0 ? [...out].sort().join(' ') : null;
+}
+
+/** Jaccard similarity of two normalised names (word sets). */
+export function nameSimilarity(a: string, b: string): number {
+  const wa = new Set(a.split(' '));
+  const wb = new Set(b.split(' '));
+  let shared = 0;
+  for (const w of wa) if (wb.has(w)) shared += 1;
+  return shared / (wa.size + wb.size - shared);
+}
+
+/** Title Case with small words lowercase (except first): "cleaning the Internet" -> "Cleaning the Internet". */
+export function titleCase(name: string, lex: CampaignLexicon = CAMPAIGN_LEXICON_EN): string {
+  const small = lexiconSets(lex).small;
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w, i) => {
+      const lower = w.toLowerCase();
+      if (i > 0 && small.has(lower)) return lower;
+      if (/\p{Lu}/u.test(w.slice(1))) return w; // keep acronyms and inner capitals (MPS, iPhone)
+      return w.charAt(0).toUpperCase() + w.slice(1);
+    })
+    .join(' ');
+}
+
+// ---------------------------------------------------------------------------- agencies
+
+export interface AgencyMatch {
+  agency: string;
+  start: number;
+  end: number;
+}
+
+const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+
+function boundedIndexOf(hay: string, needle: string, from: number): number {
+  let at = hay.indexOf(needle, from);
+  while (at >= 0) {
+    if (!isWordChar(hay[at - 1]) && !isWordChar(hay[at + needle.length])) return at;
+    at = hay.indexOf(needle, at + 1);
+  }
+  return -1;
+}
+
+/** Every agency named in text[from, to), by canonical name, in text order. */
+export function findAgencies(text: string, from = 0, to = text.length, agencies: readonly AgencyEntry[] = AGENCIES): AgencyMatch[] {
+  const slice = text.slice(from, to);
+  const lower = slice.toLowerCase().replace(/’/g, "'");
+  const found: AgencyMatch[] = [];
+  for (const entry of agencies) {
+    const forms: [string, string][] = [
+      ...entry.aliases.map((a): [string, string] => [lower, a]),
+      ...entry.abbreviations.map((a): [string, string] => [slice, a]),
+    ];
+    for (const [hay, needle] of forms) {
+      for (let at = boundedIndexOf(hay, needle, 0); at >= 0; at = boundedIndexOf(hay, needle, at + needle.length)) {
+        found.push({ agency: entry.name, start: from + at, end: from + at + needle.length });
+      }
+    }
+  }
+  // Longest match wins where spellings overlap ("cyberspace administration" inside "... of china").
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: AgencyMatch[] = [];
+  for (const m of found) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  return kept;
+}
+
+// ---------------------------------------------------------------------------- quotes
+
+interface QuotePair {
+  open: number;
+  /** Content range (inside the quote marks). */
+  start: number;
+  end: number;
+}
+
+const OPENING_CURLY = new Set(['“', '‘', '«', '„']);
+const CLOSING_FOR: Readonly<Record<string, string>> = { '“': '”', '‘': '’', '«': '»', '„': '“' };
+const MAX_QUOTE_LENGTH = 120;
+
+/**
+ * Quote pairs in text, in one linear pass. Curly quotes nest (a stack); straight quotes toggle;
+ * a straight or curly single quote counts only at word edges, so apostrophes (China's, Gov't)
+ * are not quotes. Everything resets at a line break, and long spans are not names.
+ */
+export function findQuotePairs(text: string): QuotePair[] {
+  const pairs: QuotePair[] = [];
+  let stack: { mark: string; at: number }[] = [];
+  let straightDouble = -1;
+  let straightSingle = -1;
+  const push = (open: number, close: number): void => {
+    if (close - open - 1 <= MAX_QUOTE_LENGTH && close > open + 1) pairs.push({ open, start: open + 1, end: close });
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      stack = [];
+      straightDouble = straightSingle = -1;
+      continue;
+    }
+    const prev = text[i - 1];
+    const next = text[i + 1];
+    if (ch === '"') {
+      if (straightDouble < 0) straightDouble = i;
+      else {
+        push(straightDouble, i);
+        straightDouble = -1;
+      }
+    } else if (ch === "'" || ch === '’') {
+      const closes = !isWordChar(next);
+      const top = stack[stack.length - 1];
+      if (ch === '’' && closes && top?.mark === '‘') {
+        stack.pop();
+        push(top.at, i);
+      } else if (ch === "'" && straightSingle >= 0 && closes && isWordChar(prev) === true) {
+        push(straightSingle, i);
+        straightSingle = -1;
+      } else if (ch === "'" && !isWordChar(prev) && isWordChar(next)) {
+        straightSingle = i;
+      } else if (ch === "'" && straightSingle >= 0 && closes) {
+        push(straightSingle, i);
+        straightSingle = -1;
+      }
+    } else if (OPENING_CURLY.has(ch) && !(ch === '“' && stack[stack.length - 1]?.mark === '„')) {
+      if (stack.length >= 8) stack.shift();
+      stack.push({ mark: ch, at: i });
+    } else if (ch === '”' || ch === '»' || ch === '“') {
+      // pop to the nearest opener this mark closes
+      for (let k = stack.length - 1; k >= 0; k -= 1) {
+        if (CLOSING_FOR[stack[k]!.mark] === ch) {
+          push(stack[k]!.at, i);
+          stack = stack.slice(0, k);
+          break;
+        }
+      }
+    }
+  }
+  return pairs.sort((a, b) => a.open - b.open);
+}
+
+// ---------------------------------------------------------------------------- durations and dates
+
+function parseNumberWord(word: string, lex: CampaignLexicon): number | null {
+  if (DIGITS_RE.test(word)) return Number(word);
+  return lex.numberWords[word] ?? null;
+}
+
+/** "six-month" -> 6, "100-day" -> 3.33, "year-long" -> 12, "half-year" -> 6; null if not a duration. */
+export function parseHyphenatedDuration(word: string, lex: CampaignLexicon = CAMPAIGN_LEXICON_EN): number | null {
+  const parts = word.toLowerCase().split('-').filter((p) => p !== 'long');
+  if (parts.length === 1) {
+    const w = parts[0]!;
+    if (w === 'yearlong') return 12;
+    return null;
+  }
+  if (parts.length !== 2) return null;
+  const unit = lex.durationUnits[parts[1]!];
+  if (unit === undefined) return null;
+  if (parts[0] === 'months' || parts[0] === 'month' || parts[0] === 'year' || parts[0] === 'years') {
+    return parts[0] === 'year' && parts[1] === 'long' ? 12 : null;
+  }
+  const n = parseNumberWord(parts[0]!, lex);
+  return n === null ? null : roundMonths(n * unit);
+}
+
+const roundMonths = (m: number): number => Math.round(m * 100) / 100;
+
+interface Found<T> {
+  value: T;
+  tokenIndex: number;
+  tokenEnd: number;
+}
+
+/** Duration phrases of a sentence, with the token range they cover. */
+function findDurations(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets): Found<number>[] {
+  const out: Found<number>[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i]!;
+    if (t.lower === 'year-long' || t.lower === 'yearlong') {
+      out.push({ value: 12, tokenIndex: i, tokenEnd: i + 1 });
+      continue;
+    }
+    const hyph = t.lower.includes('-') ? parseHyphenatedDuration(t.lower, lex) : null;
+    if (hyph !== null) {
+      if (followedByCampaignNoun(tokens, i + 1, sets)) out.push({ value: hyph, tokenIndex: i, tokenEnd: i + 1 });
+      continue;
+    }
+    const n = parseNumberWord(t.lower, lex);
+    const next = tokens[i + 1];
+    const unit = next && !next.breakBefore ? lex.durationUnits[next.lower] : undefined;
+    if (n === null || unit === undefined) continue;
+    let end = i + 2;
+    if (tokens[end]?.lower === 'long' && !tokens[end]!.breakBefore) end += 1;
+    const cued = isDurationCued(tokens, i, sets);
+    if (cued || followedByCampaignNoun(tokens, end, sets)) out.push({ value: roundMonths(n * unit), tokenIndex: i, tokenEnd: end });
+  }
+  return out;
+}
+
+/** "lasting six months", "will run for a year". */
+function isDurationCued(tokens: Token[], i: number, sets: LexiconSets): boolean {
+  const back1 = tokens[i - 1]?.lower;
+  const back2 = tokens[i - 2]?.lower;
+  return (back1 !== undefined && sets.durationCues.has(back1)) || (back1 === 'for' && back2 !== undefined && sets.durationCues.has(back2));
+}
+
+/** A campaign noun follows within three modifier/topic words: "six-month special operation". */
+function followedByCampaignNoun(tokens: Token[], from: number, sets: LexiconSets): boolean {
+  for (let j = from; j < Math.min(tokens.length, from + 4); j += 1) {
+    const t = tokens[j]!;
+    if (t.breakBefore && j > from) return false;
+    if (sets.nouns.has(t.lower)) return true;
+    if (!sets.modifiers.has(t.lower) && !sets.topics.has(t.lower)) return false;
+  }
+  return false;
+}
+
+const LAUNCH_CUE_WINDOW = 8;
+
+interface LaunchDate {
+  month: number | null;
+  day: number | null;
+  year: number | null;
+  monthOffset: number | null;
+}
+
+/** Launch dates stated in a sentence: a month (or year) next to a launch cue. */
+function findLaunchDates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets): Found<LaunchDate>[] {
+  const out: Found<LaunchDate>[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i]!;
+    const month = lex.months[t.lower];
+    // Month names must be capitalised ("may" is a verb); abbreviations only when followed by a day or year.
+    if (month !== undefined && isCapitalised(t) && (t.lower.length > 3 || t.lower === 'may' || isDayOrYear(tokens[i + 1]))) {
+      // "launched the Net Clean 2019 campaign in April": the cue may stand a name away.
+      if (!hasCueBefore(tokens, i, LAUNCH_CUE_WINDOW, sets.launchBefore) && !hasCueAfter(tokens, i, 6, sets.launchAfter)) continue;
+      const { day, year } = dayAndYearAfter(tokens, i);
+      out.push({ value: { month, day, year, monthOffset: null }, tokenIndex: i, tokenEnd: i + 1 });
+      continue;
+    }
+    if (isYear(t) && hasCueBefore(tokens, i, 3, sets.launchBefore) && !lex.months[tokens[i - 1]?.lower ?? '']) {
+      out.push({ value: { month: null, day: null, year: Number(t.text), monthOffset: null }, tokenIndex: i, tokenEnd: i + 1 });
+      continue;
+    }
+    const phrase2 = tokens[i + 1] ? `${t.lower} ${tokens[i + 1]!.lower}` : '';
+    const offset = lex.relativeMonths[phrase2];
+    if (offset !== undefined && hasCueBefore(tokens, i, 6, sets.launchBefore)) {
+      out.push({ value: { month: null, day: null, year: null, monthOffset: offset }, tokenIndex: i, tokenEnd: i + 2 });
+    }
+  }
+  return out;
+}
+
+function isDayOrYear(t: Token | undefined): boolean {
+  return t !== undefined && /^\d{1,4}$/.test(t.text);
+}
+
+function dayAndYearAfter(tokens: Token[], i: number): { day: number | null; year: number | null } {
+  let day: number | null = null;
+  let year: number | null = null;
+  let j = i + 1;
+  const d = tokens[j];
+  if (d && /^\d{1,2}$/.test(d.text) && Number(d.text) >= 1 && Number(d.text) <= 31) {
+    day = Number(d.text);
+    j += 1;
+  }
+  const y = tokens[j];
+  if (y && isYear(y)) year = Number(y.text);
+  // "1 July 2015": day before the month
+  const before = tokens[i - 1];
+  if (day === null && before && /^\d{1,2}$/.test(before.text) && Number(before.text) <= 31 && Number(before.text) >= 1) day = Number(before.text);
+  return { day, year };
+}
+
+function hasCueBefore(tokens: Token[], i: number, window: number, cues: Set<string>): boolean {
+  for (let j = i - 1; j >= Math.max(0, i - window); j -= 1) if (cues.has(tokens[j]!.lower)) return true;
+  return false;
+}
+
+function hasCueAfter(tokens: Token[], i: number, window: number, cues: Set<string>): boolean {
+  for (let j = i + 1; j <= Math.min(tokens.length - 1, i + window); j += 1) if (cues.has(tokens[j]!.lower)) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------- mention candidates
+
+interface Candidate {
+  start: number;
+  end: number;
+  name: string;
+  kind: MentionKind;
+  /** Comparable name; for descriptive mentions, normalised from the purpose clause. */
+  normalizedFrom: string | null;
+  yearInName: number | null;
+}
+
+const KIND_PRIORITY: Readonly<Record<MentionKind, number>> = { quoted: 0, proper: 1, descriptive: 2, generic: 3, reference: 4 };
+
+function trimQuoteContent(text: string, start: number, end: number): [number, number] {
+  let s = start;
+  let e = end;
+  while (s < e && /[\s"'“”‘’]/.test(text[s]!)) s += 1;
+  while (e > s && /[\s.,;:!?"'“”‘’]/.test(text[e - 1]!)) e -= 1;
+  return [s, e];
+}
+
+function hasNamingCue(text: string, openAt: number, lex: CampaignLexicon): boolean {
+  const before = text.slice(Math.max(0, openAt - 30), openAt).toLowerCase().replace(/[\s,:]+$/, '');
+  return lex.namingCues.some((cue) => before.endsWith(cue) && !isWordChar(before[before.length - cue.length - 1]));
+}
+
+function isTitleCased(words: Token[], sets: LexiconSets): boolean {
+  const content = words.filter((w) => !sets.small.has(w.lower));
+  return content.length >= 2 && content.every(isCapitalised);
+}
+
+/** Most words capitalised: a headline, where capitals say nothing about names. */
+function isHeadlineCase(tokens: Token[], sets: LexiconSets): boolean {
+  const words = tokens.filter((t) => /^\p{L}/u.test(t.text) && !sets.small.has(t.lower));
+  return words.length >= 4 && words.filter(isCapitalised).length / words.length >= 0.7;
+}
+
+function hasThemeWord(words: Token[], lex: CampaignLexicon, sets: LexiconSets): boolean {
+  return words.some((w) => w.lower.split('-').some((p) => sets.themes.has(p) || lex.knownNames[p] !== undefined));
+}
+
+function quotedCandidates(
+  text: string,
+  quotes: QuotePair[],
+  tokens: Token[],
+  lex: CampaignLexicon,
+  sets: LexiconSets,
+): Candidate[] {
+  const out: Candidate[] = [];
+  for (const q of quotes) {
+    const [s, e] = trimQuoteContent(text, q.start, q.end);
+    if (e <= s || !/^\p{L}/u.test(text[s]!)) continue;
+    const firstInner = firstTokenAtOrAfter(tokens, s);
+    const afterInner = firstTokenAtOrAfter(tokens, e);
+    const inner = tokens.slice(firstInner, afterInner);
+    if (inner.length === 0 || inner.length > 8) continue;
+    const before = tokens.slice(Math.max(0, firstTokenAtOrAfter(tokens, q.open) - 3), firstTokenAtOrAfter(tokens, q.open));
+    const afterStart = firstTokenAtOrAfter(tokens, q.end);
+    const after = tokens.slice(afterStart, afterStart + 2);
+    const accepted =
+      inner.some((t) => sets.nouns.has(t.lower)) ||
+      hasNamingCue(text, q.open, lex) ||
+      before.some((t) => sets.nouns.has(t.lower)) ||
+      after.some((t) => sets.nouns.has(t.lower)) ||
+      (isTitleCased(inner, sets) && hasThemeWord(inner, lex, sets) && tokens.some((t) => sets.context.has(t.lower)));
+    if (!accepted) continue;
+    const name = text.slice(s, e);
+    out.push({ start: s, end: e, name, kind: 'quoted', normalizedFrom: name, yearInName: yearOf(inner) });
+  }
+  return out;
+}
+
+/** Index of the first token starting at or after offset (binary search: sentences can be huge). */
+function firstTokenAtOrAfter(tokens: Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function yearOf(words: Token[]): number | null {
+  const y = words.find(isYear);
+  return y ? Number(y.text) : null;
+}
+
+/** A run of capitalised words (small words allowed inside), from token i forward; returns the end index (exclusive). */
+function capitalisedRunForward(tokens: Token[], i: number, max: number, sets: LexiconSets): number {
+  let end = i;
+  for (let j = i; j < tokens.length && j < i + max; j += 1) {
+    const t = tokens[j]!;
+    if (j > i && t.breakBefore) break;
+    if (isCapitalised(t) || (j > i && isYear(t))) end = j + 1;
+    else if (!(j > i && sets.small.has(t.lower))) break;
+  }
+  return end;
+}
+
+/** "Operation Fox Hunt", "the operation Cleaning the Internet", "Campaign Sky Net 2021". */
+function prefixedNameCandidates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < tokens.length - 1; i += 1) {
+    const noun = tokens[i]!;
+    if (!sets.prefixNouns.has(noun.lower)) continue;
+    const next = tokens[i + 1]!;
+    if (next.breakBefore || !isCapitalised(next)) continue;
+    const end = capitalisedRunForward(tokens, i + 1, 6, sets);
+    const words = tokens.slice(i + 1, end);
+    if (words.length === 0) continue;
+    const nounCapitalised = isCapitalised(noun);
+    // A lowercase "operation" followed by a capitalised word is a name only if it reads like one.
+    if (!nounCapitalised && !hasThemeWord(words, lex, sets)) continue;
+    if (words.every((w) => lex.months[w.lower] !== undefined || sets.small.has(w.lower))) continue;
+    const first = nounCapitalised ? noun : words[0]!;
+    const last = words[words.length - 1]!;
+    out.push({ start: first.start, end: last.end, name: '', kind: 'proper', normalizedFrom: null, yearInName: yearOf(words) });
+  }
+  return out;
+}
+
+/** "Summer Action", "Clean Network Campaign 2020": capitalised words ending in a capitalised campaign noun. */
+function suffixedNameCandidates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets, headline: boolean): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 1; i < tokens.length; i += 1) {
+    const noun = tokens[i]!;
+    if (!sets.nouns.has(noun.lower) || !isCapitalised(noun) || noun.breakBefore) continue;
+    let start = i;
+    for (let j = i - 1; j >= Math.max(0, i - 4); j -= 1) {
+      const t = tokens[j]!;
+      if (tokens[j + 1]!.breakBefore) break;
+      if (isCapitalised(t)) start = j;
+      else if (!sets.small.has(t.lower)) break;
+    }
+    while (start < i && sets.small.has(tokens[start]!.lower)) start += 1;
+    const words = tokens.slice(start, i);
+    if (words.length === 0) continue;
+    const generic = words.every((w) => sets.modifiers.has(w.lower) || sets.topics.has(w.lower) || parseHyphenatedDuration(w.lower, lex) !== null);
+    if (generic) continue; // "Special Action" is a description, found by the generic rule
+    if (headline && !hasThemeWord(words, lex, sets)) continue;
+    let end = i + 1;
+    if (tokens[end] && isYear(tokens[end]!) && !tokens[end]!.breakBefore) end += 1;
+    out.push({ start: tokens[start]!.start, end: tokens[end - 1]!.end, name: '', kind: 'proper', normalizedFrom: null, yearInName: yearOf(tokens.slice(start, end)) });
+  }
+  return out;
+}
+
+/** "Net Clean 2019", "Jingwang 2020", "Kunlun" — capitalised words with a year, or a known romanised name. */
+function yearOrKnownNameCandidates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i]!;
+    if (isYear(t) && !t.breakBefore && i > 0) {
+      let start = i;
+      for (let j = i - 1; j >= Math.max(0, i - 3); j -= 1) {
+        if (!isCapitalised(tokens[j]!) || tokens[j + 1]!.breakBefore) break;
+        start = j;
+      }
+      while (start < i && sets.small.has(tokens[start]!.lower)) start += 1;
+      const words = tokens.slice(start, i);
+      if (words.length > 0 && words.every((w) => lex.months[w.lower] === undefined) && hasThemeWord(words, lex, sets)) {
+        out.push({ start: words[0]!.start, end: t.end, name: '', kind: 'proper', normalizedFrom: null, yearInName: Number(t.text) });
+      }
+      continue;
+    }
+    if (isCapitalised(t) && lex.knownNames[t.lower] !== undefined) {
+      out.push({ start: t.start, end: t.end, name: '', kind: 'proper', normalizedFrom: null, yearInName: null });
+    }
+  }
+  return out;
+}
+
+/** Generic and descriptive mentions: "special action", "six-month special operation", "campaign to clean up the internet". */
+function genericCandidates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets, withFacts: boolean): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const noun = tokens[i]!;
+    if (!sets.nouns.has(noun.lower)) continue;
+    let start = i;
+    let modifiers = 0;
+    for (let j = i - 1; j >= Math.max(0, i - 5); j -= 1) {
+      const t = tokens[j]!;
+      if (tokens[j + 1]!.breakBefore) break;
+      const isDurationPart =
+        parseHyphenatedDuration(t.lower, lex) !== null ||
+        t.lower === 'year-long' ||
+        (lex.durationUnits[t.lower] !== undefined && j > 0 && parseNumberWord(tokens[j - 1]!.lower, lex) !== null) ||
+        (parseNumberWord(t.lower, lex) !== null && t.lower !== 'a' && t.lower !== 'an' && lex.durationUnits[tokens[j + 1]!.lower] !== undefined) ||
+        t.lower === 'long';
+      if (sets.modifiers.has(t.lower) || isDurationPart) modifiers += 1;
+      else if (!sets.topics.has(t.lower)) break;
+      start = j;
+    }
+    while (start < i && sets.topics.has(tokens[start]!.lower) && !sets.modifiers.has(tokens[start]!.lower)) start += 1;
+    const purpose = purposeClause(tokens, i, lex, sets);
+    if (modifiers === 0 && purpose === null) {
+      const det = tokens[i - 1];
+      if (withFacts && det && !noun.breakBefore && sets.determiners.has(det.lower)) {
+        out.push({ start: det.start, end: noun.end, name: '', kind: 'reference', normalizedFrom: null, yearInName: null });
+      }
+      continue;
+    }
+    const endToken = purpose ? tokens[purpose.end - 1]! : noun;
+    const purposeText = purpose ? tokens.slice(purpose.start, purpose.end).map((t) => t.text).join(' ') : null;
+    out.push({
+      start: tokens[start]!.start,
+      end: endToken.end,
+      name: '',
+      kind: purpose ? 'descriptive' : 'generic',
+      normalizedFrom: purposeText,
+      yearInName: null,
+    });
+  }
+  return out;
+}
+
+/** "campaign to clean up the internet": "to" + theme verb ... net word, within six words. */
+function purposeClause(tokens: Token[], nounIndex: number, lex: CampaignLexicon, sets: LexiconSets): { start: number; end: number } | null {
+  const to = tokens[nounIndex + 1];
+  const verb = tokens[nounIndex + 2];
+  if (!to || !verb || to.lower !== 'to' || to.breakBefore || verb.breakBefore) return null;
+  if (!verb.lower.split('-').some((p) => sets.themes.has(p))) return null;
+  for (let j = nounIndex + 2; j < Math.min(tokens.length, nounIndex + 8); j += 1) {
+    const t = tokens[j]!;
+    if ((j > nounIndex + 2 && t.breakBefore) || /\d/.test(t.text)) return null;
+    if (t.lower.split('-').some((p) => sets.nets.has(p))) return { start: nounIndex + 2, end: j + 1 };
+  }
+  return null;
+}
+
+function resolveOverlaps(cands: Candidate[]): Candidate[] {
+  const ordered = [...cands].sort(
+    (a, b) => KIND_PRIORITY[a.kind] - KIND_PRIORITY[b.kind] || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
+  const kept: Candidate[] = [];
+  for (const c of ordered) if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+// ---------------------------------------------------------------------------- sentence facts
+
+interface SentenceFacts {
+  span: Span;
+  tokens: Token[];
+  agencies: AgencyMatch[];
+  durations: Found<number>[];
+  launches: Found<LaunchDate>[];
+}
+
+function nearest<T extends { tokenIndex: number }>(items: T[], tokenIndex: number): T | null {
+  let best: T | null = null;
+  for (const it of items) if (!best || Math.abs(it.tokenIndex - tokenIndex) < Math.abs(best.tokenIndex - tokenIndex)) best = it;
+  return best;
+}
+
+/** Agency for a mention: nearest in its sentence, else the closest neighbouring sentence (previous first). */
+function agencyFor(facts: SentenceFacts[], si: number, at: number): string | null {
+  const own = facts[si]?.agencies ?? [];
+  if (own.length > 0) {
+    return own.reduce((a, b) => (Math.abs(b.start - at) < Math.abs(a.start - at) ? b : a)).agency;
+  }
+  for (const k of [si - 1, si + 1, si - 2, si + 2, si - 3]) {
+    const list = facts[k]?.agencies;
+    if (list && list.length > 0) return (k < si ? list[list.length - 1]! : list[0]!).agency;
+  }
+  return null;
+}
+
+/** Index of the sentence containing offset (or the last one starting before it); -1 without sentences. */
+export function sentenceIndexAt(sentences: readonly Span[], offset: number): number {
+  let lo = 0;
+  let hi = sentences.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sentences[mid]!.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * Campaign names and descriptions in a document, in text order, with the agency, launch date and
+ * duration stated around each. `sentences` are UTF-16 spans of `text` (from the clean stage).
+ */
+export function findCampaignMentions(
+  text: string,
+  sentences: readonly Span[],
+  lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
+  agencies: readonly AgencyEntry[] = AGENCIES,
+): CampaignMention[] {
+  const sets = lexiconSets(lex);
+  const spans = sentences.length > 0 ? sentences : [{ start: 0, end: text.length }];
+  const facts: SentenceFacts[] = spans.map((span) => {
+    const tokens = tokenize(text, span.start, span.end);
+    return {
+      span,
+      tokens,
+      agencies: findAgencies(text, span.start, span.end, agencies),
+      durations: findDurations(tokens, lex, sets),
+      launches: findLaunchDates(tokens, lex, sets),
+    };
+  });
+  const quotes = findQuotePairs(text);
+  const mentions: CampaignMention[] = [];
+  let q = 0;
+  facts.forEach((f, si) => {
+    while (q < quotes.length && quotes[q]!.open < f.span.start) q += 1;
+    const sentenceQuotes: QuotePair[] = [];
+    for (let k = q; k < quotes.length && quotes[k]!.open < f.span.end; k += 1) sentenceQuotes.push(quotes[k]!);
+    // A quote may close just past the sentence end ("... dubbed “Cleaning the Internet.”").
+    const quoteEnd = sentenceQuotes.reduce((end, p) => Math.max(end, p.end + 1), f.span.end);
+    const quoteTokens = quoteEnd > f.span.end ? tokenize(text, f.span.start, quoteEnd) : f.tokens;
+    const headline = isHeadlineCase(f.tokens, sets);
+    const candidates = resolveOverlaps([
+      ...quotedCandidates(text, sentenceQuotes, quoteTokens, lex, sets),
+      ...prefixedNameCandidates(f.tokens, lex, sets),
+      ...suffixedNameCandidates(f.tokens, lex, sets, headline),
+      ...yearOrKnownNameCandidates(f.tokens, lex, sets),
+      ...genericCandidates(f.tokens, lex, sets, f.launches.length > 0 || f.durations.length > 0),
+    ]);
+    for (const c of candidates) mentions.push(toMention(text, c, f, facts, si, lex));
+  });
+  return mentions;
+}
+
+function toMention(text: string, c: Candidate, f: SentenceFacts, facts: SentenceFacts[], si: number, lex: CampaignLexicon): CampaignMention {
+  const name = text.slice(c.start, c.end);
+  const tokenIndex = firstTokenAtOrAfter(f.tokens, c.start);
+  const inside = f.durations.find((d) => f.tokens[d.tokenIndex]!.start >= c.start && f.tokens[d.tokenIndex]!.end <= c.end);
+  const duration = inside ?? nearest(f.durations, tokenIndex);
+  const launch = nearest(f.launches, tokenIndex)?.value ?? null;
+  const normalizedSource = c.kind === 'generic' || c.kind === 'reference' ? null : c.kind === 'descriptive' ? c.normalizedFrom : name;
+  return {
+    start: c.start,
+    end: c.end,
+    name,
+    normalizedName: normalizedSource ? normalizeCampaignName(normalizedSource, lex) : null,
+    kind: c.kind,
+    agency: agencyFor(facts, si, c.start),
+    launchMonth: launch?.month ?? null,
+    launchDay: launch?.day ?? null,
+    launchYear: launch?.year ?? c.yearInName,
+    launchMonthOffset: launch?.monthOffset ?? null,
+    durationMonths: duration?.value ?? null,
+    // Indices are those of the caller's sentence list; without sentences everything is sentence 0.
+    sentenceIndex: si,
+  };
+}
+
+// ---------------------------------------------------------------------------- figures -> mentions
+
+/**
+ * The campaign mention a figure's sentence ties it to, or null: a named mention in the same
+ * sentence first, else any mention there ("Since September, police involved in the wider
+ * operation have busted 147 gangs" ties to "the wider operation").
+ */
+export function mentionForFigure(sentenceIndex: number, mentions: readonly CampaignMention[]): CampaignMention | null {
+  const here = mentions.filter((m) => m.sentenceIndex === sentenceIndex);
+  if (here.length === 0) return null;
+  return [...here].sort((a, b) => KIND_PRIORITY[a.kind] - KIND_PRIORITY[b.kind] || a.start - b.start)[0]!;
+}
+
+/**
+ * The campaign of a figure: its document's campaign, unless the sentence ties it to a mention
+ * that `campaignOfMention` resolves to another campaign. Without a resolver figures simply
+ * inherit the document's campaign (linking works per document).
+ */
+export function figureCampaign(
+  docCampaignId: string | null,
+  sentenceIndex: number,
+  mentions: readonly CampaignMention[],
+  campaignOfMention?: (m: CampaignMention) => string | null | undefined,
+): string | null {
+  const tied = mentionForFigure(sentenceIndex, mentions);
+  if (!tied || !campaignOfMention) return docCampaignId;
+  return campaignOfMention(tied) ?? docCampaignId;
+}
+
+// ============================================================================ linking
+
+export interface HeadlineFigure {
+  measure: string;
+  value: number;
+  qualifier: Qualifier;
+  unit?: string | null;
+  place_code?: string | null;
+}
+
+export interface DocCampaignEvidence {
+  doc_id: string;
+  /** ISO `YYYY-MM-DD` or null. */
+  published_date: string | null;
+  mentions: readonly CampaignMention[];
+  /** The document's headline figures (campaign totals), compact. */
+  figures: readonly HeadlineFigure[];
+  /** A year known from elsewhere (file name, feed), used like a publication year. */
+  fallbackYear?: number | null;
+  /** Agencies named anywhere in the document (e.g. from findAgencies), most prominent first: fallback when no mention carries one. */
+  agencies?: readonly string[];
+}
+
+export type DatePrecision = 'day' | 'month' | 'year';
+
+export interface CampaignRow {
+  campaign_id: string;
+  name: string;
+  aliases: string;
+  agency: string | null;
+  start_date: string | null;
+  start_precision: DatePrecision | null;
+  /** Where the start year came from: stated in text, or inferred from publication dates. */
+  start_year_basis: 'stated' | 'inferred' | null;
+  /** The launch month even when the year is unknown (start_date then stays empty). */
+  launch_month: number | null;
+  end_date: string | null;
+  end_precision: DatePrecision | null;
+  duration_months: number | null;
+  n_documents: number;
+  doc_ids: string;
+  first_reported: string | null;
+  last_reported: string | null;
+}
+
+/**
+ * Weights of the pair score. Two documents link when the score reaches LINK_THRESHOLD and no
+ * hard block applies. The threshold is set so that no single weak cue links documents:
+ * an equal proper name alone (4) links; agency + month (3) does not, agency + month + one
+ * agreeing figure (4.5) does; generic-only documents link through agency, month, duration and figures.
+ */
+export const LINK_WEIGHTS = {
+  /** Same normalised proper name. */
+  sameName: 4,
+  /** Proper names sharing at least half their words. */
+  similarName: 2,
+  /** A descriptive purpose ("campaign to clean up the internet") matching the other's name or purpose. */
+  descriptiveName: 1,
+  /** Both proper names known and sharing nothing. */
+  differentName: -2,
+  sameAgency: 1,
+  sameMonth: 2,
+  sameYear: 1,
+  sameDuration: 1,
+  /** Per measure on which both documents report compatible values of 100 or more. */
+  agreeingFigure: 1.5,
+  /** Cap on the figure evidence, so that documents quoting the same wire story stay comparable. */
+  agreeingFiguresMax: 4.5,
+} as const;
+export const LINK_THRESHOLD = 4;
+/** A document with no campaign mention at all joins an existing campaign only on stronger evidence. */
+export const ORPHAN_THRESHOLD = 5;
+/** Durations within this fraction of each other are equal ("100-day" vs "three-month"). */
+export const DURATION_TOLERANCE = 0.15;
+/** Figures below this say little about identity (two cases, 25 suspects). */
+export const MIN_IDENTIFYING_FIGURE = 100;
+
+interface DocProfile {
+  doc_id: string;
+  published: string | null;
+  properNames: Map<string, string[]>; // normalised -> forms as written
+  descriptive: Set<string>;
+  /** The description that best names an unnamed campaign: a stated purpose, else the one carrying the launch date or duration. */
+  leadDescription: string | null;
+  nMentions: number;
+  agency: string | null;
+  month: number | null;
+  day: number | null;
+  /** Possible launch years [lo, hi]; null when nothing is known. */
+  years: readonly [number, number] | null;
+  yearStated: boolean;
+  duration: number | null;
+  figures: readonly HeadlineFigure[];
+}
+
+function mostFrequent<T>(items: readonly T[]): T | null {
+  const counts = new Map<T, number>();
+  for (const it of items) counts.set(it, (counts.get(it) ?? 0) + 1);
+  let best: T | null = null;
+  let bestCount = 0;
+  for (const [it, n] of counts) if (n > bestCount) [best, bestCount] = [it, n]; // first seen wins ties
+  return best;
+}
+
+function parseIsoDate(iso: string | null): { year: number; month: number } | null {
+  const m = iso ? /^(\d{4})-(\d{2})/.exec(iso) : null;
+  return m ? { year: Number(m[1]), month: Number(m[2]) } : null;
+}
+
+function leadDescription(ms: readonly CampaignMention[]): string | null {
+  const pick =
+    ms.find((m) => m.kind === 'descriptive') ??
+    ms.find((m) => m.kind === 'generic' && (m.launchMonth !== null || m.durationMonths !== null)) ??
+    ms.find((m) => m.kind === 'generic');
+  return pick?.name ?? null;
+}
+
+/** What a document says about its main campaign. Mentions in text order; the first stated date/duration wins (the lead describes the main campaign). */
+export function profileDocument(doc: DocCampaignEvidence): DocProfile {
+  const ms = [...doc.mentions].sort((a, b) => a.start - b.start);
+  const properNames = new Map<string, string[]>();
+  const descriptive = new Set<string>();
+  for (const m of ms) {
+    if (!m.normalizedName || !m.name) continue;
+    if (m.kind === 'descriptive') descriptive.add(m.normalizedName);
+    else properNames.set(m.normalizedName, [...(properNames.get(m.normalizedName) ?? []), m.name]);
+  }
+  const published = parseIsoDate(doc.published_date);
+  const dated = ms.find((m) => m.launchMonth !== null) ?? null;
+  const relative = ms.find((m) => m.launchMonthOffset !== null) ?? null;
+  let month = dated?.launchMonth ?? null;
+  if (month === null && relative && published) month = ((published.month - 1 + relative.launchMonthOffset! + 120) % 12) + 1;
+  const statedYear = dated?.launchYear ?? ms.find((m) => m.launchYear !== null)?.launchYear ?? null;
+  const referenceYear = published ?? (doc.fallbackYear ? { year: doc.fallbackYear, month: 12 } : null);
+  let years: readonly [number, number] | null = null;
+  if (statedYear !== null) years = [statedYear, statedYear];
+  else if (referenceYear && month !== null) {
+    // A launch month later than the publication month must be last year's.
+    const y = month <= referenceYear.month ? referenceYear.year : referenceYear.year - 1;
+    years = [y, y];
+  } else if (referenceYear) years = [referenceYear.year - 1, referenceYear.year];
+  const agency = mostFrequent(ms.map((m) => m.agency).filter((a): a is string => a !== null)) ?? doc.agencies?.[0] ?? null;
+  return {
+    doc_id: doc.doc_id,
+    published: doc.published_date,
+    properNames,
+    descriptive,
+    leadDescription: leadDescription(ms),
+    nMentions: ms.length,
+    agency,
+    month,
+    day: dated?.launchDay ?? null,
+    years,
+    yearStated: statedYear !== null,
+    duration: ms.find((m) => m.durationMonths !== null)?.durationMonths ?? null,
+    figures: doc.figures,
+  };
+}
+
+function sameDuration(a: number, b: number): boolean {
+  return Math.abs(a - b) <= DURATION_TOLERANCE * Math.max(a, b);
+}
+
+function figuresComparable(a: HeadlineFigure, b: HeadlineFigure): boolean {
+  return (
+    a.measure === b.measure &&
+    (a.unit ?? null) === (b.unit ?? null) &&
+    (a.place_code == null || b.place_code == null || a.place_code === b.place_code)
+  );
+}
+
+/** Per measure shared by both documents: do any of their values agree? */
+function figureAgreement(a: DocProfile, b: DocProfile): { agreeing: number; conflicting: boolean } {
+  const keys = new Set(a.figures.map((f) => `${f.measure}|${f.unit ?? ''}|${f.place_code ?? ''}`));
+  let agreeing = 0;
+  let conflicting = false;
+  for (const key of keys) {
+    const fa = a.figures.filter((f) => `${f.measure}|${f.unit ?? ''}|${f.place_code ?? ''}` === key);
+    const fb = b.figures.filter((f) => figuresComparable(fa[0]!, f));
+    if (fb.length === 0) continue;
+    const agree = fa.some((x) => fb.some((y) => valuesCompatible(x, y) && Math.max(x.value, y.value) >= MIN_IDENTIFYING_FIGURE));
+    const anyCompatible = agree || fa.some((x) => fb.some((y) => valuesCompatible(x, y)));
+    if (agree) agreeing += 1;
+    else if (!anyCompatible) conflicting = true;
+  }
+  return { agreeing, conflicting };
+}
+
+function bestNameSimilarity(a: DocProfile, b: DocProfile): number | null {
+  if (a.properNames.size === 0 || b.properNames.size === 0) return null;
+  let best = 0;
+  for (const x of a.properNames.keys()) for (const y of b.properNames.keys()) best = Math.max(best, nameSimilarity(x, y));
+  return best;
+}
+
+function descriptiveMatch(a: DocProfile, b: DocProfile): boolean {
+  const namesB = [...b.descriptive, ...b.properNames.keys()];
+  const namesA = [...a.descriptive, ...a.properNames.keys()];
+  return (
+    [...a.descriptive].some((x) => namesB.some((y) => nameSimilarity(x, y) >= 0.5)) ||
+    [...b.descriptive].some((x) => namesA.some((y) => nameSimilarity(x, y) >= 0.5))
+  );
+}
+
+export interface PairScore {
+  score: number;
+  /** Why the pair may never link, or null. */
+  block: string | null;
+}
+
+/** Score two document profiles (see LINK_WEIGHTS); blocks are contradictions that forbid a link outright. */
+export function scorePair(a: DocProfile, b: DocProfile): PairScore {
+  const W = LINK_WEIGHTS;
+  const figures = figureAgreement(a, b);
+  const names = bestNameSimilarity(a, b);
+  const bothYearsStated = a.yearStated && b.yearStated;
+  const sameStatedYear = bothYearsStated && a.years![0] === b.years![0];
+  let block: string | null = null;
+  if (a.years && b.years && (a.years[1] < b.years[0] || b.years[1] < a.years[0])) block = 'year';
+  else if (a.agency && b.agency && a.agency !== b.agency) block = 'agency';
+  else if (a.month !== null && b.month !== null && a.month !== b.month) block = 'month';
+  else if (a.duration !== null && b.duration !== null && !sameDuration(a.duration, b.duration)) block = 'duration';
+  // Same exact name in the same stated year is one campaign even when later reports give larger totals.
+  else if (figures.conflicting && !(names === 1 && sameStatedYear)) block = 'figures';
+
+  let score = 0;
+  if (names !== null) score += names >= 0.999 ? W.sameName : names >= 0.5 ? W.similarName : names === 0 ? W.differentName : 0;
+  if ((names === null || names < 0.5) && descriptiveMatch(a, b)) score += W.descriptiveName;
+  if (a.agency && a.agency === b.agency) score += W.sameAgency;
+  if (a.month !== null && a.month === b.month) score += W.sameMonth;
+  if (a.years && b.years && a.years[0] === a.years[1] && b.years[0] === b.years[1] && a.years[0] === b.years[0]) score += W.sameYear;
+  if (a.duration !== null && b.duration !== null && sameDuration(a.duration, b.duration)) score += W.sameDuration;
+  score += Math.min(W.agreeingFiguresMax, figures.agreeing * W.agreeingFigure);
+  return { score, block };
+}
+
+function hasAnyMention(p: DocProfile): boolean {
+  return p.nMentions > 0;
+}
+
+/** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
+function clusterProfiles(profiles: DocProfile[]): DocProfile[][] {
+  const n = profiles.length;
+  const scores: PairScore[][] = profiles.map((a) => profiles.map((b) => (a === b ? { score: 0, block: null } : scorePair(a, b))));
+  const links: { i: number; j: number; score: number }[] = [];
+  for (let i = 0; i < n; i += 1) {
+    for (let j = i + 1; j < n; j += 1) {
+      const s = scores[i]![j]!;
+      if (!s.block && s.score >= LINK_THRESHOLD) links.push({ i, j, score: s.score });
+    }
+  }
+  links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
+  const groupOf = profiles.map((_, i) => i);
+  const members = profiles.map((_, i) => [i]);
+  for (const { i, j } of links) {
+    const gi = groupOf[i]!;
+    const gj = groupOf[j]!;
+    if (gi === gj) continue;
+    const blocked = members[gi]!.some((x) => members[gj]!.some((y) => scores[x]![y]!.block !== null));
+    if (blocked) continue;
+    for (const y of members[gj]!) groupOf[y] = gi;
+    members[gi] = [...members[gi]!, ...members[gj]!];
+    members[gj] = [];
+  }
+  return members.filter((m) => m.length > 0).map((m) => m.map((k) => profiles[k]!));
+}
+
+/** A document without any mention joins the campaign it scores best with, if strongly enough and unblocked. */
+function attachOrphans(groups: DocProfile[][], orphans: DocProfile[]): void {
+  for (const o of orphans) {
+    let best: { group: DocProfile[]; score: number } | null = null;
+    for (const g of groups) {
+      const pairs = g.map((p) => scorePair(o, p));
+      if (pairs.some((s) => s.block)) continue;
+      const score = Math.max(...pairs.map((s) => s.score));
+      if (score >= ORPHAN_THRESHOLD && (!best || score > best.score)) best = { group: g, score };
+    }
+    best?.group.push(o);
+  }
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Most common form, counting documents first, then mentions; ties prefer capitals, then alphabetical. */
+function pickForm(formsByDoc: string[][]): string | null {
+  const docCount = new Map<string, number>();
+  const mentionCount = new Map<string, number>();
+  const spelling = new Map<string, string[]>();
+  for (const forms of formsByDoc) {
+    for (const key of new Set(forms.map((f) => f.toLowerCase()))) docCount.set(key, (docCount.get(key) ?? 0) + 1);
+    for (const f of forms) {
+      const key = f.toLowerCase();
+      mentionCount.set(key, (mentionCount.get(key) ?? 0) + 1);
+      spelling.set(key, [...(spelling.get(key) ?? []), f]);
+    }
+  }
+  const keys = [...docCount.keys()].sort(
+    (a, b) => docCount.get(b)! - docCount.get(a)! || mentionCount.get(b)! - mentionCount.get(a)! || byText(a, b),
+  );
+  const key = keys[0];
+  if (key === undefined) return null;
+  const spellings = spelling.get(key)!;
+  const capitals = (s: string): number => (s.match(/\p{Lu}/gu) ?? []).length;
+  return [...spellings].sort((a, b) => capitals(b) - capitals(a) || byText(a, b))[0]!;
+}
+
+/** "the ongoing campaign to clean up the internet" -> "campaign to clean up the internet". */
+function descriptionAsName(s: string, lex: CampaignLexicon): string {
+  const drop = new Set(lex.descriptionDropLeading);
+  const words = s.trim().split(/\s+/);
+  let i = 0;
+  while (i < words.length - 1 && drop.has(words[i]!.toLowerCase())) i += 1;
+  return words.slice(i).join(' ');
+}
+
+function addMonths(year: number, month: number, add: number): { year: number; month: number } {
+  const index = year * 12 + (month - 1) + add;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+function campaignDates(group: DocProfile[]): Pick<CampaignRow, 'start_date' | 'start_precision' | 'start_year_basis' | 'launch_month' | 'end_date' | 'end_precision' | 'duration_months'> {
+  const month = mostFrequent(group.map((p) => p.month).filter((m): m is number => m !== null));
+  const day = month === null ? null : mostFrequent(group.filter((p) => p.month === month).map((p) => p.day).filter((d): d is number => d !== null));
+  const stated = group.filter((p) => p.yearStated).map((p) => p.years![0]);
+  // Inferred years: the intersection of what every document allows.
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const p of group) {
+    if (!p.years) continue;
+    lo = Math.max(lo, p.years[0]);
+    hi = Math.min(hi, p.years[1]);
+  }
+  const year = mostFrequent(stated) ?? (lo === hi ? lo : null);
+  const basis = year === null ? null : stated.length > 0 ? 'stated' : 'inferred';
+  const duration = mostFrequent(group.map((p) => p.duration).filter((d): d is number => d !== null));
+  const base = { start_year_basis: basis, launch_month: month, duration_months: duration } as const;
+  if (year === null) return { ...base, start_date: null, start_precision: null, end_date: null, end_precision: null };
+  if (month === null) return { ...base, start_date: `${year}-01-01`, start_precision: 'year', end_date: null, end_precision: null };
+  const precision: DatePrecision = day !== null ? 'day' : 'month';
+  const start_date = `${year}-${pad2(month)}-${pad2(day ?? 1)}`;
+  if (duration === null) return { ...base, start_date, start_precision: precision, end_date: null, end_precision: null };
+  if (precision === 'day' || !Number.isInteger(duration)) {
+    const end = new Date(Date.UTC(year, month - 1, day ?? 1) + Math.round(duration * 30.4375 - 1) * 86_400_000);
+    return { ...base, start_date, start_precision: precision, end_date: end.toISOString().slice(0, 10), end_precision: precision };
+  }
+  // "six months from July" runs July..December: the end month is start + duration - 1.
+  const end = addMonths(year, month, duration - 1);
+  return { ...base, start_date, start_precision: precision, end_date: `${end.year}-${pad2(end.month)}-01`, end_precision: 'month' };
+}
+
+/** Stable id from the campaign's canonical attributes, never from row order. */
+export function stableCampaignId(nameKey: string, agency: string | null, yearMonth: string | null): string {
+  const key = ['campaign', nameKey, agency ?? '', yearMonth ?? ''].join('|');
+  return 'cmp_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+interface DraftCampaign {
+  row: Omit<CampaignRow, 'campaign_id'>;
+  idKey: [string, string | null, string | null];
+  docIds: string[];
+}
+
+function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign {
+  const docIds = group.map((p) => p.doc_id).sort(byText);
+  // Canonical name key: the normalised proper name most documents use.
+  const keyCounts = new Map<string, number>();
+  for (const p of group) for (const k of p.properNames.keys()) keyCounts.set(k, (keyCounts.get(k) ?? 0) + 1);
+  const nameKey = [...keyCounts.keys()].sort((a, b) => keyCounts.get(b)! - keyCounts.get(a)! || byText(a, b))[0] ?? null;
+  const allProper = group.map((p) => [...p.properNames.values()].flat());
+  const canonicalForm = nameKey ? pickForm(group.map((p) => p.properNames.get(nameKey) ?? [])) : null;
+  const genericForm = pickForm(group.map((p) => (p.leadDescription ? [descriptionAsName(p.leadDescription, lex)] : [])));
+  const name = canonicalForm ? titleCase(canonicalForm, lex) : genericForm ? titleCase(genericForm, lex) : 'Unnamed Campaign';
+  const seen = new Set([name.toLowerCase()]);
+  const aliases: string[] = [];
+  for (const form of allProper.flat().sort((a, b) => byText(a.toLowerCase(), b.toLowerCase()) || byText(a, b))) {
+    if (seen.has(form.toLowerCase())) continue;
+    seen.add(form.toLowerCase());
+    aliases.push(form);
+  }
+  const agency = mostFrequent(group.map((p) => p.agency).filter((a): a is string => a !== null));
+  const dates = campaignDates(group);
+  const published = group.map((p) => p.published).filter((d): d is string => d !== null).sort(byText);
+  const yearMonth = dates.start_date ? dates.start_date.slice(0, 7) : dates.launch_month !== null ? `????-${pad2(dates.launch_month)}` : null;
+  const idName = nameKey ?? `generic:${normalizeCampaignName(genericForm ?? '', lex) ?? ''}`;
+  return {
+    row: {
+      name,
+      aliases: aliases.join('; '),
+      agency,
+      ...dates,
+      n_documents: docIds.length,
+      doc_ids: docIds.join('; '),
+      first_reported: published[0] ?? null,
+      last_reported: published[published.length - 1] ?? null,
+    },
+    idKey: [idName, agency, yearMonth],
+    docIds,
+  };
+}
+
+/**
+ * Link documents that report the same campaign. Returns one row per campaign (sorted by
+ * campaign_id) and each document's campaign (null when it mentions none and joins none).
+ */
+export function linkCampaigns(
+  docs: readonly DocCampaignEvidence[],
+  lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
+): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null> } {
+  // Sorting by doc_id first makes every later step independent of input order.
+  const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
+  const withMentions = profiles.filter(hasAnyMention);
+  const groups = clusterProfiles(withMentions);
+  attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)));
+  const drafts = groups.map((g) => draftCampaign(g, lex));
+  // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.
+  const baseIds = drafts.map((d) => stableCampaignId(...d.idKey));
+  const docCampaign = new Map<string, string | null>(profiles.map((p) => [p.doc_id, null]));
+  const campaigns: CampaignRow[] = drafts.map((d, i) => {
+    const collides = baseIds.filter((id) => id === baseIds[i]).length > 1;
+    const campaign_id = collides ? stableCampaignId(d.idKey[0] + '|' + d.docIds[0], d.idKey[1], d.idKey[2]) : baseIds[i]!;
+    for (const docId of d.docIds) docCampaign.set(docId, campaign_id);
+    return { campaign_id, ...d.row };
+  });
+  campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
+  return { campaigns, docCampaign };
+}

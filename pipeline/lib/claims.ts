@@ -1,0 +1,293 @@
+// Claims: one row per figure as reported across sources.
+//
+// A claim is "the same number for the same thing" told by one or more documents. Figures are
+// grouped by (scope, measure, unit, place_code), where the scope is the campaign — or, for a
+// figure with no campaign, its own document (two unrelated documents without a campaign are
+// never assumed to talk about the same event). Inside a group, every reported value becomes an
+// interval of the true values it is consistent with (see `valueInterval`), and figures whose
+// intervals share at least one common point form one claim.
+//
+// Status:
+//   corroborated  — 2+ distinct documents back the claim and nothing disagrees with it;
+//   single_source — one document backs it and nothing disagrees;
+//   conflicting   — in the same group another claim is backed by a document that does not back
+//                   this one, while this one is backed by a document that does not back the other
+//                   (two sources saying different things); or one document states the same
+//                   significant digits at two scales ("1.88 million" and "188 million").
+// One document giving a total and a sub-total (60,000 arrests overall, 37,000 for one kind of
+// case) is therefore NOT a conflict: those are two claims that nobody disputes.
+
+import { createHash } from 'node:crypto';
+
+export type Qualifier = 'exact' | 'about' | 'over' | 'under';
+
+export interface ClaimInput {
+  figure_id: string;
+  doc_id: string;
+  campaign_id: string | null;
+  measure: string;
+  value: number;
+  unit: string;
+  qualifier: Qualifier;
+  place_code: string;
+  /** The outlet, when known: shown so a reader can tell independent outlets from reprints. */
+  publisher?: string | null;
+}
+
+export type ClaimStatus = 'corroborated' | 'single_source' | 'conflicting';
+
+export interface ClaimRow {
+  claim_id: string;
+  campaign_id: string | null;
+  measure: string;
+  /** Representative value: the exact value most documents give, else `conservative_value`. */
+  value: number;
+  unit: string;
+  place_code: string;
+  n_documents: number;
+  doc_ids: string;
+  figure_ids: string;
+  /** Distinct publishers that back the claim, `; `-joined (empty when none is known). */
+  publishers: string;
+  status: ClaimStatus;
+  /** The lowest reported value among the claim's figures (ACLED's conservative rule). */
+  conservative_value: number;
+  min_value: number;
+  max_value: number;
+  /** For conflicting claims: every disagreeing value of the group, `value (doc_id, doc_id)`, `; `-joined. */
+  conflicting_values: string;
+}
+
+/**
+ * How far a qualified value may lie from the true value, as factors of the reported value.
+ * "about 100" = 90..110; "over 100" = 100..125 (writers say "over" for the next round number
+ * below the truth, rarely more than a quarter below); "nearly / up to 100" = 80..100.
+ */
+export const QUALIFIER_BANDS: Readonly<Record<Exclude<Qualifier, 'exact'>, readonly [number, number]>> = {
+  about: [0.9, 1.1],
+  over: [1, 1.25],
+  under: [0.8, 1],
+};
+
+/**
+ * An "exact" number written with 2+ trailing zeros is probably rounded ("9,000" for 8,900):
+ * it stands for anything within half a unit of its last significant digit, capped at this
+ * fraction of the value so that "10,000" does not swallow 14,000.
+ */
+export const ROUND_NUMBER_MAX_TOLERANCE = 0.05;
+/** Fewest trailing zeros that make an exact number count as rounded. */
+export const ROUND_NUMBER_MIN_TRAILING_ZEROS = 2;
+
+export type Interval = readonly [number, number];
+
+/** Number of trailing decimal zeros of a positive integer (0 for non-integers and 0). */
+export function trailingZeros(value: number): number {
+  if (!Number.isInteger(value) || value === 0) return 0;
+  let v = Math.abs(value);
+  let zeros = 0;
+  while (v % 10 === 0 && zeros < 20) {
+    v /= 10;
+    zeros += 1;
+  }
+  return zeros;
+}
+
+/** The true values a reported value is consistent with. */
+export function valueInterval(value: number, qualifier: Qualifier): Interval {
+  if (qualifier !== 'exact') {
+    const [lo, hi] = QUALIFIER_BANDS[qualifier];
+    return [value * lo, value * hi];
+  }
+  const zeros = trailingZeros(value);
+  if (zeros < ROUND_NUMBER_MIN_TRAILING_ZEROS) return [value, value];
+  const halfUnit = 10 ** zeros / 2;
+  const tolerance = Math.min(halfUnit, Math.abs(value) * ROUND_NUMBER_MAX_TOLERANCE);
+  return [value - tolerance, value + tolerance];
+}
+
+export function intervalsOverlap(a: Interval, b: Interval): boolean {
+  return a[0] <= b[1] && b[0] <= a[1];
+}
+
+/** Could two qualified reports describe the same true number? */
+export function valuesCompatible(
+  a: { value: number; qualifier: Qualifier },
+  b: { value: number; qualifier: Qualifier },
+): boolean {
+  return intervalsOverlap(valueInterval(a.value, a.qualifier), valueInterval(b.value, b.qualifier));
+}
+
+/** The significant digits of a number: 1880000 -> "188", 188000000 -> "188", 0.5 -> "5". */
+export function significantDigits(value: number): string {
+  const digits = Math.abs(value).toString().replace('.', '').replace(/^0+/, '');
+  return digits.replace(/0+$/, '') || '0';
+}
+
+/** Same digits at a different scale: the typical mistranslation of "million" vs "ten thousand". */
+export function isScaleMismatch(a: number, b: number): boolean {
+  return a !== b && significantDigits(a) === significantDigits(b);
+}
+
+export function stableClaimId(scope: string, measure: string, unit: string, place: string, value: number): string {
+  const key = ['claim', scope, measure, unit, place, String(value)].join('|');
+  return 'clm_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Cluster {
+  figures: ClaimInput[];
+  docs: Set<string>;
+  value: number;
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Where a figure's claim lives: its campaign, or its own document when it has none. */
+export function claimScope(f: Pick<ClaimInput, 'campaign_id' | 'doc_id'>): string {
+  return f.campaign_id ?? `doc:${f.doc_id}`;
+}
+
+function groupKey(f: ClaimInput): string {
+  return [claimScope(f), f.measure, f.unit, f.place_code].join('\u0000');
+}
+
+function groupFigures(figures: readonly ClaimInput[]): ClaimInput[][] {
+  const groups = new Map<string, ClaimInput[]>();
+  for (const f of figures) {
+    const key = groupKey(f);
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.keys()].sort(byText).map((k) => groups.get(k)!);
+}
+
+/**
+ * Split one group into the fewest sets of mutually compatible figures: sort intervals by their
+ * low end and cut whenever the next interval starts above the running minimum high end (the
+ * classic interval-stabbing greedy, so every cluster shares a common true value).
+ */
+export function clusterCompatible(figures: readonly ClaimInput[]): ClaimInput[][] {
+  const withIntervals = figures
+    .map((f) => ({ f, iv: valueInterval(f.value, f.qualifier) }))
+    .sort(
+      (a, b) =>
+        a.iv[0] - b.iv[0] ||
+        a.iv[1] - b.iv[1] ||
+        byText(a.f.doc_id, b.f.doc_id) ||
+        byText(a.f.figure_id, b.f.figure_id),
+    );
+  const clusters: ClaimInput[][] = [];
+  let current: ClaimInput[] = [];
+  let high = Infinity;
+  for (const { f, iv } of withIntervals) {
+    if (current.length > 0 && iv[0] > high) {
+      clusters.push(current);
+      current = [];
+      high = Infinity;
+    }
+    current.push(f);
+    high = Math.min(high, iv[1]);
+  }
+  if (current.length > 0) clusters.push(current);
+  return clusters;
+}
+
+/** The exact value most documents give (ties: the lower); else the lowest reported value. */
+export function representativeValue(figures: readonly ClaimInput[]): number {
+  const docsByExactValue = new Map<number, Set<string>>();
+  for (const f of figures) {
+    if (f.qualifier !== 'exact') continue;
+    const docs = docsByExactValue.get(f.value) ?? new Set<string>();
+    docs.add(f.doc_id);
+    docsByExactValue.set(f.value, docs);
+  }
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const [value, docs] of docsByExactValue) {
+    if (docs.size > bestCount || (docs.size === bestCount && best !== null && value < best)) {
+      best = value;
+      bestCount = docs.size;
+    }
+  }
+  return best ?? Math.min(...figures.map((f) => f.value));
+}
+
+function hasDocOutside(a: Cluster, b: Cluster): boolean {
+  for (const d of a.docs) if (!b.docs.has(d)) return true;
+  return false;
+}
+
+/** Do two claims of one group disagree (see the status rules at the top of this file)? */
+function clustersConflict(a: Cluster, b: Cluster): boolean {
+  if (hasDocOutside(a, b) && hasDocOutside(b, a)) return true;
+  return a.figures.some((fa) => b.figures.some((fb) => fa.doc_id === fb.doc_id && isScaleMismatch(fa.value, fb.value)));
+}
+
+function describeCluster(c: Cluster): string {
+  return `${c.value} (${[...c.docs].sort(byText).join(', ')})`;
+}
+
+function toRow(c: Cluster, conflictsWith: Cluster[]): ClaimRow {
+  const first = c.figures[0]!;
+  const values = c.figures.map((f) => f.value);
+  const docIds = [...c.docs].sort(byText);
+  const publishers = [...new Set(c.figures.map((f) => f.publisher).filter((p): p is string => !!p))].sort(byText);
+  const conflicting = conflictsWith.length > 0;
+  const shown = conflicting ? [c, ...conflictsWith].sort((a, b) => a.value - b.value) : [];
+  return {
+    claim_id: stableClaimId(claimScope(first), first.measure, first.unit, first.place_code, c.value),
+    campaign_id: first.campaign_id,
+    measure: first.measure,
+    value: c.value,
+    unit: first.unit,
+    place_code: first.place_code,
+    n_documents: docIds.length,
+    doc_ids: docIds.join('; '),
+    figure_ids: c.figures.map((f) => f.figure_id).sort(byText).join('; '),
+    publishers: publishers.join('; '),
+    status: conflicting ? 'conflicting' : docIds.length >= 2 ? 'corroborated' : 'single_source',
+    conservative_value: Math.min(...values),
+    min_value: Math.min(...values),
+    max_value: Math.max(...values),
+    conflicting_values: shown.map(describeCluster).join('; '),
+  };
+}
+
+function claimsOfGroup(group: readonly ClaimInput[]): ClaimRow[] {
+  const clusters: Cluster[] = clusterCompatible(group).map((figures) => ({
+    figures,
+    docs: new Set(figures.map((f) => f.doc_id)),
+    value: representativeValue(figures),
+  }));
+  const rows = clusters.map((c) => toRow(c, clusters.filter((o) => o !== c && clustersConflict(c, o))));
+  return disambiguateIds(rows);
+}
+
+/** Two claims of one group can share a representative value only in rare interval layouts; keep ids unique. */
+function disambiguateIds(rows: ClaimRow[]): ClaimRow[] {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.claim_id, (counts.get(r.claim_id) ?? 0) + 1);
+  return rows.map((r) =>
+    (counts.get(r.claim_id) ?? 0) < 2
+      ? r
+      : { ...r, claim_id: 'clm_' + createHash('sha256').update(r.claim_id + '|' + r.figure_ids).digest('hex').slice(0, 16) },
+  );
+}
+
+function compareRows(a: ClaimRow, b: ClaimRow): number {
+  return (
+    byText(a.campaign_id ?? '', b.campaign_id ?? '') ||
+    byText(a.measure, b.measure) ||
+    byText(a.unit, b.unit) ||
+    byText(a.place_code, b.place_code) ||
+    a.value - b.value ||
+    byText(a.claim_id, b.claim_id)
+  );
+}
+
+/** Fold figures from many documents into claims (deterministic order, stable ids). */
+export function buildClaims(figures: readonly ClaimInput[]): ClaimRow[] {
+  return groupFigures(figures).flatMap(claimsOfGroup).sort(compareRows);
+}

@@ -1,0 +1,463 @@
+// The figure extractor: finds every enforcement figure a clean document states.
+//
+// For each number the number reader finds (and does not rule out as a date, code name, phone
+// number ...), the extractor reads its surroundings inside the sentence:
+//   - the counted noun right after it ("80 suspects", "1.88 million 'violent' messages"), or just
+//     before it in translation style ("destroyed warehouse dens 28");
+//   - the verb acting on it: nearest to the left (active, nominal: "arrested 80", "the arrest of"),
+//     else to the right (passive: "15,000 people were arrested"); only verbs that fit the noun count;
+//   - the qualifier words around it, the currency of money, and the place the sentence or its
+//     paragraph names.
+// The search window for a number ends at the neighbouring numbers and at clause boundaries, so a
+// list sharing one subject ("busted nine gangs, arrested 80 suspects and froze ...") types each item
+// by its own verb. All wording comes from the lexicon (lexicon/en.ts).
+import {
+  COUNTED_NOUNS, CURRENCY_WORDS, EVENT_NOUNS, MEASURE_BY_CLASS_AND_VERB, MONEY_CUES, NATIONWIDE_MARKERS,
+  NON_FIGURE_NOUNS, NON_LOCATIVE_BEFORE, NOUN_PHRASE_STOPS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE, UNIT_OF_CLASS, VERBS,
+  type Measure, type MoneyCue, type NounClass, type Qualifier, type VerbGroup,
+} from './lexicon/en.js';
+import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
+import { PhraseMatcher, lowerSameLength } from './phrases.js';
+import { demonymCountry, findPlaces, type PlaceMatch } from './places.js';
+import type { CleanDoc, Span } from './types.js';
+
+export interface ExtractedFigure {
+  measure: Measure;
+  value: number;
+  unit: string;
+  qualifier: Qualifier;
+  /** Range of the literal number in the clean text (first mention). */
+  cleanStart: number;
+  cleanEnd: number;
+  sentenceIndex: number;
+  sentence: string;
+  place_code: string | null;
+  place_name: string | null;
+  /** Which wording typed it, e.g. `noun:suspects+verb:arrested`. */
+  rule: string;
+  mentions: number;
+  inTitle: boolean;
+}
+
+/** Words (lower case) that end a clause: a verb on the far side of one does not act on the number. */
+const CLAUSE_BOUNDARY = /(?:[;:!?]|,\s*(?:who|which|whose|when|where|while|although|though|but)\b|\b(?:who|which|whose|because|although|though|when|whereas|if|unless|so that)\b|[(\[）)]|—|–\s)/gu;
+
+const MAX_LEFT_CHARS = 120;
+const MAX_RIGHT_CHARS = 160;
+
+const matchers = {
+  nouns: new PhraseMatcher(Object.values(COUNTED_NOUNS).flat()),
+  eventNouns: new PhraseMatcher(Object.keys(EVENT_NOUNS)),
+  nonFigureNouns: new PhraseMatcher(NON_FIGURE_NOUNS),
+  verbs: new PhraseMatcher(Object.values(VERBS).flat()),
+  currencyWords: new PhraseMatcher(Object.keys(CURRENCY_WORDS)),
+  moneyCues: new PhraseMatcher(Object.values(MONEY_CUES).flat()),
+  nationwide: new PhraseMatcher(NATIONWIDE_MARKERS),
+  nounStops: new PhraseMatcher(NOUN_PHRASE_STOPS),
+  qualifiersBefore: Object.fromEntries(
+    Object.entries(QUALIFIERS_BEFORE).map(([q, phrases]) => [q, new PhraseMatcher(phrases)]),
+  ) as Record<Exclude<Qualifier, 'exact'>, PhraseMatcher>,
+  qualifiersAfter: Object.fromEntries(
+    Object.entries(QUALIFIERS_AFTER).map(([q, phrases]) => [q, new PhraseMatcher(phrases)]),
+  ) as Record<Exclude<Qualifier, 'exact'>, PhraseMatcher>,
+  nonLocative: new PhraseMatcher(NON_LOCATIVE_BEFORE),
+};
+
+const classOfNoun = invert(COUNTED_NOUNS);
+const groupsOfVerb = invert(VERBS);
+const cuesOfMoneyWord = invert(MONEY_CUES);
+
+function invert<K extends string>(table: Record<K, string[]>): Map<string, K[]> {
+  const map = new Map<string, K[]>();
+  for (const [key, phrases] of Object.entries(table) as [K, string[]][]) {
+    for (const phrase of phrases) {
+      const list = map.get(phrase) ?? [];
+      if (!list.includes(key)) list.push(key);
+      map.set(phrase, list);
+    }
+  }
+  return map;
+}
+
+/** Normalises a matched phrase (white space/hyphens collapsed) to its lexicon key. */
+function lexiconKey(phrase: string): string {
+  return phrase.replace(/[\s\u00a0-]+/g, ' ');
+}
+
+interface SentenceContext {
+  index: number;
+  span: Span;
+  text: string;
+  lower: string;
+  paragraphIndex: number;
+  places: PlaceMatch[];
+  nationwide: boolean;
+  demonymCountries: string[];
+  inTitle: boolean;
+}
+
+interface Candidate {
+  mention: NumberMention;
+  sentence: SentenceContext;
+  /** Offsets of the mention inside the sentence. */
+  start: number;
+  end: number;
+  prefixStart: number;
+}
+
+export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
+  const sentences = buildSentenceContexts(doc);
+  const docCountry = mainCountry(sentences);
+  const mentions = readNumbers(doc.text);
+  const figures: ExtractedFigure[] = [];
+  let cursor = 0;
+  for (const sentence of sentences) {
+    const inSentence: Candidate[] = [];
+    while (cursor < mentions.length && mentions[cursor]!.start < sentence.span.end) {
+      const mention = mentions[cursor++]!;
+      if (mention.start < sentence.span.start || mention.end > sentence.span.end) continue;
+      inSentence.push({
+        mention,
+        sentence,
+        start: mention.start - sentence.span.start,
+        end: mention.end - sentence.span.start,
+        prefixStart: mention.prefixStart - sentence.span.start,
+      });
+    }
+    inSentence.forEach((candidate, i) => {
+      if (nonFigureReason(doc.text, candidate.mention)) return;
+      const figure = readFigure(candidate, inSentence[i - 1] ?? null, inSentence[i + 1] ?? null, sentences, docCountry);
+      if (figure) figures.push(figure);
+    });
+  }
+  return mergeRepeats(figures);
+}
+
+function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
+  let paragraph = 0;
+  return doc.sentences.map((span, index) => {
+    while (paragraph < doc.paragraphs.length - 1 && doc.paragraphs[paragraph]!.end <= span.start) paragraph++;
+    const text = doc.text.slice(span.start, span.end);
+    const lower = lowerSameLength(text);
+    const demonyms: string[] = [];
+    for (const word of text.match(/\p{Lu}\p{L}+/gu) ?? []) {
+      const country = demonymCountry(word);
+      if (country) demonyms.push(country);
+    }
+    return {
+      index,
+      span,
+      text,
+      lower,
+      paragraphIndex: paragraph,
+      places: findPlaces(text).filter((place) => !isNonLocative(lower, place)),
+      nationwide: matchers.nationwide.findAll(lower).length > 0,
+      demonymCountries: demonyms,
+      inTitle: doc.title_span !== null && span.start >= doc.title_span.start && span.end <= doc.title_span.end,
+    };
+  });
+}
+
+function isNonLocative(lower: string, place: PlaceMatch): boolean {
+  const before = lower.slice(Math.max(0, place.start - 20), place.start).replace(/(?:\s+the)?\s+$/u, '');
+  return matchers.nonLocative.endsWith(before) !== null;
+}
+
+/** The country most often named or implied in the document: the default place of a figure. */
+function mainCountry(sentences: SentenceContext[]): string | null {
+  const counts = new Map<string, number>();
+  for (const sentence of sentences) {
+    for (const place of sentence.places) counts.set(place.country, (counts.get(place.country) ?? 0) + 1);
+    for (const country of sentence.demonymCountries) counts.set(country, (counts.get(country) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [country, count] of counts) if (count > bestCount) [best, bestCount] = [country, count];
+  return best;
+}
+
+function readFigure(
+  candidate: Candidate,
+  previous: Candidate | null,
+  next: Candidate | null,
+  sentences: SentenceContext[],
+  docCountry: string | null,
+): ExtractedFigure | null {
+  const { mention, sentence } = candidate;
+  if (!Number.isFinite(mention.value) || mention.value <= 0) return null;
+  if (isRangeUpperBound(candidate, previous)) return null;
+  const leftStart = Math.max(previous ? previous.end : 0, candidate.prefixStart - MAX_LEFT_CHARS);
+  const rightEnd = Math.min(next ? next.prefixStart : sentence.text.length, candidate.end + MAX_RIGHT_CHARS);
+  const left = clauseLeft(sentence.lower.slice(leftStart, candidate.prefixStart));
+  const right = clauseRight(sentence.lower.slice(candidate.end, rightEnd));
+  const qualifier = readQualifier(left, right, mention);
+
+  const currency = mention.currencyPrefix ?? currencyAfter(right);
+  let typed: { measure: Measure; unit: string; rule: string } | null;
+  if (currency) {
+    if (isConversionInParentheses(sentence.lower.slice(previous ? previous.end : 0, candidate.prefixStart), previous)) return null;
+    typed = typeMoney(left, right, currency);
+  } else {
+    if (mention.form === 'words' && mention.value === 1) return null; // "one of the" is never a figure
+    typed = typeCount(left, right, mention);
+  }
+  if (!typed) return null;
+  const place = resolvePlace(candidate, sentences, docCountry);
+  return {
+    measure: typed.measure,
+    value: Math.round(mention.value),
+    unit: typed.unit,
+    qualifier,
+    cleanStart: mention.start,
+    cleanEnd: mention.end,
+    sentenceIndex: sentence.index,
+    sentence: sentence.text.trim(),
+    place_code: place.code,
+    place_name: place.name,
+    rule: typed.rule,
+    mentions: 1,
+    inTitle: sentence.inTitle,
+  };
+}
+
+/** The part of the left window after the last clause boundary. */
+function clauseLeft(left: string): string {
+  let cut = 0;
+  CLAUSE_BOUNDARY.lastIndex = 0;
+  for (const match of left.matchAll(CLAUSE_BOUNDARY)) cut = match.index + match[0].length;
+  return ' '.repeat(cut) + left.slice(cut);
+}
+
+/** The part of the right window before the first clause boundary. */
+function clauseRight(right: string): string {
+  CLAUSE_BOUNDARY.lastIndex = 0;
+  const match = CLAUSE_BOUNDARY.exec(right);
+  return match ? right.slice(0, match.index) : right;
+}
+
+function readQualifier(left: string, right: string, mention: NumberMention): Qualifier {
+  if (mention.plusSuffix) return 'over';
+  const before = left.replace(/[\s"'“”‘’(]+$/u, '').replace(/\b(?:a total of|total of|a total|in total|totally|totalling|totaling|us\$|\$|rmb|usd)$/u, '').trimEnd();
+  for (const qualifier of ['under', 'over', 'about'] as const) {
+    const hit = matchers.qualifiersBefore[qualifier].endsWith(before);
+    if (!hit) continue;
+    // "handed over 200 suspects", "took over 30 sites": a phrasal verb, not a qualifier.
+    if (hit.phrase === 'over' && /\b(?:handed|hand|hands|took|take|taken|turned|turn|taking)$/u.test(before.slice(0, hit.start).trimEnd())) continue;
+    return qualifier;
+  }
+  const after = right.replace(/^[\s"'”’]+/u, '').replace(/^(?:[\p{L}-]+\s+){0,2}/u, (words) => words); // keep as is
+  for (const qualifier of ['over', 'about'] as const) {
+    if (matchers.qualifiersAfter[qualifier].startsWith(after)) return qualifier;
+  }
+  return 'exact';
+}
+
+function currencyAfter(right: string): string | null {
+  const hit = matchers.currencyWords.startsWith(right.replace(/^\s+/u, ''));
+  if (hit) return CURRENCY_WORDS[lexiconKey(hit.phrase)] ?? null;
+  // 元 is written straight after the digits or a 万/亿 unit.
+  return right.startsWith('元') ? 'CNY' : null;
+}
+
+/** "1,500 yuan ($210)": the amount in parentheses restates the previous one. */
+function isConversionInParentheses(between: string, previous: Candidate | null): boolean {
+  if (!previous) return false;
+  return /^\s*[\p{L}.]*\s*[(（]\s*(?:about|around|approximately|roughly|some|nearly|over|more than|or|equivalent to|approx\.?)?\s*(?:us\s*|u\.s\.\s*|usd\s*|hk\s*)?$/u.test(between);
+}
+
+/** "300-400 suspects", "300 to 400 suspects": the first number carries the figure (as a lower bound). */
+function isRangeUpperBound(candidate: Candidate, previous: Candidate | null): boolean {
+  if (!previous) return false;
+  const between = candidate.sentence.lower.slice(previous.end, candidate.prefixStart);
+  return /^\s*(?:-|–|—|to)\s*$/u.test(between);
+}
+
+function typeMoney(left: string, right: string, currency: string): { measure: Measure; unit: string; rule: string } | null {
+  const leftHits = matchers.moneyCues.findAll(left);
+  const rightHits = matchers.moneyCues.findAll(right);
+  // Nearest cue wins: the last one on the left, else the first one on the right.
+  const ordered = [...leftHits.reverse().map((h) => ({ ...h, side: 'left' })), ...rightHits.map((h) => ({ ...h, side: 'right' }))];
+  for (const hit of ordered) {
+    const cues = cuesOfMoneyWord.get(lexiconKey(hit.phrase)) ?? [];
+    const cue = cues[0] as MoneyCue | undefined;
+    if (!cue) continue;
+    if (cue === 'not_enforcement') return null;
+    return { measure: cue, unit: currency, rule: `money:${lexiconKey(hit.phrase)}` };
+  }
+  return null;
+}
+
+interface NounHit {
+  cls: NounClass | null;
+  event: Measure | null;
+  phrase: string;
+  side: 'right' | 'left' | 'demonym';
+}
+
+function typeCount(left: string, right: string, mention: NumberMention): { measure: Measure; unit: string; rule: string } | null {
+  const noun = nounAfter(right) ?? nounBefore(left);
+  if (noun?.event) return { measure: noun.event, unit: unitOfMeasure(noun.event), rule: `event:${noun.phrase}` };
+  if (noun && noun.cls === null) return null; // a non-figure noun: population, records, cities ...
+  const verbs = verbsAround(left, right);
+  if (noun?.cls) {
+    const verb = verbs.find((v) => MEASURE_BY_CLASS_AND_VERB[noun.cls!][v.group]);
+    if (!verb) return null;
+    const measure = MEASURE_BY_CLASS_AND_VERB[noun.cls][verb.group]!;
+    return { measure, unit: UNIT_OF_CLASS[noun.cls], rule: `noun:${noun.phrase}+verb:${verb.phrase}` };
+  }
+  // No counted noun: "arrested 15,000 for cybercrime", "two had been sentenced". Only a person verb
+  // right next to the number may stand in for the noun.
+  if (mention.form === 'words' && mention.value < 2) return null;
+  const adjacent = verbs.find((v) => v.adjacent && MEASURE_BY_CLASS_AND_VERB.person[v.group]);
+  if (!adjacent) return null;
+  return { measure: MEASURE_BY_CLASS_AND_VERB.person[adjacent.group]!, unit: 'people', rule: `implicit-people+verb:${adjacent.phrase}` };
+}
+
+function unitOfMeasure(measure: Measure): string {
+  for (const [cls, byVerb] of Object.entries(MEASURE_BY_CLASS_AND_VERB) as [NounClass, Partial<Record<VerbGroup, Measure>>][]) {
+    if (Object.values(byVerb).includes(measure)) return UNIT_OF_CLASS[cls];
+  }
+  return 'items';
+}
+
+/** The counted noun in the words right after the number, skipping modifiers and quoted epithets. */
+function nounAfter(right: string): NounHit | null {
+  let text = right.replace(/^\s*(?:-\s*)?/u, '');
+  // A quoted epithet between number and noun: 1.88 million “violent and dangerous” messages.
+  text = text.replace(/^(?:[“"‘'][^“”"‘’']{0,60}[”"’']\s*)/u, (quoted) => ' '.repeat(quoted.length));
+  const offset = right.length - text.length;
+  const window = text.slice(0, 60);
+  const stop = firstStop(window);
+  const scope = window.slice(0, stop);
+  const demonym = /^\s*(\p{L}+)/u.exec(scope);
+  const nonFigure = matchers.nonFigureNouns.findAll(scope)[0];
+  const event = matchers.eventNouns.findAll(scope)[0];
+  const noun = matchers.nouns.findAll(scope)[0];
+  const first = [nonFigure, event, noun].filter((h): h is NonNullable<typeof h> => !!h).sort((a, b) => a.start - b.start || b.end - a.end)[0];
+  if (first && wordsBetween(scope.slice(0, first.start)) <= 3) {
+    const key = lexiconKey(first.phrase);
+    if (first === nonFigure) return { cls: null, event: null, phrase: key, side: 'right' };
+    if (first === event) return { cls: null, event: EVENT_NOUNS[key] ?? null, phrase: key, side: 'right' };
+    return { cls: classOfNoun.get(key)?.[0] ?? null, event: null, phrase: key, side: 'right' };
+  }
+  // "15,000 Chinese arrested": a demonym straight after a number counts people.
+  if (demonym && demonymCountry(capitalise(demonym[1]!))) return { cls: 'person', event: null, phrase: demonym[1]!, side: 'demonym' };
+  void offset;
+  return null;
+}
+
+/** Translation style: the counted noun right before the number ("warehouse dens 28", "cracked cases 4,400"). */
+function nounBefore(left: string): NounHit | null {
+  const tail = left.replace(/[\s,:]+$/u, '');
+  const event = matchers.eventNouns.endsWith(tail);
+  if (event) return { cls: null, event: EVENT_NOUNS[lexiconKey(event.phrase)] ?? null, phrase: lexiconKey(event.phrase), side: 'left' };
+  const noun = matchers.nouns.endsWith(tail);
+  if (!noun) return null;
+  const key = lexiconKey(noun.phrase);
+  if (matchers.nonFigureNouns.endsWith(tail)) return { cls: null, event: null, phrase: key, side: 'left' };
+  return { cls: classOfNoun.get(key)?.[0] ?? null, event: null, phrase: key, side: 'left' };
+}
+
+function firstStop(window: string): number {
+  let stop = window.length;
+  const punctuation = /[,.;:!?()（）\[\]]|\s-\s|\d/u.exec(window);
+  if (punctuation) stop = Math.min(stop, punctuation.index);
+  const word = matchers.nounStops.findAll(window)[0];
+  if (word && word.phrase !== 'of') stop = Math.min(stop, word.start);
+  return stop;
+}
+
+function wordsBetween(text: string): number {
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+interface VerbHit {
+  group: VerbGroup;
+  phrase: string;
+  distance: number;
+  adjacent: boolean;
+}
+
+/** Verbs acting on the number: left ones nearest first, then right ones nearest first. */
+function verbsAround(left: string, right: string): VerbHit[] {
+  const hits: VerbHit[] = [];
+  const leftHits = matchers.verbs.findAll(left).reverse();
+  for (const hit of leftHits) {
+    const gap = left.slice(hit.end);
+    const adjacent = wordsBetween(gap) <= 3 && !/[,;]/u.test(gap);
+    for (const group of groupsOfVerb.get(lexiconKey(hit.phrase)) ?? []) {
+      hits.push({ group, phrase: lexiconKey(hit.phrase), distance: left.length - hit.end, adjacent });
+    }
+  }
+  for (const hit of matchers.verbs.findAll(right)) {
+    const gap = right.slice(0, hit.start);
+    const adjacent = wordsBetween(gap) <= 4 && !/[,;]/u.test(gap);
+    for (const group of groupsOfVerb.get(lexiconKey(hit.phrase)) ?? []) {
+      hits.push({ group, phrase: lexiconKey(hit.phrase), distance: hit.start, adjacent });
+    }
+  }
+  return hits;
+}
+
+/**
+ * The place a figure applies to: a place its own sentence names (nearest before the number, else
+ * after); else the nearest earlier sentence of its paragraph that names a place or says
+ * "nationwide"; else the document's main country.
+ */
+function resolvePlace(candidate: Candidate, sentences: SentenceContext[], docCountry: string | null): { code: string | null; name: string | null } {
+  const own = candidate.sentence;
+  const fromOwn = placeInSentence(own, candidate.start, false);
+  if (fromOwn) return fromOwn;
+  if (own.nationwide) return { code: docCountry, name: null };
+  if (own.demonymCountries.length && own.demonymCountries[0] !== docCountry) return countryPlace(own.demonymCountries[0]!);
+  for (let i = own.index - 1; i >= 0; i--) {
+    const framing = sentences[i]!;
+    if (framing.paragraphIndex !== own.paragraphIndex) break;
+    if (framing.nationwide) return { code: docCountry, name: null };
+    const place = placeInSentence(framing, framing.text.length, true);
+    if (place) return place;
+  }
+  return { code: docCountry, name: null };
+}
+
+function countryPlace(code: string): { code: string; name: string | null } {
+  return { code, name: null };
+}
+
+function placeInSentence(sentence: SentenceContext, position: number, framing: boolean): { code: string; name: string | null } | null {
+  const places = sentence.places;
+  if (!places.length) return null;
+  const codes = new Set(places.map((p) => p.code));
+  // Several regions in one breath ("Beijing, Jiangsu, Zhejiang ... public security organs"): a
+  // multi-regional figure, reported at country level.
+  if (codes.size > 2) return { code: places[0]!.country, name: null };
+  const before = places.filter((p) => p.start < position);
+  const chosen = before.length ? before[before.length - 1]! : framing ? null : places[0]!;
+  if (!chosen) return null;
+  if (chosen.level === 'country') return { code: chosen.code, name: chosen.name };
+  // The most specific place with the same code: a city rather than its province.
+  const sameCode = places.filter((p) => p.code === chosen.code);
+  const specific = sameCode.find((p) => p.level === 'city' || p.level === 'county') ?? chosen;
+  return { code: chosen.code, name: specific.name };
+}
+
+/** One row per distinct figure: later mentions of the same measure, value, unit and place merge into the first. */
+function mergeRepeats(figures: ExtractedFigure[]): ExtractedFigure[] {
+  const byKey = new Map<string, ExtractedFigure>();
+  for (const figure of figures) {
+    const key = `${figure.measure}|${figure.value}|${figure.unit}|${figure.place_code ?? ''}`;
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, { ...figure });
+      continue;
+    }
+    first.mentions++;
+    // Headlines drop qualifiers ("15,000 arrested" over "nearly 15,000"): the body's word is the better one.
+    if (first.inTitle && first.qualifier === 'exact' && !figure.inTitle && figure.qualifier !== 'exact') first.qualifier = figure.qualifier;
+  }
+  return [...byKey.values()];
+}

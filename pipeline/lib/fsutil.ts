@@ -1,0 +1,142 @@
+// File-system helpers shared by the stages: directory walks in a fixed order, JSON Lines streaming,
+// and the atomic publish of a stage's folder (write to a temp folder, then rename).
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export interface WalkedFile {
+  /** Path relative to the walked root, `/`-separated. */
+  relPath: string;
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface WalkProblem {
+  relPath: string;
+  reason: string;
+}
+
+/**
+ * Every regular file below root, sorted by relative path (code-unit order, machine independent).
+ * Symlinks are followed once; a link that loops or dangles is reported, not fatal.
+ */
+export async function walkFiles(root: string): Promise<{ files: WalkedFile[]; problems: WalkProblem[] }> {
+  const files: WalkedFile[] = [];
+  const problems: WalkProblem[] = [];
+  const seenDirs = new Set<string>();
+  async function visit(dir: string, rel: string): Promise<void> {
+    let real: string;
+    try {
+      real = await fsp.realpath(dir);
+    } catch (error) {
+      problems.push({ relPath: rel || '.', reason: `cannot resolve folder (${errorCode(error)})` });
+      return;
+    }
+    if (seenDirs.has(real)) {
+      problems.push({ relPath: rel, reason: 'symlink loop: folder already visited' });
+      return;
+    }
+    seenDirs.add(real);
+    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue; // hidden files (.DS_Store, .git) are never articles
+      const abs = path.join(dir, entry.name);
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      let stat: fs.Stats;
+      try {
+        stat = await fsp.stat(abs);
+      } catch (error) {
+        problems.push({ relPath, reason: `unreadable entry (${errorCode(error)}: broken or looping symlink?)` });
+        continue;
+      }
+      if (stat.isDirectory()) await visit(abs, relPath);
+      else if (stat.isFile()) files.push({ relPath, absPath: abs, size: stat.size, mtimeMs: stat.mtimeMs });
+      else problems.push({ relPath, reason: 'not a regular file' });
+    }
+  }
+  await visit(root, '');
+  files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  return { files, problems };
+}
+
+export function errorCode(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads a JSON Lines file record by record without holding the file in memory. */
+export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of lines) if (line) yield JSON.parse(line) as T;
+}
+
+export async function readJsonlAll<T>(file: string): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const row of readJsonl<T>(file)) rows.push(row);
+  return rows;
+}
+
+/** Appends JSON Lines to a file through a stream, honouring back-pressure. */
+export class JsonlWriter {
+  private readonly stream: fs.WriteStream;
+  count = 0;
+  constructor(file: string) {
+    this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
+  }
+  async write(record: unknown): Promise<void> {
+    this.count++;
+    if (!this.stream.write(JSON.stringify(record) + '\n')) {
+      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    }
+  }
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  await fsp.writeFile(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+export async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await fsp.readFile(file, 'utf8')) as T;
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Replaces `target` with the finished folder `staged` so that at every instant either the old or the
+ * new folder is complete on disk: target -> backup, staged -> target, delete backup.
+ * `recoverFolder` undoes a crash between the two renames.
+ */
+export async function publishFolder(staged: string, target: string): Promise<void> {
+  const backup = backupPathFor(target);
+  await fsp.rm(backup, { recursive: true, force: true });
+  const hadTarget = await exists(target);
+  if (hadTarget) await fsp.rename(target, backup);
+  await fsp.rename(staged, target);
+  if (hadTarget) await fsp.rm(backup, { recursive: true, force: true });
+}
+
+/** After a crash: restore a backup whose replacement never arrived, drop one that was superseded. */
+export async function recoverFolder(target: string): Promise<void> {
+  const backup = backupPathFor(target);
+  if (!(await exists(backup))) return;
+  if (await exists(target)) await fsp.rm(backup, { recursive: true, force: true });
+  else await fsp.rename(backup, target);
+}
+
+function backupPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.previous`);
+}

@@ -1,0 +1,26 @@
+// Hashing helpers. Every id in the dataset is a truncated sha256 of canonical text, so ids depend on
+// content only — never on row order, time, or machine.
+import { createHash } from 'node:crypto';
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A short stable id: the first 16 hex digits of sha256 over the parts joined by U+001F. */
+export function stableId(...parts: (string | number | null | undefined)[]): string {
+  return sha256Hex(parts.map((p) => (p == null ? '' : String(p))).join('\u001f')).slice(0, 16);
+}
+
+/** JSON with object keys sorted recursively, so equal values always serialise to equal bytes. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, sortKeys(record[key])]));
+  }
+  return value;
+}

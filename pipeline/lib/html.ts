@@ -1,0 +1,461 @@
+// Main-content extraction from HTML with an exact map back into the HTML source.
+//
+// How: we tokenize the source ourselves into text runs (entities decoded, each entity an atomic
+// segment), giving a "decoded stream" whose every character knows its source range. linkedom then
+// parses the same source (no scripts run, nothing fetched); each of its text nodes is located in the
+// decoded stream, and Mozilla Readability picks the article's nodes. Clean text is assembled from the
+// stream ranges of those nodes, so the map stays exact whatever Readability does to the markup.
+
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { classifyLines } from './boilerplate.js';
+import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
+import { extractTextMetadata, findDate, splitAuthorNames } from './metadata.js';
+import { MappedTextBuilder, trimMappedText, type MappedText } from './offsets.js';
+import type { CleanDoc, DocMetadata, OffsetSegment } from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer: source -> decoded text stream with offsets
+
+/** Elements whose content is never article text. */
+const NON_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'svg', 'math', 'head', 'select', 'option', 'button']);
+/** Elements whose content the HTML parser reads as raw text up to the closing tag. */
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+/** Entities a browser decodes even without the closing semicolon (the common legacy subset). */
+const LEGACY_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: '\u00a0', copy: '©', reg: '®' };
+/** Longest entity name we try to decode. */
+const MAX_ENTITY_NAME = 32;
+
+const namedEntityCache = new Map<string, string | null>();
+
+/** Decodes a named entity (`&hellip;`) with the HTML parser itself, so the full HTML table applies. */
+function decodeNamedEntity(name: string): string | null {
+  const cached = namedEntityCache.get(name);
+  if (cached !== undefined) return cached;
+  const { document } = parseHTML(`<p>&${name};</p>`);
+  const text = document.querySelector('p')?.textContent ?? '';
+  const decoded = text === `&${name};` || text.length === 0 ? null : text;
+  namedEntityCache.set(name, decoded);
+  return decoded;
+}
+
+/** Replacements the HTML spec makes for numeric references (C1 range read as windows-1252, invalid -> U+FFFD). */
+const C1_NUMERIC_REFERENCES = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeNumericEntity(code: number): string {
+  if (code >= 0x80 && code <= 0x9f) return C1_NUMERIC_REFERENCES[code - 0x80]!;
+  if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
+  return String.fromCodePoint(code);
+}
+
+/** The entity starting at source[at] (which is '&'): its decoded text and source length, or null. */
+function readEntity(source: string, at: number): { text: string; length: number } | null {
+  if (source[at + 1] === '#') {
+    const hex = source[at + 2] === 'x' || source[at + 2] === 'X';
+    let i = at + (hex ? 3 : 2);
+    const digitsStart = i;
+    while (i < source.length && i - digitsStart < 8 && (hex ? /[0-9a-fA-F]/ : /[0-9]/).test(source[i]!)) i++;
+    if (i === digitsStart) return null;
+    const code = parseInt(source.slice(digitsStart, i), hex ? 16 : 10);
+    if (source[i] === ';') i++;
+    return { text: decodeNumericEntity(code), length: i - at };
+  }
+  let i = at + 1;
+  while (i < source.length && i - at <= MAX_ENTITY_NAME && /[A-Za-z0-9]/.test(source[i]!)) i++;
+  const name = source.slice(at + 1, i);
+  if (name.length === 0) return null;
+  if (source[i] === ';') {
+    const decoded = decodeNamedEntity(name);
+    return decoded === null ? null : { text: decoded, length: i + 1 - at };
+  }
+  const legacy = LEGACY_ENTITIES[name];
+  return legacy ? { text: legacy, length: i - at } : null;
+}
+
+/** Index just past the '>' that closes the tag opened at source[at] (quotes respected). */
+function tagEnd(source: string, at: number): number {
+  let quote: string | null = null;
+  for (let i = at + 1; i < source.length; i++) {
+    const ch = source[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '>') {
+      return i + 1;
+    }
+  }
+  return source.length;
+}
+
+function skipPast(source: string, at: number, terminator: string): number {
+  const end = source.indexOf(terminator, at);
+  return end === -1 ? source.length : end + terminator.length;
+}
+
+/**
+ * The text content of an HTML source outside tags, comments and raw-text elements, entities
+ * decoded, with segments mapping it onto the source.
+ */
+export function decodedTextStream(source: string): MappedText {
+  const out = new MappedTextBuilder();
+  const lower = source.toLowerCase();
+  let i = 0;
+  let runStart = 0;
+  const flushRun = (end: number): void => {
+    if (end > runStart) out.appendCopied(source.slice(runStart, end), runStart);
+  };
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (ch === '&') {
+      const entity = readEntity(source, i);
+      if (entity) {
+        flushRun(i);
+        out.appendMapped(entity.text, i, i + entity.length);
+        i += entity.length;
+        runStart = i;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (ch !== '<' || !/[A-Za-z/!?]/.test(source[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    flushRun(i);
+    if (source.startsWith('<!--', i)) i = skipPast(source, i + 4, '-->');
+    else if (source.startsWith('<![CDATA[', i)) i = skipPast(source, i + 9, ']]>');
+    else {
+      const end = tagEnd(source, i);
+      const name = /^<([A-Za-z][A-Za-z0-9-]*)/.exec(source.slice(i, Math.min(end, i + 40)))?.[1]?.toLowerCase();
+      i = end;
+      if (name && RAW_TEXT_ELEMENTS.has(name)) {
+        const close = lower.indexOf(`</${name}`, i);
+        i = close === -1 ? source.length : tagEnd(source, close);
+      }
+    }
+    runStart = i;
+  }
+  flushRun(source.length);
+  return out.build();
+}
+
+/** Index of the first segment with cleanEnd > pos. */
+function segmentAt(segments: readonly OffsetSegment[], pos: number): number {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid]!.cleanEnd <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const COLLAPSIBLE_WHITESPACE = /[ \t\n\r\f]/;
+
+/**
+ * Appends stream[start, end) to `out`, collapsing runs of HTML whitespace to one space (mapped to the
+ * whole run) as a browser renders them. Entities are copied atomically.
+ */
+function appendStreamRange(stream: MappedText, start: number, end: number, out: MappedTextBuilder, state: { pendingSpace: OffsetSegment | null }): void {
+  const segs = stream.segments;
+  for (let k = segmentAt(segs, start); k < segs.length && segs[k]!.cleanStart < end; k++) {
+    const seg = segs[k]!;
+    const atomic = seg.cleanEnd - seg.cleanStart !== seg.sourceEnd - seg.sourceStart;
+    if (atomic) {
+      const text = stream.text.slice(seg.cleanStart, seg.cleanEnd);
+      if (text.length === 1 && COLLAPSIBLE_WHITESPACE.test(text)) {
+        state.pendingSpace ??= { cleanStart: 0, cleanEnd: 1, sourceStart: seg.sourceStart, sourceEnd: seg.sourceEnd };
+        state.pendingSpace.sourceEnd = seg.sourceEnd;
+        continue;
+      }
+      flushSpace(out, state);
+      out.appendMapped(text, seg.sourceStart, seg.sourceEnd);
+      continue;
+    }
+    const from = Math.max(seg.cleanStart, start);
+    const to = Math.min(seg.cleanEnd, end);
+    let runStart = from;
+    for (let c = from; c < to; c++) {
+      if (!COLLAPSIBLE_WHITESPACE.test(stream.text[c]!)) continue;
+      if (c > runStart) {
+        flushSpace(out, state);
+        out.appendCopied(stream.text.slice(runStart, c), seg.sourceStart + (runStart - seg.cleanStart));
+      }
+      const src = seg.sourceStart + (c - seg.cleanStart);
+      if (state.pendingSpace) state.pendingSpace.sourceEnd = src + 1;
+      else state.pendingSpace = { cleanStart: 0, cleanEnd: 1, sourceStart: src, sourceEnd: src + 1 };
+      runStart = c + 1;
+    }
+    if (to > runStart) {
+      flushSpace(out, state);
+      out.appendCopied(stream.text.slice(runStart, to), seg.sourceStart + (runStart - seg.cleanStart));
+    }
+  }
+}
+
+function flushSpace(out: MappedTextBuilder, state: { pendingSpace: OffsetSegment | null }): void {
+  const space = state.pendingSpace;
+  if (!space) return;
+  state.pendingSpace = null;
+  if (out.textLength === 0) return; // leading whitespace of a line is dropped
+  out.appendMapped(' ', space.sourceStart, space.sourceEnd);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM <-> stream alignment
+
+/** How far past the expected position a text node may be found before we stop trusting the match. */
+const ALIGNMENT_WINDOW = 2000;
+
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  childNodes: ArrayLike<DomNode>;
+  parentNode: DomNode | null;
+  data?: string;
+  getAttribute?: (name: string) => string | null;
+  textContent: string | null;
+}
+
+function isInsideNonText(node: DomNode): boolean {
+  for (let p = node.parentNode; p; p = p.parentNode) if (NON_TEXT_ELEMENTS.has(p.nodeName.toLowerCase())) return true;
+  return false;
+}
+
+/** Text nodes under `root`, in document order (iterative: pages can nest deeply). */
+function textNodes(root: DomNode): DomNode[] {
+  const out: DomNode[] = [];
+  const stack: DomNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.nodeType === 3) {
+      out.push(node);
+      continue;
+    }
+    if (node.nodeType === 1 && NON_TEXT_ELEMENTS.has(node.nodeName.toLowerCase())) continue;
+    const children = node.childNodes;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return out;
+}
+
+type StreamRange = { start: number; end: number };
+
+/** Locates each text node of the document in the decoded stream, in order. */
+function alignTextNodes(nodes: readonly DomNode[], stream: string, from = 0): Map<DomNode, StreamRange> {
+  const ranges = new Map<DomNode, StreamRange>();
+  let cursor = from;
+  for (const node of nodes) {
+    const data = node.data ?? '';
+    if (data.length === 0 || isInsideNonText(node)) continue;
+    const at = stream.indexOf(data, cursor);
+    if (at === -1 || at - cursor > ALIGNMENT_WINDOW) continue;
+    ranges.set(node, { start: at, end: at + data.length });
+    cursor = at + data.length;
+  }
+  return ranges;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Article lines from a DOM subtree
+
+const BLOCK_ELEMENTS = new Set([
+  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'figure', 'figcaption', 'table', 'thead', 'tbody',
+  'tfoot', 'tr', 'td', 'th', 'caption', 'hr', 'address', 'form', 'fieldset', 'details', 'summary', 'center',
+]);
+
+export interface HtmlLine {
+  line: MappedText;
+  startsParagraph: boolean;
+}
+
+/**
+ * Lines of text under `root`: each block element starts a paragraph, <br> starts a line. Text nodes
+ * not located in the stream (nothing to point at) are left out rather than guessed.
+ */
+function linesOf(root: DomNode, stream: MappedText, ranges: Map<DomNode, StreamRange>): HtmlLine[] {
+  const lines: HtmlLine[] = [];
+  let builder = new MappedTextBuilder();
+  let nextStartsParagraph = true;
+  const state = { pendingSpace: null as OffsetSegment | null };
+  const endLine = (paragraphBreak: boolean): void => {
+    state.pendingSpace = null;
+    const line = trimMappedText(builder.build());
+    if (line.text.length > 0) {
+      lines.push({ line, startsParagraph: nextStartsParagraph });
+      nextStartsParagraph = false;
+    }
+    if (paragraphBreak) nextStartsParagraph = true;
+    builder = new MappedTextBuilder();
+  };
+  // Iterative walk with explicit exit markers for block elements.
+  const stack: (DomNode | { exit: true })[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if ('exit' in item) {
+      endLine(true);
+      continue;
+    }
+    const node = item;
+    if (node.nodeType === 3) {
+      const range = ranges.get(node);
+      if (range) appendStreamRange(stream, range.start, range.end, builder, state);
+      continue;
+    }
+    if (node.nodeType !== 1 && node.nodeType !== 9 && node.nodeType !== 11) continue;
+    const tag = node.nodeName.toLowerCase();
+    if (NON_TEXT_ELEMENTS.has(tag)) continue;
+    if (tag === 'br') {
+      endLine(false);
+      continue;
+    }
+    const block = BLOCK_ELEMENTS.has(tag);
+    if (block) {
+      endLine(true);
+      stack.push({ exit: true });
+    }
+    const children = node.childNodes;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  endLine(true);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata from <meta> and friends
+
+interface HeadMetadata {
+  titles: string[];
+  siteName: string | null;
+  published: string | null;
+  authors: string[];
+}
+
+function metaContent(document: Document, keys: readonly string[]): string | null {
+  for (const key of keys) {
+    for (const attr of ['property', 'name', 'itemprop']) {
+      const value = document.querySelector(`meta[${attr}="${key}"]`)?.getAttribute('content')?.trim();
+      if (value) return value;
+    }
+  }
+  return null;
+}
+
+/** An ISO date at the start of a machine-readable timestamp ("2019-11-15T08:34:00+08:00"). */
+function isoDatePrefix(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+  if (!m) return findDate(value)?.iso ?? null;
+  return findDate(m[0])?.iso ?? null;
+}
+
+function readHeadMetadata(document: Document): HeadMetadata {
+  const titles = [metaContent(document, ['og:title', 'twitter:title', 'headline']), document.querySelector('title')?.textContent?.trim() ?? null].filter(
+    (t): t is string => !!t,
+  );
+  const timeElement = document.querySelector('time[datetime]')?.getAttribute('datetime');
+  const published = isoDatePrefix(
+    metaContent(document, ['article:published_time', 'og:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date', 'DC.date.issued']) ?? timeElement,
+  );
+  const authorMeta = metaContent(document, ['author', 'article:author', 'byl', 'dc.creator']);
+  const authors = authorMeta && !/^https?:/i.test(authorMeta) ? authorNamesFrom(authorMeta) : [];
+  return { titles, siteName: metaContent(document, ['og:site_name', 'application-name', 'publisher']), published, authors };
+}
+
+function authorNamesFrom(byline: string): string[] {
+  const names = splitAuthorNames(byline.replace(/^\s*by\s+/i, ''));
+  return names;
+}
+
+/** "Headline - Site Name" / "Headline | Site": the headline without the site part. */
+export function stripSiteSuffix(title: string, siteName: string | null): string {
+  const parts = title.split(/\s+[|–—-]\s+|\s+[|]\s*/u).map((p) => p.trim()).filter(Boolean);
+  if (parts.length < 2) return title.trim();
+  const site = siteName?.trim().toLowerCase();
+  const kept = parts.filter((p) => p.toLowerCase() !== site);
+  if (kept.length < parts.length) return kept.join(' - ');
+  // Without a known site name, a short trailing part is the site ("... arrests - China Daily").
+  const last = parts[parts.length - 1]!;
+  return last.split(/\s+/).length <= 4 && parts[0]!.split(/\s+/).length >= 3 ? parts.slice(0, -1).join(' - ') : title.trim();
+}
+
+function normaliseForCompare(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The article
+
+export interface HtmlArticle {
+  lines: HtmlLine[];
+  /** Index into `lines` of the headline, or null. */
+  titleIndex: number | null;
+  metadata: DocMetadata;
+  dropped: CleanDoc['dropped'];
+}
+
+/** Minimum headline length (words) for an <h1> that does not match the page title. */
+const MIN_H1_WORDS = 3;
+
+/** The article of an HTML page: lines mapped into the HTML source, headline, metadata, furniture dropped. */
+export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): HtmlArticle {
+  const stream = decodedTextStream(source);
+  const { document } = parseHTML(source) as unknown as { document: Document };
+  const root = document as unknown as DomNode;
+  const ranges = alignTextNodes(textNodes(root), stream.text);
+  const head = readHeadMetadata(document);
+
+  // The headline, read before Readability rearranges the document.
+  const h1Element = document.querySelector('h1') as unknown as DomNode | null;
+  const h1Line = h1Element ? linesOf(h1Element, stream, ranges)[0]?.line ?? null : null;
+
+  const reader = new Readability(document, { serializer: (el: Node) => el as unknown as DomNode });
+  const article = reader.parse();
+  const contentRoot = (article?.content as DomNode | null | undefined) ?? (document.body as unknown as DomNode | null) ?? root;
+  // Readability may rebuild nodes (its retry re-parses markup); locate those by text as well.
+  const unplaced = textNodes(contentRoot).filter((n) => !ranges.has(n));
+  if (unplaced.length > 0) for (const [n, r] of alignTextNodes(unplaced, stream.text)) ranges.set(n, r);
+  let lines = linesOf(contentRoot, stream, ranges);
+
+  // Page furniture that survived Readability, by the plain-text rules.
+  const texts = lines.map((l) => l.line.text);
+  const verdicts = classifyLines(texts, lexicon);
+  const textMeta = extractTextMetadata(texts, verdicts.map((v) => v.keep), lexicon);
+  const dropped: CleanDoc['dropped'] = [];
+  const keptLines: HtmlLine[] = [];
+  lines.forEach((l, i) => {
+    const verdict = verdicts[i]!;
+    const role = textMeta.roles.get(i);
+    if (!verdict.keep) dropped.push({ line: l.line.text, rule: verdict.rule });
+    else if (role) dropped.push({ line: l.line.text, rule: role });
+    else keptLines.push(l);
+  });
+  lines = keptLines;
+
+  const siteName = head.siteName ?? article?.siteName ?? null;
+  const pageTitle = stripSiteSuffix(head.titles[0] ?? article?.title ?? '', siteName);
+  const h1Matches = h1Line !== null && pageTitle.length > 0 && normaliseForCompare(h1Line.text).includes(normaliseForCompare(pageTitle).slice(0, 40));
+  const useH1 = h1Line !== null && (h1Matches || h1Line.text.split(/\s+/).length >= MIN_H1_WORDS);
+  const title = useH1 ? h1Line!.text : pageTitle || textMeta.metadata.title;
+
+  let titleIndex: number | null = title ? lines.findIndex((l) => normaliseForCompare(l.line.text) === normaliseForCompare(title)) : -1;
+  if (titleIndex === -1) titleIndex = null;
+  if (titleIndex === null && useH1) {
+    lines = [{ line: h1Line!, startsParagraph: true }, ...lines];
+    titleIndex = 0;
+  }
+
+  const readabilityAuthors = article?.byline ? authorNamesFrom(article.byline) : [];
+  const publishedFromReadability = isoDatePrefix(article?.publishedTime ?? null);
+  const metadata: DocMetadata = {
+    title: title || null,
+    publisher: siteName ?? textMeta.metadata.publisher,
+    authors: [...new Set([...head.authors, ...readabilityAuthors, ...textMeta.metadata.authors])],
+    published_date: head.published ?? publishedFromReadability ?? textMeta.metadata.published_date,
+  };
+  return { lines, titleIndex, metadata, dropped };
+}

@@ -1,0 +1,449 @@
+// Article metadata from plain text: headline, publisher, authors, publication date.
+// Only what the page itself shows is reported: a date comes from a dateline, a byline or a line
+// marked "Updated/Published/Posted", never from the events the article narrates; a publisher comes
+// from a masthead, sign-off, agency dateline, "Source:" label, comment widget or self-link.
+
+import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
+import { classifyLines } from './boilerplate.js';
+import type { DocMetadata } from './types.js';
+
+/** Roles a line can play in the page's metadata; such lines are not article body. */
+export type MetaRole = 'byline' | 'dateline' | 'sign-off' | 'signature';
+
+export interface TextMetadataResult {
+  metadata: DocMetadata;
+  /** Index (into the given lines) of the headline, or null. */
+  titleLine: number | null;
+  /** Lines that are bylines, datelines, sign-offs or signatures. */
+  roles: Map<number, MetaRole>;
+}
+
+/** Datelines are looked for among this many non-blank lines at the top and bottom of the page. */
+const DATELINE_WINDOW = 12;
+/** The headline is looked for among this many article lines at the top. */
+const TITLE_WINDOW = 8;
+const MIN_TITLE_WORDS = 3;
+const MAX_TITLE_WORDS = 30;
+const MAX_TITLE_CHARS = 250;
+/** A dateline holds little besides the date: at most this many other words (weekday, place, "GMT"). */
+const MAX_DATELINE_EXTRA_WORDS = 4;
+/** A person's name has 2-4 words, each capitalised (particles allowed). */
+const MAX_NAME_WORDS = 4;
+/** An outlet's name is short. */
+const MAX_OUTLET_WORDS = 6;
+/** "Posted 3 March 2021" without a colon is a marker only in a short field, not in a sentence. */
+const MAX_UNLABELLED_MARKER_WORDS = 12;
+/** Sign-offs and signatures are looked for among this many non-blank lines at the end. */
+const SIGN_OFF_WINDOW = 6;
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+export interface FoundDate {
+  iso: string;
+  index: number;
+  length: number;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function isoDate(year: number, month: number, day: number): string | null {
+  if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function monthPattern(lexicon: CleanLexicon): string {
+  return Object.keys(lexicon.months)
+    .sort((a, b) => b.length - a.length)
+    .join('|');
+}
+
+interface DatePatterns {
+  numeric: RegExp;
+  cjk: RegExp;
+  dayMonthYear: RegExp;
+  monthDayYear: RegExp;
+  gluedZoneDay: RegExp;
+  slashed: RegExp;
+}
+
+const patternCache = new WeakMap<CleanLexicon, DatePatterns>();
+
+function datePatterns(lexicon: CleanLexicon): DatePatterns {
+  const cached = patternCache.get(lexicon);
+  if (cached) return cached;
+  const months = monthPattern(lexicon);
+  const patterns: DatePatterns = {
+    // 2019-11-15, 2020/7/2, 2019.11.15
+    numeric: /(?<![\d.])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d])/u,
+    // 2019年12月12日
+    cjk: /(\d{4})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日/u,
+    // 12 December 2019, 3rd March, 2021, 12 Dec. 2019
+    dayMonthYear: new RegExp(`(?<![\\d])(\\d{1,2})(?:st|nd|rd|th)?\\s{1,3}(${months})\\.?,?\\s{1,3}(\\d{4})(?!\\d)`, 'iu'),
+    // December 12, 2019, Dec. 12 2019
+    monthDayYear: new RegExp(`\\b(${months})\\.?\\s{1,3}(\\d{1,2})(?:st|nd|rd|th)?,?\\s{1,3}(\\d{4})(?!\\d)`, 'iu'),
+    // "GMT +312 December 2019": a zone offset glued to the day (+3, then 12).
+    gluedZoneDay: new RegExp(`(?:GMT|UTC)\\s{0,3}[+-](\\d{3,4})\\s{1,3}(${months})\\.?,?\\s{1,3}(\\d{4})(?!\\d)`, 'iu'),
+    // 15/11/2019 or 11/15/2019 — only when day and month cannot be confused.
+    slashed: /(?<![\d/])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/])/u,
+  };
+  patternCache.set(lexicon, patterns);
+  return patterns;
+}
+
+/** The first complete date (with day, month and year) written in `text`, or null. */
+export function findDate(text: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): FoundDate | null {
+  const p = datePatterns(lexicon);
+  const found: FoundDate[] = [];
+  const month = (name: string): number => lexicon.months[name.toLowerCase()] ?? 0;
+  const push = (m: RegExpExecArray | null, iso: string | null): void => {
+    if (m && iso) found.push({ iso, index: m.index, length: m[0].length });
+  };
+
+  const glued = p.gluedZoneDay.exec(text);
+  if (glued) {
+    const digits = glued[1]!;
+    // Zone offsets have one or two digits; the day takes the last two.
+    push(glued, isoDate(Number(glued[3]), month(glued[2]!), Number(digits.slice(-2))));
+  }
+  let m = p.numeric.exec(text);
+  push(m, m ? isoDate(Number(m[1]), Number(m[3]), Number(m[4])) : null);
+  m = p.cjk.exec(text);
+  push(m, m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : null);
+  if (!glued) {
+    m = p.dayMonthYear.exec(text);
+    push(m, m ? isoDate(Number(m[3]), month(m[2]!), Number(m[1])) : null);
+  }
+  m = p.monthDayYear.exec(text);
+  push(m, m ? isoDate(Number(m[3]), month(m[1]!), Number(m[2])) : null);
+  m = p.slashed.exec(text);
+  if (m) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if (a > 12 && b <= 12) push(m, isoDate(Number(m[3]), b, a));
+    else if (b > 12 && a <= 12) push(m, isoDate(Number(m[3]), a, b));
+  }
+  found.sort((x, y) => x.index - y.index);
+  return found[0] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+function wordCount(s: string): number {
+  return s.split(/\s+/u).filter(Boolean).length;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Lowercase particles allowed inside a person's name. */
+const NAME_PARTICLES = new Set(['de', 'da', 'del', 'van', 'von', 'der', 'bin', 'al', 'la', 'le', 'di', 'du']);
+
+/** "Zheng Caixiong", "Jane Doe", "Pierluigi Paganini", "Mary-Ann O'Neil" — not "Chinese Police". */
+export function isPersonName(candidate: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): boolean {
+  const name = candidate.trim();
+  if (lexicon.nonPersonAuthors.includes(name.toLowerCase())) return false;
+  const parts = name.split(/\s+/u);
+  if (parts.length < 2 || parts.length > MAX_NAME_WORDS) return false;
+  return parts.every((w) => /^\p{Lu}[\p{L}'’.-]*$/u.test(w) || NAME_PARTICLES.has(w)) && /^\p{Lu}/u.test(parts[parts.length - 1]!);
+}
+
+/** Names in "Aybek Askhar and Zheng Caixiong", "A, B and C", "A in Beijing". */
+export function splitAuthorNames(text: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): string[] {
+  const joiners = lexicon.nameJoiners.map(escapeRegExp).join('|');
+  // A location or role after the names ends the list: "By Li Wei in Beijing", "By Jane Doe, Staff Reporter".
+  const names = text
+    .replace(/\s+(?:in|for|from|at)\s+\p{Lu}.*$/u, '')
+    .split(new RegExp(`\\s*(?:,|;|\\s(?:${joiners})\\s)\\s*`, 'iu'))
+    .map((n) => n.trim().replace(/[.,;:]+$/u, ''))
+    .filter((n) => n.length > 0);
+  return names.filter((n) => isPersonName(n, lexicon));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publishers
+
+function isOutletName(candidate: string): boolean {
+  const name = candidate.trim();
+  const parts = name.split(/\s+/u);
+  if (name.length < 2 || parts.length > MAX_OUTLET_WORDS) return false;
+  return /^[\p{Lu}\d]/u.test(name) && !/[.!?]$/u.test(name) && !/^\d+$/u.test(name);
+}
+
+/**
+ * The outlet named by a web-domain label ("pymnts" in http://www.pymnts.com/...): the outlet table
+ * first, then the casing the page itself uses for the word, then a reading of the label (a label
+ * without vowels is an acronym-like brand, so upper case; otherwise capitalised).
+ */
+export function publisherFromDomainLabel(label: string, pageText: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): string {
+  const lower = label.toLowerCase();
+  const known = lexicon.outletsByDomainLabel[lower];
+  if (known) return known;
+  const asWord = new RegExp(`(?<![\\p{L}\\d./@-])${escapeRegExp(lower)}(?![\\p{L}\\d./-])`, 'iu').exec(pageText);
+  if (asWord) return asWord[0];
+  if (!/[aeiou]/u.test(lower) && lower.length <= 8) return lower.toUpperCase();
+  return lower.charAt(0).toUpperCase() + lower.slice(1);
+}
+
+/** Domain labels of links on the page ("pymnts" for http://www.pymnts.com/x). */
+function linkDomainLabels(line: string): string[] {
+  const labels: string[] = [];
+  const re = /https?:\/\/([a-z0-9.-]{1,200})/giu;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    const hostLabels = m[1]!.toLowerCase().replace(/^www\d?\./u, '').split('.').filter(Boolean);
+    // The registrable label: the one before the public suffix ("news.example.co.uk" -> "example").
+    const suffixLength = hostLabels.length >= 3 && /^(co|com|org|net|gov|edu|ac)$/u.test(hostLabels[hostLabels.length - 2]!) ? 2 : 1;
+    const label = hostLabels[hostLabels.length - 1 - suffixLength];
+    if (label) labels.push(label);
+  }
+  return labels;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line readers
+
+interface LineFacts {
+  authors: string[];
+  publisher: string | null;
+  date: string | null;
+}
+
+/** Splits a masthead line into fields at " | " and before labels such as "Published:". */
+function bylineFields(line: string, lexicon: CleanLexicon): string[] {
+  const labels = [...lexicon.dateMarkers, ...lexicon.sourceLabels, ...lexicon.authorLabels]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
+  const labelStart = new RegExp(`\\s+(?=(?:${labels})\\s*:)`, 'giu');
+  return line
+    .split(/\s+[|｜]\s+|\s*[|｜]\s*/u)
+    .flatMap((field) => field.split(labelStart))
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
+}
+
+function labelRegex(labels: readonly string[], requireColon: boolean): RegExp {
+  const alternatives = [...labels].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  return new RegExp(`^(?:${alternatives})${requireColon ? '\\s*:' : '\\s*:?'}\\s*`, 'iu');
+}
+
+/** Facts of a byline/masthead line ("By A and B | China Daily | Updated: 2019-11-15 08:34"), or null. */
+export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): LineFacts | null {
+  const authorLabel = labelRegex(lexicon.authorLabels, false);
+  const dateLabel = labelRegex(lexicon.dateMarkers, false);
+  const sourceLabel = labelRegex(lexicon.sourceLabels, true);
+  const facts: LineFacts = { authors: [], publisher: null, date: null };
+  let labelled = false;
+  const unlabelled: string[] = [];
+  for (const field of bylineFields(line, lexicon)) {
+    const authorMatch = authorLabel.exec(field);
+    const dateMatch = dateLabel.exec(field);
+    const sourceMatch = sourceLabel.exec(field);
+    if (sourceMatch) {
+      labelled = true;
+      const name = field.slice(sourceMatch[0].length).trim();
+      if (isOutletName(name)) facts.publisher ??= name;
+    } else if (dateMatch && (/:/u.test(dateMatch[0]) || (findDate(field, lexicon) && wordCount(field) <= MAX_UNLABELLED_MARKER_WORDS))) {
+      labelled = true;
+      facts.date ??= findDate(field, lexicon)?.iso ?? null;
+      // "Posted on 3 March 2021 by Jane Doe"
+      const by = /\bby\s+(.{2,80})$/iu.exec(field);
+      if (by) facts.authors.push(...splitAuthorNames(by[1]!, lexicon));
+    } else if (authorMatch && authorMatch[0].length < field.length) {
+      const names = splitAuthorNames(field.slice(authorMatch[0].length), lexicon);
+      const isLabelWithColon = /:\s*$/u.test(authorMatch[0]);
+      // "By" must be followed by names; "Reporter:" is a label even for one-word names.
+      if (names.length > 0 || isLabelWithColon) {
+        labelled = true;
+        facts.authors.push(...names);
+      } else unlabelled.push(field);
+    } else if (findDate(field, lexicon)) {
+      facts.date ??= findDate(field, lexicon)!.iso;
+      unlabelled.push('');
+    } else {
+      unlabelled.push(field);
+    }
+  }
+  if (!labelled) return null;
+  // In a masthead line, a short capitalised field is the outlet ("| China Daily |").
+  // Names already came through the author label, so a name-like field here is the outlet too.
+  for (const field of unlabelled) if (field && isOutletName(field)) facts.publisher ??= field;
+  return facts;
+}
+
+/** A line that is essentially a date ("10:31 GMT +312 December 2019", "Nov 15, 2019 08:34"). */
+function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
+  const found = findDate(line, lexicon);
+  if (!found) return null;
+  const rest = (line.slice(0, found.index) + ' ' + line.slice(found.index + found.length))
+    .replace(/\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?\b/giu, ' ')
+    .replace(/\b(?:GMT|UTC|CST|BST|EST|EDT|PST|PDT)\b\s*(?:[+-]\d{1,4})?/gu, ' ')
+    .replace(/[^\p{L}\d\s]/gu, ' ');
+  const extra = rest.split(/\s+/u).filter((w) => w.length > 0);
+  return extra.length <= MAX_DATELINE_EXTRA_WORDS ? found.iso : null;
+}
+
+/** "BEIJING, Nov. 15 (Xinhua) --", "SHANGHAI (Reuters) -": the agency, and the date if complete. */
+function readAgencyDateline(line: string, lexicon: CleanLexicon): LineFacts | null {
+  const agencies = lexicon.newsAgencies.map(escapeRegExp).join('|');
+  const m = new RegExp(`^(\\p{Lu}[\\p{Lu}\\s.'’-]{1,40})(,[^()]{0,40})?\\s*\\((${agencies})\\)\\s*[-–—]`, 'u').exec(line);
+  if (!m) return null;
+  return { authors: [], publisher: m[3]!, date: m[2] ? (findDate(m[2], lexicon)?.iso ?? null) : null };
+}
+
+/** "(Security Affairs – Chinese underground, cybercrime)", "(Reuters)": the outlet signing off. */
+function readSignOff(line: string, lexicon: CleanLexicon): string | null {
+  const m = /^[(（]([^()（）]{2,200})[)）]$/u.exec(line);
+  if (!m) return null;
+  const inner = m[1]!.trim();
+  const head = inner.split(/\s+[–—-]\s+/u)[0]!.trim();
+  if (head !== inner || lexicon.newsAgencies.includes(inner)) {
+    return isOutletName(head) && !/^(?:reporting|editing|writing)\b/iu.test(head) ? head : null;
+  }
+  return null;
+}
+
+/** "Comment via Sputnik" — a comment widget named after the site (not after a social network). */
+function readCommentVia(line: string, lexicon: CleanLexicon): string | null {
+  const social = new Set(lexicon.socialPlatforms);
+  const re = /[Cc]omments?\s+via\s+(\p{Lu}[\p{L}\d]{1,30}(?:\s\p{Lu}[\p{L}\d]{1,30}){0,2})/gu;
+  for (const piece of line.split(/(?<=\p{Ll})(?=Comment)/u)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(piece); m; m = re.exec(piece)) {
+      const name = m[1]!;
+      if (!social.has(name.toLowerCase())) return name;
+    }
+  }
+  return null;
+}
+
+/** "© 2020 Global Times", "Copyright © The Foo Post. All rights reserved." */
+function readCopyrightHolder(line: string): string | null {
+  // A bare "©" also marks photo credits ("© Flickr / Dennis Skley"); a notice has a year or the word.
+  if (!/\bcopyright\b|\b(?:19|20)\d{2}\b/iu.test(line)) return null;
+  const m = /^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*(?:[-–]\s*(?:(?:19|20)\d{2})?\s*)?)?([^.|,]{2,60}?)(?:\.|,|\||$)/iu.exec(line);
+  if (!m) return null;
+  const name = m[1]!.replace(/\ball rights reserved\b/iu, '').trim();
+  return isOutletName(name) && !/^all\b/iu.test(name) ? name : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headline
+
+function isHeadlineLike(line: string): boolean {
+  const n = line.split(/\s+/u).filter(Boolean).length;
+  if (n < MIN_TITLE_WORDS || n > MAX_TITLE_WORDS || line.length > MAX_TITLE_CHARS) return false;
+  if (/^[(\[]/u.test(line)) return false;
+  // A headline has no final full stop ("... Arrests", "... 'Clean Up the Internet'", "... op “X”").
+  return !/[.。:;,]$/u.test(line);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole page
+
+function nonBlankIndices(lines: readonly string[]): number[] {
+  const out: number[] = [];
+  lines.forEach((l, i) => {
+    if (l.length > 0) out.push(i);
+  });
+  return out;
+}
+
+/**
+ * Metadata of a plain-text page. `lines` are the page's trimmed lines; `kept[i]` says whether the
+ * boilerplate filter kept line i as article text (dropped furniture still shows the publisher).
+ */
+export function extractTextMetadata(
+  lines: readonly string[],
+  kept: readonly boolean[],
+  lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON,
+): TextMetadataResult {
+  const roles = new Map<number, MetaRole>();
+  const authors: string[] = [];
+  const publishers: { name: string; rank: number }[] = [];
+  let date: string | null = null;
+  const nonBlank = nonBlankIndices(lines);
+  const top = new Set(nonBlank.slice(0, DATELINE_WINDOW));
+  const bottom = new Set(nonBlank.slice(-DATELINE_WINDOW));
+  const addPublisher = (name: string | null, rank: number): void => {
+    if (name) publishers.push({ name, rank });
+  };
+
+  for (const i of nonBlank) {
+    const line = lines[i]!;
+    const byline = readBylineLine(line, lexicon);
+    if (byline && (top.has(i) || bottom.has(i) || byline.authors.length > 0 || byline.date)) {
+      roles.set(i, 'byline');
+      authors.push(...byline.authors);
+      addPublisher(byline.publisher, 0);
+      date ??= byline.date;
+      continue;
+    }
+    if (top.has(i) || bottom.has(i)) {
+      const agency = readAgencyDateline(line, lexicon);
+      if (agency && top.has(i)) {
+        addPublisher(agency.publisher, 2);
+        date ??= agency.date;
+        continue;
+      }
+      const dateOnly = readDateOnlyLine(line, lexicon);
+      if (dateOnly) {
+        roles.set(i, 'dateline');
+        date ??= dateOnly;
+        continue;
+      }
+    }
+    addPublisher(readCommentVia(line, lexicon), 3);
+    if (!kept[i]) {
+      addPublisher(readCopyrightHolder(line), 4);
+      for (const label of linkDomainLabels(line)) {
+        if (!lexicon.nonPublisherDomainLabels.includes(label)) addPublisher(publisherFromDomainLabel(label, lines.join('\n'), lexicon), 5);
+      }
+    }
+  }
+
+  // Sign-off "(Outlet – tags)" at the end, and the author's signature line just above it.
+  for (const i of nonBlank.slice(-SIGN_OFF_WINDOW)) {
+    const outlet = readSignOff(lines[i]!, lexicon);
+    if (!outlet) continue;
+    roles.set(i, 'sign-off');
+    addPublisher(outlet, 1);
+    const above = nonBlank[nonBlank.indexOf(i) - 1];
+    if (above !== undefined && !roles.has(above) && isPersonName(lines[above]!, lexicon)) {
+      roles.set(above, 'signature');
+      authors.push(lines[above]!);
+    }
+  }
+
+  let titleLine: number | null = null;
+  const articleLines = nonBlank.filter((i) => kept[i] && !roles.has(i)).slice(0, TITLE_WINDOW);
+  for (const i of articleLines) {
+    if (isHeadlineLike(lines[i]!)) {
+      titleLine = i;
+      break;
+    }
+  }
+
+  publishers.sort((a, b) => a.rank - b.rank);
+  return {
+    metadata: {
+      title: titleLine === null ? null : lines[titleLine]!,
+      publisher: publishers[0]?.name ?? null,
+      authors: [...new Set(authors)],
+      published_date: date,
+    },
+    titleLine,
+    roles,
+  };
+}
+
+/** Metadata of a plain-text article (runs the boilerplate filter first). */
+export function extractMetadata(text: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): DocMetadata {
+  const lines = text.split(/\r\n|\r|\n/u).map((l) => l.trim());
+  const verdicts = classifyLines(lines, lexicon);
+  return extractTextMetadata(lines, verdicts.map((v) => v.keep), lexicon).metadata;
+}

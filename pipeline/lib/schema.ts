@@ -1,0 +1,90 @@
+// schemas/ is the single source of truth for the published tables: column order (the order of
+// `properties`), types, enums, descriptions, keys and sort order. Everything that needs a column
+// list (CSV, Parquet, datapackage.json, the card's data dictionary, validation) derives it from here.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const TABLE_NAMES = ['documents', 'figures', 'campaigns', 'claims'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+export interface ColumnSchema {
+  type: string | string[];
+  format?: string;
+  enum?: unknown[];
+  pattern?: string;
+  description: string;
+  minimum?: number;
+}
+
+export interface ForeignKey {
+  fields: string[];
+  reference: { resource: string; fields: string[] };
+}
+
+export interface TableSchema {
+  $id: string;
+  title: TableName;
+  description: string;
+  required: string[];
+  properties: Record<string, ColumnSchema>;
+  'x-primaryKey': string[];
+  'x-sortKey': string[];
+  'x-foreignKeys': ForeignKey[];
+}
+
+export type Row = Record<string, string | number | null>;
+
+/** The logical column types the dataset uses; Parquet, Frictionless and pandas types map from these. */
+export type LogicalType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
+
+export function schemaPath(root: string, table: TableName): string {
+  return path.join(root, 'schemas', `${table}.schema.json`);
+}
+
+export function schemaFiles(root: string): string[] {
+  return TABLE_NAMES.map((table) => schemaPath(root, table));
+}
+
+export function loadSchemas(root: string): Record<TableName, TableSchema> {
+  return Object.fromEntries(
+    TABLE_NAMES.map((table) => [table, JSON.parse(fs.readFileSync(schemaPath(root, table), 'utf8')) as TableSchema]),
+  ) as Record<TableName, TableSchema>;
+}
+
+export function columnsOf(schema: TableSchema): string[] {
+  return Object.keys(schema.properties);
+}
+
+export function logicalType(column: ColumnSchema): LogicalType {
+  const types = (Array.isArray(column.type) ? column.type : [column.type]).filter((t) => t !== 'null');
+  const base = types[0] ?? 'string';
+  if (base === 'string' && column.format === 'date') return 'date';
+  if (base === 'integer' || base === 'number' || base === 'boolean') return base;
+  return 'string';
+}
+
+export function isNullable(column: ColumnSchema): boolean {
+  return Array.isArray(column.type) && column.type.includes('null');
+}
+
+/** Sorts rows by the schema's sort key (nulls first, numbers numerically, strings by code unit). */
+export function sortRows<T extends Row>(rows: T[], schema: TableSchema): T[] {
+  const keys = [...schema['x-sortKey'], ...schema['x-primaryKey']];
+  return [...rows].sort((a, b) => {
+    for (const key of keys) {
+      const order = compareCells(a[key] ?? null, b[key] ?? null);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+}
+
+function compareCells(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

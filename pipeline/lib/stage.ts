@@ -1,0 +1,192 @@
+// The stage skeleton shared by every step of the pipeline (after owid/etl):
+//   load declared inputs -> process -> save outputs into a temp folder -> publish atomically.
+// A stage records `out/<stage>.stamp.json` beside its folder: the hash of its code and inputs and of
+// what it wrote. When code and inputs are unchanged the stage is skipped.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { codeHash } from './codehash.js';
+import { exists, publishFolder, readJson, recoverFolder, walkFiles } from './fsutil.js';
+import { canonicalJson, sha256Hex } from './hash.js';
+
+export interface BuildConfig {
+  /** Project root: where schemas/, DATASET_CARD.md and package-lock.json live. */
+  root: string;
+  /** The input folder of articles. */
+  seeds: string;
+  /** The output folder; each stage owns `out/<output>/`. */
+  out: string;
+  /** Print progress to stderr. */
+  quiet?: boolean;
+}
+
+export interface StageContext {
+  config: BuildConfig;
+  /** Declared inputs, resolved to absolute paths (folders or files). */
+  inputs: Record<string, string>;
+  /** The temp folder to write into; it becomes `out/<output>/` when the stage succeeds. */
+  outDir: string;
+  /** The last published output of this stage, if any, and the code hash that produced it: a per-document cache. */
+  previous: { dir: string; codeHash: string } | null;
+  codeHash: string;
+  log(message: string): void;
+  progress(done: number, total: number): void;
+}
+
+export interface StageOutcome {
+  /** false = the stage ran and found the data unfit to publish (validation); the build stops. */
+  ok: boolean;
+  /** One line for the progress report: documents in/out, rows. */
+  summary: string;
+}
+
+export interface StageDefinition {
+  name: string;
+  /** Folder under OUT the stage writes (defaults to the name). */
+  output?: string;
+  /** `import.meta.url` of the stage module: the root of its code hash. */
+  moduleUrl: string;
+  inputs(config: BuildConfig): Record<string, string>;
+  /** Extra files whose content counts as code (e.g. schemas). */
+  codeFiles?(config: BuildConfig): string[];
+  run(context: StageContext): Promise<StageOutcome>;
+}
+
+export interface StageStamp {
+  stage: string;
+  code_hash: string;
+  inputs_hash: string;
+  output_hash: string;
+  ok: boolean;
+  summary: string;
+}
+
+export interface StageReport {
+  stage: string;
+  status: 'built' | 'up to date';
+  ok: boolean;
+  summary: string;
+  seconds: number;
+}
+
+export function stageOutputDir(stage: StageDefinition, config: BuildConfig): string {
+  return path.join(config.out, stage.output ?? stage.name);
+}
+
+export function stampPath(stage: StageDefinition, config: BuildConfig): string {
+  return path.join(config.out, `${stage.output ?? stage.name}.stamp.json`);
+}
+
+/** Runs one stage unless its stamp says code and inputs are unchanged. */
+export async function runStage(stage: StageDefinition, config: BuildConfig): Promise<StageReport> {
+  const started = process.hrtime.bigint();
+  const target = stageOutputDir(stage, config);
+  await fsp.mkdir(config.out, { recursive: true });
+  await recoverFolder(target);
+  const inputs = stage.inputs(config);
+  const code = codeHash(stage.moduleUrl, config.root, [path.join(config.root, 'package-lock.json'), ...(stage.codeFiles?.(config) ?? [])]);
+  const inputsHash = await fingerprintInputs(inputs, config);
+  const stampFile = stampPath(stage, config);
+  const stamp = (await exists(stampFile)) ? await readJson<StageStamp>(stampFile) : null;
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+
+  if (stamp && stamp.code_hash === code && stamp.inputs_hash === inputsHash && (await exists(target))) {
+    return { stage: stage.name, status: 'up to date', ok: stamp.ok, summary: stamp.summary, seconds: seconds() };
+  }
+
+  const staged = path.join(config.out, `.${stage.output ?? stage.name}.tmp-${process.pid}`);
+  await fsp.rm(staged, { recursive: true, force: true });
+  await fsp.mkdir(staged, { recursive: true });
+  const previous = stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
+  const progress = progressPrinter(stage.name, config.quiet ?? false);
+  let outcome: StageOutcome;
+  try {
+    outcome = await stage.run({
+      config,
+      inputs,
+      outDir: staged,
+      previous,
+      codeHash: code,
+      log: (message) => {
+        if (!config.quiet) process.stderr.write(`${stage.name}: ${message}\n`);
+      },
+      progress,
+    });
+  } catch (error) {
+    await fsp.rm(staged, { recursive: true, force: true });
+    throw error;
+  } finally {
+    progress.done();
+  }
+  const outputHash = await hashFolder(staged);
+  // Folder first, stamp second: a crash in between leaves a stale stamp, which only causes a rerun.
+  await publishFolder(staged, target);
+  const newStamp: StageStamp = { stage: stage.name, code_hash: code, inputs_hash: inputsHash, output_hash: outputHash, ok: outcome.ok, summary: outcome.summary };
+  await writeFileAtomic(stampFile, JSON.stringify(newStamp, null, 2) + '\n');
+  return { stage: stage.name, status: 'built', ok: outcome.ok, summary: outcome.summary, seconds: seconds() };
+}
+
+/**
+ * Inputs are fingerprinted cheaply: a folder another stage published is represented by that stage's
+ * recorded output hash; an external folder (the articles) by its file list with sizes and mtimes;
+ * a single file by its content.
+ */
+async function fingerprintInputs(inputs: Record<string, string>, config: BuildConfig): Promise<string> {
+  const parts: Record<string, string> = {};
+  for (const [name, location] of Object.entries(inputs).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const producerStamp = path.join(path.dirname(location), `${path.basename(location)}.stamp.json`);
+    if (path.dirname(path.resolve(location)) === path.resolve(config.out) && (await exists(producerStamp))) {
+      parts[name] = `stage:${(await readJson<StageStamp>(producerStamp)).output_hash}`;
+    } else if (!(await exists(location))) {
+      parts[name] = 'missing';
+    } else if ((await fsp.stat(location)).isDirectory()) {
+      const { files, problems } = await walkFiles(location);
+      parts[name] = sha256Hex(canonicalJson({ files: files.map((f) => [f.relPath, f.size, f.mtimeMs]), problems }));
+    } else {
+      parts[name] = sha256Hex(await fsp.readFile(location));
+    }
+  }
+  return sha256Hex(canonicalJson(parts));
+}
+
+/** sha256 over every file's relative path and content, in sorted order. */
+export async function hashFolder(dir: string): Promise<string> {
+  const { files } = await walkFiles(dir);
+  const lines: string[] = [];
+  for (const file of files) lines.push(`${file.relPath}\t${await hashFile(file.absPath)}`);
+  return sha256Hex(lines.join('\n'));
+}
+
+export async function hashFile(file: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}`;
+  await fsp.writeFile(temp, content);
+  await fsp.rename(temp, file);
+}
+
+/** A progress bar on stderr for long stages, only on an interactive terminal. */
+function progressPrinter(name: string, quiet: boolean): ((done: number, total: number) => void) & { done(): void } {
+  let shown = false;
+  let lastPercent = -1;
+  const print = (done: number, total: number) => {
+    if (quiet || !process.stderr.isTTY || total < 200) return;
+    const percent = Math.floor((100 * done) / total);
+    if (percent === lastPercent) return;
+    lastPercent = percent;
+    const width = 30;
+    const filled = Math.round((width * done) / total);
+    process.stderr.write(`\r${name.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    shown = true;
+  };
+  return Object.assign(print, {
+    done() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  });
+}

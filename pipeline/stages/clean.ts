@@ -1,0 +1,23 @@
+// Stage 2 — clean: main article text, an offset map back to the decoded source, sentences,
+// paragraphs and document metadata, one record per document.
+// Input: out/ingest. Output: out/clean/documents.jsonl (CleanDoc per line, in ingest order).
+import path from 'node:path';
+import { cleanDocument } from '../lib/clean.js';
+import { readJsonl } from '../lib/fsutil.js';
+import { mapDocuments } from '../lib/perdoc.js';
+import type { StageDefinition } from '../lib/stage.js';
+import type { CleanDoc, IngestedDoc } from '../lib/types.js';
+
+export const cleanStage: StageDefinition = {
+  name: 'clean',
+  moduleUrl: import.meta.url,
+  inputs: (config) => ({ ingest: path.join(config.out, 'ingest') }),
+  async run(context) {
+    const counts = await mapDocuments<IngestedDoc, CleanDoc>(context, {
+      input: readJsonl<IngestedDoc>(path.join(context.inputs.ingest!, 'documents.jsonl')),
+      output: 'documents.jsonl',
+      process: (doc) => cleanDocument({ doc_id: doc.doc_id, source_file: doc.source_file, format: doc.format, text: doc.text }),
+    });
+    return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.failed} failed` };
+  },
+};

@@ -1,0 +1,114 @@
+// Stage 3 — extract: the figures each document states, with provenance into the decoded source,
+// and the campaign mentions the link stage needs. One compact record per document.
+// Inputs: out/ingest (source text, file facts), out/clean (clean text, offsets, metadata).
+// Output: out/extract/documents.jsonl.
+import path from 'node:path';
+import { findCampaignMentions, type CampaignMention } from '../lib/campaigns.js';
+import { extractFigures } from '../lib/extract.js';
+import { readJsonl } from '../lib/fsutil.js';
+import { cleanToSource } from '../lib/offsets.js';
+import { mapDocuments, zipByDocument } from '../lib/perdoc.js';
+import { codePointIndexer } from '../lib/provenance.js';
+import type { StageDefinition } from '../lib/stage.js';
+import type { CleanDoc, DocMetadata, IngestedDoc } from '../lib/types.js';
+
+export interface FigureRecord {
+  measure: string;
+  value: number;
+  unit: string;
+  qualifier: string;
+  value_text: string;
+  /** Code-point offsets into the decoded source file. */
+  char_start: number;
+  char_end: number;
+  sentence: string;
+  sentence_index: number;
+  place_code: string | null;
+  place_name: string | null;
+  mentions: number;
+  rule: string;
+  in_title: boolean;
+}
+
+export interface ExtractedDocument {
+  doc_id: string;
+  source_file: string;
+  source_files: string[];
+  format: string;
+  encoding: string;
+  bytes: number;
+  sha256: string;
+  metadata: DocMetadata;
+  campaign_mentions: CampaignMention[];
+  figures: FigureRecord[];
+  /** Figures whose clean range could not be mapped to the source (should stay empty; counted for audit). */
+  unmapped: number;
+}
+
+export function extractDocument(ingested: IngestedDoc, clean: CleanDoc): ExtractedDocument {
+  const toCodePoint = codePointIndexer(ingested.text);
+  const figures: FigureRecord[] = [];
+  let unmapped = 0;
+  for (const figure of extractFigures(clean)) {
+    const source = cleanToSource(clean.segments, figure.cleanStart, figure.cleanEnd);
+    if (!source) {
+      unmapped++;
+      continue;
+    }
+    figures.push({
+      measure: figure.measure,
+      value: figure.value,
+      unit: figure.unit,
+      qualifier: figure.qualifier,
+      value_text: ingested.text.slice(source.start, source.end),
+      char_start: toCodePoint(source.start),
+      char_end: toCodePoint(source.end),
+      sentence: figure.sentence,
+      sentence_index: figure.sentenceIndex,
+      place_code: figure.place_code,
+      place_name: figure.place_name,
+      mentions: figure.mentions,
+      rule: figure.rule,
+      in_title: figure.inTitle,
+    });
+  }
+  return {
+    doc_id: ingested.doc_id,
+    source_file: ingested.source_file,
+    source_files: ingested.source_files,
+    format: ingested.format,
+    encoding: ingested.encoding,
+    bytes: ingested.bytes,
+    sha256: ingested.sha256,
+    metadata: clean.metadata,
+    campaign_mentions: findCampaignMentions(clean.text, clean.sentences),
+    figures,
+    unmapped,
+  };
+}
+
+export const extractStage: StageDefinition = {
+  name: 'extract',
+  moduleUrl: import.meta.url,
+  inputs: (config) => ({ ingest: path.join(config.out, 'ingest'), clean: path.join(config.out, 'clean') }),
+  async run(context) {
+    let figures = 0;
+    const pairs = zipByDocument(
+      readJsonl<IngestedDoc>(path.join(context.inputs.ingest!, 'documents.jsonl')),
+      readJsonl<CleanDoc>(path.join(context.inputs.clean!, 'documents.jsonl')),
+    );
+    const records = (async function* () {
+      for await (const [ingested, clean] of pairs) yield { doc_id: ingested.doc_id, source_file: ingested.source_file, ingested, clean };
+    })();
+    const counts = await mapDocuments(context, {
+      input: records,
+      output: 'documents.jsonl',
+      process: ({ ingested, clean }) => {
+        const extracted = extractDocument(ingested, clean);
+        figures += extracted.figures.length;
+        return extracted;
+      },
+    });
+    return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${figures} new figures, ${counts.failed} failed` };
+  },
+};

@@ -31,6 +31,8 @@ export const RULES = {
   navLabel: 'nav-label',
 } as const;
 
+/** Lines longer than this (in characters) are never furniture, except shortcode runs. */
+const MAX_FURNITURE_CHARS = 3000;
 /** Longest line (in words) still considered a link/headline rather than prose. */
 const MAX_LINK_WORDS = 20;
 /** A line with this many words is article body; so is a shorter one ending in a full stop. */
@@ -101,6 +103,7 @@ class Matchers {
   private credits: string;
   private tagLabel: RegExp;
   private trailingCredit: RegExp;
+  private creditLabel: RegExp;
 
   constructor(private lexicon: CleanLexicon) {
     this.widget = new Set(lexicon.widgetPhrases.map(normalise));
@@ -115,6 +118,7 @@ class Matchers {
     this.legalPhrases = lexicon.legalPhrases.map((p) => p.toLowerCase());
     this.credits = lexicon.photoCreditWords.map(escapeRegExp).join('|');
     this.tagLabel = new RegExp(`^(?:${lexicon.tagLabels.map(escapeRegExp).join('|')})\\s*:`, 'iu');
+    this.creditLabel = new RegExp(`^(?:${this.credits})\\s*(?:[:/]|by\\b)`, 'iu');
     const agencies = lexicon.newsAgencies.map(escapeRegExp).join('|');
     // "[Photo/Xinhua]", "(Photo: Reuters)", "[Photo by Zhang Wei/China Daily]", "(Xinhua/Li Xin)".
     this.trailingCredit = new RegExp(
@@ -176,6 +180,7 @@ class Matchers {
   }
 
   isRelatedHeading(line: string): boolean {
+    if (line.length > MAX_LABEL_CHARS * 2) return false;
     return this.related.has(normalise(line));
   }
 
@@ -191,7 +196,7 @@ class Matchers {
   isPhotoCreditLine(line: string): boolean {
     if (words(line).length > MAX_CREDIT_WORDS) return false;
     if (line.startsWith('©')) return true;
-    if (new RegExp(`^(?:${this.credits})\\s*(?:[:/]|by\\b)`, 'iu').test(line)) return true;
+    if (this.creditLabel.test(line)) return true;
     return this.trailingCredit.test(line) && line.replace(this.trailingCredit, '').trim().length === 0;
   }
 
@@ -225,6 +230,7 @@ function escapeRegExp(s: string): string {
 
 /** "arrest, hacking, cybercrime, China's Ministry of Public Security, China". */
 function isUnlabelledTagList(line: string): boolean {
+  if (line.length > MAX_FURNITURE_CHARS) return false;
   if (endsSentence(line) || line.endsWith(':')) return false;
   const items = line.split(/\s*[,;]\s*/u);
   if (items.length < MIN_TAGS) return false;
@@ -236,15 +242,17 @@ function isUnlabelledTagList(line: string): boolean {
 
 /** Prose: a long line, or a shorter one that ends like a sentence. */
 function isBodyLine(line: string): boolean {
+  if (line.length > MAX_FURNITURE_CHARS) return true;
   const n = words(line).length;
   return n >= MIN_BODY_WORDS || (n >= MIN_SENTENCE_BODY_WORDS && endsSentence(line));
 }
 
 function isLinkLike(line: string): boolean {
-  return words(line).length <= MAX_LINK_WORDS && !endsSentence(line);
+  return line.length <= MAX_FURNITURE_CHARS && words(line).length <= MAX_LINK_WORDS && !endsSentence(line);
 }
 
 function isShortLabel(line: string): boolean {
+  if (line.length > MAX_LABEL_CHARS) return false;
   const n = words(line).length;
   return n > 0 && n <= MAX_LABEL_WORDS && line.length <= MAX_LABEL_CHARS && !/\d/u.test(line) && !/[.!?:;,"“”]$/u.test(line);
 }
@@ -253,6 +261,8 @@ function isShortLabel(line: string): boolean {
 function classifyAlone(line: string, m: Matchers): LineVerdict {
   const drop = (rule: string): LineVerdict => ({ keep: false, rule });
   if (m.isShortcodeLine(line)) return drop(RULES.shortcode);
+  // Furniture is short; a very long line is body text, and skipping the rules keeps big inputs fast.
+  if (line.length > MAX_FURNITURE_CHARS) return { keep: true, end: line.length };
   if (m.isBackToTop(line)) return drop(RULES.backToTop);
   if (m.isCommentLine(line)) return drop(RULES.comments);
   if (m.isWidgetLine(line)) return drop(RULES.widget);

@@ -366,7 +366,12 @@ export function findAgencies(text: string, from = 0, to = text.length, agencies:
   // Longest match wins where spellings overlap ("cyberspace administration" inside "... of china").
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: AgencyMatch[] = [];
-  for (const m of found) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  let keptEnd = -1;
+  for (const m of found) {
+    if (m.start < keptEnd) continue;
+    kept.push(m);
+    keptEnd = m.end;
+  }
   return kept;
 }
 
@@ -452,18 +457,18 @@ function parseNumberWord(word: string, lex: CampaignLexicon): number | null {
 
 /** "six-month" -> 6, "100-day" -> 3.33, "year-long" -> 12, "half-year" -> 6; null if not a duration. */
 export function parseHyphenatedDuration(word: string, lex: CampaignLexicon = CAMPAIGN_LEXICON_EN): number | null {
-  const parts = word.toLowerCase().split('-').filter((p) => p !== 'long');
+  const all = word.toLowerCase().split('-');
+  const parts = all.filter((p) => p !== 'long');
   if (parts.length === 1) {
     const w = parts[0]!;
     if (w === 'yearlong') return 12;
-    return null;
+    // "year-long", "month-long": one unit
+    const unit = lex.durationUnits[w];
+    return all.length === 2 && unit !== undefined && !w.endsWith('s') ? roundMonths(unit) : null;
   }
   if (parts.length !== 2) return null;
   const unit = lex.durationUnits[parts[1]!];
   if (unit === undefined) return null;
-  if (parts[0] === 'months' || parts[0] === 'month' || parts[0] === 'year' || parts[0] === 'years') {
-    return parts[0] === 'year' && parts[1] === 'long' ? 12 : null;
-  }
   const n = parseNumberWord(parts[0]!, lex);
   return n === null ? null : roundMonths(n * unit);
 }
@@ -637,6 +642,8 @@ function quotedCandidates(
   sets: LexiconSets,
 ): Candidate[] {
   const out: Candidate[] = [];
+  if (quotes.length === 0) return out;
+  const enforcementSentence = tokens.some((t) => sets.context.has(t.lower));
   for (const q of quotes) {
     const [s, e] = trimQuoteContent(text, q.start, q.end);
     if (e <= s || !/^\p{L}/u.test(text[s]!)) continue;
@@ -652,7 +659,7 @@ function quotedCandidates(
       hasNamingCue(text, q.open, lex) ||
       before.some((t) => sets.nouns.has(t.lower)) ||
       after.some((t) => sets.nouns.has(t.lower)) ||
-      (isTitleCased(inner, sets) && hasThemeWord(inner, lex, sets) && tokens.some((t) => sets.context.has(t.lower)));
+      (isTitleCased(inner, sets) && hasThemeWord(inner, lex, sets) && enforcementSentence);
     if (!accepted) continue;
     const name = text.slice(s, e);
     out.push({ start: s, end: e, name, kind: 'quoted', normalizedFrom: name, yearInName: yearOf(inner) });
@@ -678,12 +685,14 @@ function yearOf(words: Token[]): number | null {
 }
 
 /** A run of capitalised words (small words allowed inside), from token i forward; returns the end index (exclusive). */
-function capitalisedRunForward(tokens: Token[], i: number, max: number, sets: LexiconSets): number {
+function capitalisedRunForward(tokens: Token[], i: number, max: number, lex: CampaignLexicon, sets: LexiconSets): number {
   let end = i;
   for (let j = i; j < tokens.length && j < i + max; j += 1) {
     const t = tokens[j]!;
     if (j > i && t.breakBefore) break;
-    if (isCapitalised(t) || (j > i && isYear(t))) end = j + 1;
+    if (lex.months[t.lower] !== undefined) break; // "Operation Fox Hunt in April"
+    if (j > i && isYear(t)) return j + 1; // a year closes a name: "Sky Net 2021"
+    if (isCapitalised(t)) end = j + 1;
     else if (!(j > i && sets.small.has(t.lower))) break;
   }
   return end;
@@ -697,7 +706,7 @@ function prefixedNameCandidates(tokens: Token[], lex: CampaignLexicon, sets: Lex
     if (!sets.prefixNouns.has(noun.lower)) continue;
     const next = tokens[i + 1]!;
     if (next.breakBefore || !isCapitalised(next)) continue;
-    const end = capitalisedRunForward(tokens, i + 1, 6, sets);
+    const end = capitalisedRunForward(tokens, i + 1, 6, lex, sets);
     const words = tokens.slice(i + 1, end);
     if (words.length === 0) continue;
     const nounCapitalised = isCapitalised(noun);
@@ -820,13 +829,32 @@ function purposeClause(tokens: Token[], nounIndex: number, lex: CampaignLexicon,
   return null;
 }
 
+/**
+ * Where candidates overlap, the better kind wins (quoted > proper > descriptive > generic >
+ * reference), then the longer. Overlaps are resolved within runs of overlapping candidates,
+ * so the work stays linear for long texts.
+ */
 function resolveOverlaps(cands: Candidate[]): Candidate[] {
-  const ordered = [...cands].sort(
-    (a, b) => KIND_PRIORITY[a.kind] - KIND_PRIORITY[b.kind] || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
+  const byStart = [...cands].sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Candidate[] = [];
-  for (const c of ordered) if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
-  return kept.sort((a, b) => a.start - b.start);
+  let run: Candidate[] = [];
+  let runEnd = -1;
+  const flush = (): void => {
+    const ordered = run.sort(
+      (a, b) => KIND_PRIORITY[a.kind] - KIND_PRIORITY[b.kind] || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    );
+    const chosen: Candidate[] = [];
+    for (const c of ordered) if (!chosen.some((k) => c.start < k.end && k.start < c.end)) chosen.push(c);
+    kept.push(...chosen.sort((a, b) => a.start - b.start));
+    run = [];
+  };
+  for (const c of byStart) {
+    if (c.start >= runEnd && run.length > 0) flush();
+    run.push(c);
+    runEnd = Math.max(runEnd, c.end);
+  }
+  if (run.length > 0) flush();
+  return kept;
 }
 
 // ---------------------------------------------------------------------------- sentence facts
@@ -839,18 +867,37 @@ interface SentenceFacts {
   launches: Found<LaunchDate>[];
 }
 
-function nearest<T extends { tokenIndex: number }>(items: T[], tokenIndex: number): T | null {
-  let best: T | null = null;
-  for (const it of items) if (!best || Math.abs(it.tokenIndex - tokenIndex) < Math.abs(best.tokenIndex - tokenIndex)) best = it;
-  return best;
+/** Index of the first item at or after a position, in items sorted by position. */
+function lowerBound<T>(items: readonly T[], at: number, pos: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pos(items[mid]!) < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The item nearest to a position, from items sorted by position (binary search: one sentence can hold thousands). */
+function nearestBy<T>(items: readonly T[], at: number, pos: (item: T) => number): T | null {
+  if (items.length === 0) return null;
+  const lo = lowerBound(items, at, pos);
+  const after = items[lo];
+  const before = items[lo - 1];
+  if (!before) return after ?? null;
+  if (!after) return before;
+  return at - pos(before) <= pos(after) - at ? before : after;
+}
+
+function nearest<T extends { tokenIndex: number }>(items: readonly T[], tokenIndex: number): T | null {
+  return nearestBy(items, tokenIndex, (it) => it.tokenIndex);
 }
 
 /** Agency for a mention: nearest in its sentence, else the closest neighbouring sentence (previous first). */
 function agencyFor(facts: SentenceFacts[], si: number, at: number): string | null {
-  const own = facts[si]?.agencies ?? [];
-  if (own.length > 0) {
-    return own.reduce((a, b) => (Math.abs(b.start - at) < Math.abs(a.start - at) ? b : a)).agency;
-  }
+  const own = nearestBy(facts[si]?.agencies ?? [], at, (a) => a.start);
+  if (own) return own.agency;
   for (const k of [si - 1, si + 1, si - 2, si + 2, si - 3]) {
     const list = facts[k]?.agencies;
     if (list && list.length > 0) return (k < si ? list[list.length - 1]! : list[0]!).agency;
@@ -921,7 +968,9 @@ export function findCampaignMentions(
 function toMention(text: string, c: Candidate, f: SentenceFacts, facts: SentenceFacts[], si: number, lex: CampaignLexicon): CampaignMention {
   const name = text.slice(c.start, c.end);
   const tokenIndex = firstTokenAtOrAfter(f.tokens, c.start);
-  const inside = f.durations.find((d) => f.tokens[d.tokenIndex]!.start >= c.start && f.tokens[d.tokenIndex]!.end <= c.end);
+  // A duration inside the mention ("six-month special operation") beats one elsewhere in the sentence.
+  const next = f.durations[lowerBound(f.durations, tokenIndex, (d) => d.tokenIndex)] ?? null;
+  const inside = next && f.tokens[next.tokenIndex]!.end <= c.end ? next : null;
   const duration = inside ?? nearest(f.durations, tokenIndex);
   const launch = nearest(f.launches, tokenIndex)?.value ?? null;
   const normalizedSource = c.kind === 'generic' || c.kind === 'reference' ? null : c.kind === 'descriptive' ? c.normalizedFrom : name;
@@ -1255,8 +1304,11 @@ function attachOrphans(groups: DocProfile[][], orphans: DocProfile[]): void {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** Most common form, counting documents first, then mentions; ties prefer capitals, then alphabetical. */
-function pickForm(formsByDoc: string[][]): string | null {
+/**
+ * Most common form, counting documents first; then English over romanised Chinese ("Sword Net"
+ * over "Jianwang"), then mentions; ties prefer capitals, then alphabetical.
+ */
+function pickForm(formsByDoc: string[][], lex: CampaignLexicon): string | null {
   const docCount = new Map<string, number>();
   const mentionCount = new Map<string, number>();
   const spelling = new Map<string, string[]>();
@@ -1268,8 +1320,13 @@ function pickForm(formsByDoc: string[][]): string | null {
       spelling.set(key, [...(spelling.get(key) ?? []), f]);
     }
   }
+  const romanised = (form: string): number => (form.split(/[^\p{L}]+/u).some((w) => lex.knownNames[w] !== undefined) ? 1 : 0);
   const keys = [...docCount.keys()].sort(
-    (a, b) => docCount.get(b)! - docCount.get(a)! || mentionCount.get(b)! - mentionCount.get(a)! || byText(a, b),
+    (a, b) =>
+      docCount.get(b)! - docCount.get(a)! ||
+      romanised(a) - romanised(b) ||
+      mentionCount.get(b)! - mentionCount.get(a)! ||
+      byText(a, b),
   );
   const key = keys[0];
   if (key === undefined) return null;
@@ -1341,8 +1398,8 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
   for (const p of group) for (const k of p.properNames.keys()) keyCounts.set(k, (keyCounts.get(k) ?? 0) + 1);
   const nameKey = [...keyCounts.keys()].sort((a, b) => keyCounts.get(b)! - keyCounts.get(a)! || byText(a, b))[0] ?? null;
   const allProper = group.map((p) => [...p.properNames.values()].flat());
-  const canonicalForm = nameKey ? pickForm(group.map((p) => p.properNames.get(nameKey) ?? [])) : null;
-  const genericForm = pickForm(group.map((p) => (p.leadDescription ? [descriptionAsName(p.leadDescription, lex)] : [])));
+  const canonicalForm = nameKey ? pickForm(group.map((p) => p.properNames.get(nameKey) ?? []), lex) : null;
+  const genericForm = pickForm(group.map((p) => (p.leadDescription ? [descriptionAsName(p.leadDescription, lex)] : [])), lex);
   const name = canonicalForm ? titleCase(canonicalForm, lex) : genericForm ? titleCase(genericForm, lex) : 'Unnamed Campaign';
   const seen = new Set([name.toLowerCase()]);
   const aliases: string[] = [];

@@ -100,7 +100,8 @@ export function valueInterval(value: number, qualifier: Qualifier): Interval {
   }
   const zeros = trailingZeros(value);
   if (zeros < ROUND_NUMBER_MIN_TRAILING_ZEROS) return [value, value];
-  const halfUnit = 10 ** zeros / 2;
+  // Just under half a unit: "7,400" (7,350..7,449) and "7,300" (7,250..7,349) must not touch.
+  const halfUnit = (10 ** zeros / 2) * 0.999;
   const tolerance = Math.min(halfUnit, Math.abs(value) * ROUND_NUMBER_MAX_TOLERANCE);
   return [value - tolerance, value + tolerance];
 }

@@ -11,7 +11,7 @@ import { parseHTML } from 'linkedom';
 import { classifyLines } from './boilerplate.js';
 import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
 import { extractTextMetadata, findDate, splitAuthorNames } from './metadata.js';
-import { MappedTextBuilder, trimMappedText, type MappedText } from './offsets.js';
+import { MappedTextBuilder, sliceMappedText, trimMappedText, type MappedText } from './offsets.js';
 import type { CleanDoc, DocMetadata, OffsetSegment } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -398,6 +398,20 @@ export interface HtmlArticle {
   dropped: CleanDoc['dropped'];
 }
 
+/** Elements that hold page furniture when Readability could not find the article. */
+const FURNITURE_ELEMENTS = ['nav', 'header', 'footer', 'aside', 'form', 'menu', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]'];
+
+/**
+ * Fallback when Readability finds no article (tiny pages, bare fragments): every text of a fresh
+ * parse except obvious furniture elements; the line rules then drop what is left of the furniture.
+ */
+function wholePageLines(source: string, stream: MappedText): HtmlLine[] {
+  const { document } = parseHTML(source) as unknown as { document: Document };
+  for (const el of Array.from(document.querySelectorAll(FURNITURE_ELEMENTS.join(',')))) el.remove();
+  const root = document as unknown as DomNode;
+  return linesOf(root, stream, alignTextNodes(textNodes(root), stream.text));
+}
+
 /** Minimum headline length (words) for an <h1> that does not match the page title. */
 const MIN_H1_WORDS = 3;
 
@@ -415,11 +429,15 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
 
   const reader = new Readability(document, { serializer: (el: Node) => el as unknown as DomNode });
   const article = reader.parse();
-  const contentRoot = (article?.content as DomNode | null | undefined) ?? (document.body as unknown as DomNode | null) ?? root;
-  // Readability may rebuild nodes (its retry re-parses markup); locate those by text as well.
-  const unplaced = textNodes(contentRoot).filter((n) => !ranges.has(n));
-  if (unplaced.length > 0) for (const [n, r] of alignTextNodes(unplaced, stream.text)) ranges.set(n, r);
-  let lines = linesOf(contentRoot, stream, ranges);
+  let lines: HtmlLine[] = [];
+  const contentRoot = article?.content as DomNode | null | undefined;
+  if (contentRoot) {
+    // Readability may rebuild nodes (its retry re-parses markup); locate those by text as well.
+    const unplaced = textNodes(contentRoot).filter((n) => !ranges.has(n));
+    if (unplaced.length > 0) for (const [n, r] of alignTextNodes(unplaced, stream.text)) ranges.set(n, r);
+    lines = linesOf(contentRoot, stream, ranges);
+  }
+  if (lines.length === 0) lines = wholePageLines(source, stream);
 
   // Page furniture that survived Readability, by the plain-text rules.
   const texts = lines.map((l) => l.line.text);
@@ -432,7 +450,11 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
     const role = textMeta.roles.get(i);
     if (!verdict.keep) dropped.push({ line: l.line.text, rule: verdict.rule });
     else if (role) dropped.push({ line: l.line.text, rule: role });
-    else keptLines.push(l);
+    else if (verdict.stripped) {
+      // A caption keeps its facts; only the trailing credit goes.
+      dropped.push({ line: verdict.stripped.text, rule: verdict.stripped.rule });
+      keptLines.push({ ...l, line: trimMappedText(sliceMappedText(l.line, 0, verdict.end)) });
+    } else keptLines.push(l);
   });
   lines = keptLines;
 

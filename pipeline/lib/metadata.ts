@@ -33,6 +33,8 @@ const MAX_NAME_WORDS = 4;
 const MAX_OUTLET_WORDS = 6;
 /** "Posted 3 March 2021" without a colon is a marker only in a short field, not in a sentence. */
 const MAX_UNLABELLED_MARKER_WORDS = 12;
+/** Bylines, datelines and sign-offs are short lines; longer ones are body text. */
+const MAX_META_LINE_CHARS = 400;
 /** Sign-offs and signatures are looked for among this many non-blank lines at the end. */
 const SIGN_OFF_WINDOW = 6;
 
@@ -132,6 +134,10 @@ export function findDate(text: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEX
 // ---------------------------------------------------------------------------------------------
 // Names
 
+function squashSpaces(s: string): string {
+  return s.replace(/\s+/gu, ' ').trim();
+}
+
 function wordCount(s: string): number {
   return s.split(/\s+/u).filter(Boolean).length;
 }
@@ -212,13 +218,41 @@ interface LineFacts {
   date: string | null;
 }
 
-/** Splits a masthead line into fields at " | " and before labels such as "Published:". */
-function bylineFields(line: string, lexicon: CleanLexicon): string[] {
+interface LineMatchers {
+  labelStart: RegExp;
+  authorLabel: RegExp;
+  dateLabel: RegExp;
+  sourceLabel: RegExp;
+  agencyDateline: RegExp;
+  social: Set<string>;
+}
+
+const lineMatcherCache = new WeakMap<CleanLexicon, LineMatchers>();
+
+/** Regexes built once per lexicon: pages have many lines. */
+function lineMatchers(lexicon: CleanLexicon): LineMatchers {
+  const cached = lineMatcherCache.get(lexicon);
+  if (cached) return cached;
   const labels = [...lexicon.dateMarkers, ...lexicon.sourceLabels, ...lexicon.authorLabels]
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp)
     .join('|');
-  const labelStart = new RegExp(`\\s+(?=(?:${labels})\\s*:)`, 'giu');
+  const agencies = lexicon.newsAgencies.map(escapeRegExp).join('|');
+  const matchers: LineMatchers = {
+    labelStart: new RegExp(`\\s+(?=(?:${labels})\\s*:)`, 'giu'),
+    authorLabel: labelRegex(lexicon.authorLabels, false),
+    dateLabel: labelRegex(lexicon.dateMarkers, false),
+    sourceLabel: labelRegex(lexicon.sourceLabels, true),
+    agencyDateline: new RegExp(`^(\\p{Lu}[\\p{Lu}\\s.'’-]{1,40})(,[^()]{0,40})?\\s*\\((${agencies})\\)\\s*[-–—]`, 'u'),
+    social: new Set(lexicon.socialPlatforms),
+  };
+  lineMatcherCache.set(lexicon, matchers);
+  return matchers;
+}
+
+/** Splits a masthead line into fields at " | " and before labels such as "Published:". */
+function bylineFields(line: string, lexicon: CleanLexicon): string[] {
+  const { labelStart } = lineMatchers(lexicon);
   return line
     .split(/\s+[|｜]\s+|\s*[|｜]\s*/u)
     .flatMap((field) => field.split(labelStart))
@@ -233,9 +267,8 @@ function labelRegex(labels: readonly string[], requireColon: boolean): RegExp {
 
 /** Facts of a byline/masthead line ("By A and B | China Daily | Updated: 2019-11-15 08:34"), or null. */
 export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): LineFacts | null {
-  const authorLabel = labelRegex(lexicon.authorLabels, false);
-  const dateLabel = labelRegex(lexicon.dateMarkers, false);
-  const sourceLabel = labelRegex(lexicon.sourceLabels, true);
+  if (line.length > MAX_META_LINE_CHARS) return null;
+  const { authorLabel, dateLabel, sourceLabel } = lineMatchers(lexicon);
   const facts: LineFacts = { authors: [], publisher: null, date: null };
   let labelled = false;
   const unlabelled: string[] = [];
@@ -277,6 +310,7 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
 
 /** A line that is essentially a date ("10:31 GMT +312 December 2019", "Nov 15, 2019 08:34"). */
 function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
+  if (line.length > MAX_META_LINE_CHARS) return null;
   const found = findDate(line, lexicon);
   if (!found) return null;
   const rest = (line.slice(0, found.index) + ' ' + line.slice(found.index + found.length))
@@ -289,14 +323,14 @@ function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
 
 /** "BEIJING, Nov. 15 (Xinhua) --", "SHANGHAI (Reuters) -": the agency, and the date if complete. */
 function readAgencyDateline(line: string, lexicon: CleanLexicon): LineFacts | null {
-  const agencies = lexicon.newsAgencies.map(escapeRegExp).join('|');
-  const m = new RegExp(`^(\\p{Lu}[\\p{Lu}\\s.'’-]{1,40})(,[^()]{0,40})?\\s*\\((${agencies})\\)\\s*[-–—]`, 'u').exec(line);
+  const m = lineMatchers(lexicon).agencyDateline.exec(line);
   if (!m) return null;
   return { authors: [], publisher: m[3]!, date: m[2] ? (findDate(m[2], lexicon)?.iso ?? null) : null };
 }
 
 /** "(Security Affairs – Chinese underground, cybercrime)", "(Reuters)": the outlet signing off. */
 function readSignOff(line: string, lexicon: CleanLexicon): string | null {
+  if (line.length > MAX_META_LINE_CHARS) return null;
   const m = /^[(（]([^()（）]{2,200})[)）]$/u.exec(line);
   if (!m) return null;
   const inner = m[1]!.trim();
@@ -309,7 +343,8 @@ function readSignOff(line: string, lexicon: CleanLexicon): string | null {
 
 /** "Comment via Sputnik" — a comment widget named after the site (not after a social network). */
 function readCommentVia(line: string, lexicon: CleanLexicon): string | null {
-  const social = new Set(lexicon.socialPlatforms);
+  if (line.length > MAX_META_LINE_CHARS) return null;
+  const { social } = lineMatchers(lexicon);
   const re = /[Cc]omments?\s+via\s+(\p{Lu}[\p{L}\d]{1,30}(?:\s\p{Lu}[\p{L}\d]{1,30}){0,2})/gu;
   for (const piece of line.split(/(?<=\p{Ll})(?=Comment)/u)) {
     re.lastIndex = 0;
@@ -323,6 +358,7 @@ function readCommentVia(line: string, lexicon: CleanLexicon): string | null {
 
 /** "© 2020 Global Times", "Copyright © The Foo Post. All rights reserved." */
 function readCopyrightHolder(line: string): string | null {
+  if (line.length > MAX_META_LINE_CHARS) return null;
   // A bare "©" also marks photo credits ("© Flickr / Dennis Skley"); a notice has a year or the word.
   if (!/\bcopyright\b|\b(?:19|20)\d{2}\b/iu.test(line)) return null;
   const m = /^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*(?:[-–]\s*(?:(?:19|20)\d{2})?\s*)?)?([^.|,]{2,60}?)(?:\.|,|\||$)/iu.exec(line);
@@ -335,6 +371,7 @@ function readCopyrightHolder(line: string): string | null {
 // Headline
 
 function isHeadlineLike(line: string): boolean {
+  if (line.length > MAX_TITLE_CHARS) return false;
   const n = line.split(/\s+/u).filter(Boolean).length;
   if (n < MIN_TITLE_WORDS || n > MAX_TITLE_WORDS || line.length > MAX_TITLE_CHARS) return false;
   if (/^[(\[]/u.test(line)) return false;
@@ -373,6 +410,7 @@ export function extractTextMetadata(
     if (name) publishers.push({ name, rank });
   };
 
+  let pageText: string | null = null;
   for (const i of nonBlank) {
     const line = lines[i]!;
     const byline = readBylineLine(line, lexicon);
@@ -401,7 +439,7 @@ export function extractTextMetadata(
     if (!kept[i]) {
       addPublisher(readCopyrightHolder(line), 4);
       for (const label of linkDomainLabels(line)) {
-        if (!lexicon.nonPublisherDomainLabels.includes(label)) addPublisher(publisherFromDomainLabel(label, lines.join('\n'), lexicon), 5);
+        if (!lexicon.nonPublisherDomainLabels.includes(label)) addPublisher(publisherFromDomainLabel(label, (pageText ??= lines.join('\n')), lexicon), 5);
       }
     }
   }
@@ -432,8 +470,9 @@ export function extractTextMetadata(
   return {
     metadata: {
       title: titleLine === null ? null : lines[titleLine]!,
-      publisher: publishers[0]?.name ?? null,
-      authors: [...new Set(authors)],
+      publisher: publishers[0] ? squashSpaces(publishers[0].name) : null,
+      // Pages glue names with no-break spaces; a name is the same name with plain spaces.
+      authors: [...new Set(authors.map(squashSpaces))],
       published_date: date,
     },
     titleLine,

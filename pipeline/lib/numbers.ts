@@ -172,7 +172,15 @@ export const CURRENCY_PREFIXES: ReadonlyArray<readonly [string, string]> = [
   ['ZAR', 'ZAR'],
 ];
 
-const CURRENCY_PREFIXES_LONGEST_FIRST = [...CURRENCY_PREFIXES].sort((a, b) => b[0].length - a[0].length);
+/** Prefixes grouped by their last character (longest first), so most numbers need one Map lookup. */
+const CURRENCY_PREFIXES_BY_LAST_CHAR: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>> = (() => {
+  const byLast = new Map<string, (readonly [string, string])[]>();
+  for (const entry of [...CURRENCY_PREFIXES].sort((a, b) => b[0].length - a[0].length)) {
+    const last = entry[0].slice(-1);
+    byLast.set(last, [...(byLast.get(last) ?? []), entry]);
+  }
+  return byLast;
+})();
 
 // ---------------------------------------------------------------------------------------------
 // Character classes
@@ -246,7 +254,7 @@ function findCurrencyPrefix(text: string, start: number): CurrencyMatch | null {
   const ends = [start];
   if (start > 0 && PREFIX_SPACES.has(text[start - 1] as string)) ends.push(start - 1);
   for (const end of ends) {
-    for (const [symbol, code] of CURRENCY_PREFIXES_LONGEST_FIRST) {
+    for (const [symbol, code] of CURRENCY_PREFIXES_BY_LAST_CHAR.get(text[end - 1] ?? '') ?? []) {
       const from = end - symbol.length;
       if (from < 0 || !text.startsWith(symbol, from)) continue;
       // A code spelled with letters must be a whole word: "RMB5" yes, "XRMB5" no.
@@ -292,6 +300,7 @@ function decimalValue(integerDigits: string, fractionDigits: string, powerOfTen:
 
 /** Fullwidth digits to ASCII, other characters kept: "２０１９-11" -> "2019-11". */
 function toAsciiDigits(s: string): string {
+  if (!HAS_FULLWIDTH_DIGIT.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const d = digitValue(s.charCodeAt(i));
@@ -300,8 +309,13 @@ function toAsciiDigits(s: string): string {
   return out;
 }
 
+const ASCII_DIGITS_ONLY = /^[0-9]*$/;
+const HAS_FULLWIDTH_DIGIT = /[\uFF10-\uFF19]/;
+
 /** Only the digits, as ASCII: "1,531" -> "1531". */
 function normaliseDigits(s: string): string {
+  if (ASCII_DIGITS_ONLY.test(s)) return s;
+  if (!HAS_FULLWIDTH_DIGIT.test(s)) return s.replace(/[^0-9]/g, '');
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const d = digitValue(s.charCodeAt(i));
@@ -420,7 +434,8 @@ function readDigitMention(text: string, start: number, out: NumberMention[]): nu
   // "1920x1080": the "x" is a dimension sign, not a glued identifier.
   const next = text[numberEnd];
   if ((next === 'x' || next === 'X') && isDigitAt(text, numberEnd + 1)) {
-    return emitDigits(text, out, start, integerEnd, numberEnd, null);
+    emitDigits(text, out, start, integerEnd, numberEnd, null);
+    return numberEnd + 1; // resume at the second number, which the "x" does not glue to
   }
   // "10th", "2nd": an ordinal; the mention is the digits, the suffix is context.
   if (isWordLetterAt(text, numberEnd) && numberEnd === integerEnd) {
@@ -459,6 +474,7 @@ function isChineseNumeralChar(ch: string): boolean {
 
 /** A numeral opens with a digit or 十 ("十二"); a lone "一" ("统一", "一些") is not read. */
 function isChineseNumeralStart(ch: string): boolean {
+  if (ch.charCodeAt(0) < 0x3000) return false; // fast path: every Chinese numeral is above U+3000
   return CHINESE_DIGITS.has(ch) || CHINESE_SMALL_UNITS.get(ch) === 1;
 }
 
@@ -636,8 +652,15 @@ function parseWordNumber(text: string, first: WordAt): WordNumber | null {
   return committed;
 }
 
+function skipLetters(text: string, i: number): number {
+  let j = i;
+  while (isWordLetterAt(text, j)) j++;
+  return j;
+}
+
 function readWordMention(text: string, start: number, out: NumberMention[]): number {
-  const wordEnd = skipAlnumRun(text, start);
+  // Resume after the letters only: digits glued after them ("RMB10,000", "MP3") are judged by readDigitMention.
+  const wordEnd = skipLetters(text, start);
   // Only whole words: not "someone", not the "one" of "all-in-one" or "COVID-nineteen".
   const prev = text[start - 1];
   const glued = isAlnumAt(text, start - 1) || ((prev === '-' || prev === '_') && isAlnumAt(text, start - 2));
@@ -931,7 +954,6 @@ function isPercent(c: MentionContext): boolean {
 }
 
 function isOrdinal(c: MentionContext): boolean {
-  if (isWordOrdinal(c)) return true;
   if (endsWithAny(c.before, L.chineseOrdinalPrefixes)) return true;
   if (c.m.form !== 'digits') return false;
   return RX.ordinalSuffixAfter.test(c.after) || RX.ordinalSignBefore.test(c.before);
@@ -1015,16 +1037,17 @@ function isIdiom(c: MentionContext): boolean {
 const NON_FIGURE_RULES: ReadonlyArray<readonly [NonFigureReason, (c: MentionContext) => boolean]> = [
   ['url', isInUrl],
   ['idiom', isIdiom],
+  ['ordinal', isWordOrdinal], // "first", "twenty-first century": never a count, whatever follows
   ['percent', isPercent],
   ['time', isTime],
   ['date', isDate],
   ['age', isAge],
-  ['duration', isDuration],
+  ['dimension', isDimension],
   ['phone', isPhone],
   ['id_number', isIdNumber],
-  ['year', isYear],
+  ['year', isYear], // before duration: "2019年" is a year, "3年" three years
+  ['duration', isDuration],
   ['code_name', isCodeName],
-  ['dimension', isDimension],
   ['measurement', isMeasurement],
   ['version', isVersion],
   ['reference', isReference],

@@ -340,15 +340,16 @@ interface SurfaceForm {
 }
 
 interface DesignatorForm {
-  keys: string[];
-  exactWords: string[] | null;
+  form: Omit<SurfaceForm, 'records'>;
+  caseSensitive: boolean;
   level: PlaceLevel;
 }
 
 interface Gazetteer {
   byFirstKey: Map<string, SurfaceForm[]>;
   byCode: Map<string, { name: string; level: PlaceLevel }>;
-  designators: DesignatorForm[];
+  /** Designators by normalised first word, longest first. */
+  designators: Map<string, DesignatorForm[]>;
   surnames: Set<string>;
   personalNameCountries: Set<string>;
 }
@@ -743,6 +744,7 @@ function addCounties(builder: GazetteerBuilder, areas: DivisionRow[], nonPlace: 
   for (const area of areas) {
     if (NON_DIVISION_MARKERS.some((marker) => area.name.includes(marker))) continue;
     const base = chineseBaseName(area.name);
+    if ([...base].length < 2) continue; // one character = one syllable: never distinctive (skip the pinyin call)
     const syllables = pinyinSyllables(base);
     if (syllables.length < 2) continue;
     const { canonical, variants } = chineseForms(base, syllables);
@@ -761,8 +763,12 @@ function addCounties(builder: GazetteerBuilder, areas: DivisionRow[], nonPlace: 
   for (const [key, entries] of byKey) {
     const provinces = new Set(entries.map((e) => e.record.code));
     const collidesWithLargerUnit = builder.hasKey(key);
+    // Across provinces, a lone county-level city (义乌市 over 伊吾县) is the reading English news means.
+    const countyCities = entries.filter((e) => e.record.rank === RANK.countyCity);
+    const soleCountyCity = provinces.size > 1 && countyCities.length === 1 ? countyCities[0] : undefined;
     for (const entry of entries) {
-      entry.record.eligibleAlone = provinces.size === 1 && !collidesWithLargerUnit;
+      const unambiguous = provinces.size === 1 || entry === soleCountyCity;
+      entry.record.eligibleAlone = unambiguous && !collidesWithLargerUnit;
       for (const surface of entry.surfaces) builder.add(surface, entry.record);
     }
   }
@@ -836,12 +842,19 @@ function addForeignPlaces(builder: GazetteerBuilder): void {
   }
 }
 
-function buildDesignators(): DesignatorForm[] {
-  return DESIGNATORS.map((d) => {
-    const words = d.words.split(' ');
-    const exact = words.every(needsExactCase) ? words : null;
-    return { keys: words.map(normaliseWord), exactWords: exact, level: d.level };
-  }).sort((a, b) => b.keys.length - a.keys.length);
+function buildDesignators(): Map<string, DesignatorForm[]> {
+  const byFirst = new Map<string, DesignatorForm[]>();
+  for (const d of DESIGNATORS) {
+    const form = parseSurface(d.words);
+    if (form === undefined) continue;
+    // Designators are matched in any case ("province", "Province"), except acronyms ("SAR").
+    const designator: DesignatorForm = { form, caseSensitive: form.words.every(needsExactCase), level: d.level };
+    const list = byFirst.get(form.keys[0] ?? '') ?? [];
+    list.push(designator);
+    byFirst.set(form.keys[0] ?? '', list);
+  }
+  for (const list of byFirst.values()) list.sort((a, b) => b.form.keys.length - a.form.keys.length);
+  return byFirst;
 }
 
 function buildGazetteer(): Gazetteer {
@@ -891,14 +904,10 @@ interface RawMatch {
 }
 
 /** Matches one designator ("Autonomous Region", "City") at `i`; returns its end and level. */
-function matchDesignatorAt(text: string, i: number, designators: DesignatorForm[]): { end: number; level: PlaceLevel } | undefined {
-  for (const d of designators) {
-    const end = matchFormAt(
-      text,
-      i,
-      { keys: d.keys, words: d.exactWords ?? d.keys, joiners: d.keys.slice(1).map(() => ' '), trailingDot: false },
-      d.exactWords !== null,
-    );
+function matchDesignatorAt(text: string, i: number, designators: Map<string, DesignatorForm[]>): { end: number; level: PlaceLevel } | undefined {
+  const candidates = designators.get(normaliseWord(text.slice(i, wordEnd(text, i))));
+  for (const d of candidates ?? []) {
+    const end = matchFormAt(text, i, d.form, d.caseSensitive);
     if (end >= 0) return { end, level: d.level };
   }
   return undefined;
@@ -908,7 +917,7 @@ function matchDesignatorAt(text: string, i: number, designators: DesignatorForm[
  * After a Chinese place name: an optional designator, possibly preceded by ethnic names
  * ("Xinjiang Uygur Autonomous Region", "Qiandongnan Miao and Dong Autonomous Prefecture").
  */
-function matchDesignatorAfter(text: string, nameEnd: number, designators: DesignatorForm[]): { end: number; level: PlaceLevel } | undefined {
+function matchDesignatorAfter(text: string, nameEnd: number, designators: Map<string, DesignatorForm[]>): { end: number; level: PlaceLevel } | undefined {
   const start = skipSpaces(text, nameEnd);
   if (start < 0 || text.slice(nameEnd, start).includes('\n')) return undefined;
   const direct = matchDesignatorAt(text, start, designators);
@@ -1045,7 +1054,10 @@ function choose(m: RawMatch, anchors: ReadonlySet<string>): { chosen: PlaceRecor
   const pool = m.hint !== null ? m.records : m.records.filter((r) => r.eligibleAlone);
   const inContext = (r: PlaceRecord): boolean => r.gbLineage.slice(1).some((gb) => anchors.has(gb)) || (r.level !== 'country' && anchors.has(r.code));
   const distinctCodes = new Set(m.records.map((r) => r.code)).size;
-  if (distinctCodes > 1) {
+  // A bare province name means the province ("Hainan and Qinghai"), even when a homonymous prefecture lies
+  // in a province named nearby; only a designator ("Hainan Prefecture") picks the lower unit.
+  const provinceByDefault = m.hint === null && (pool[0]?.level === 'province' || pool[0]?.level === 'country');
+  if (distinctCodes > 1 && !provinceByDefault) {
     const fromContext = m.records.find((r) => compatible(r, m.hint) && inContext(r));
     if (fromContext !== undefined) return { chosen: fromContext, pool: [fromContext, ...pool.filter((r) => r !== fromContext)] };
   }

@@ -65,6 +65,7 @@ export function buildTables(docs: ExtractedDocument[]): Record<TableName, Row[]>
       });
     }
   }
+  const publisherOf = new Map(docs.map((d) => [d.doc_id, d.metadata.publisher]));
   const claimInputs: ClaimInput[] = figures.map((f) => ({
     figure_id: String(f.figure_id),
     doc_id: String(f.doc_id),
@@ -73,7 +74,8 @@ export function buildTables(docs: ExtractedDocument[]): Record<TableName, Row[]>
     value: Number(f.value),
     unit: String(f.unit),
     qualifier: f.qualifier as ClaimInput['qualifier'],
-    place_code: (f.place_code as string | null) ?? null,
+    place_code: (f.place_code as string | null) ?? '',
+    publisher: publisherOf.get(String(f.doc_id)) ?? null,
   }));
   return {
     documents,

@@ -37,7 +37,7 @@ export const UNIT_OF_CLASS: Record<NounClass, string> = {
 /** Nouns that name what a number counts. */
 export const COUNTED_NOUNS: Record<NounClass, string[]> = {
   person: [
-    'people', 'persons', 'person', 'suspects', 'suspect', 'individuals', 'criminals', 'criminal suspects', 'members',
+    'gang members', 'gang leaders', 'ring members', 'group members', 'gang bosses', 'crime bosses', 'people', 'persons', 'person', 'suspects', 'suspect', 'individuals', 'criminals', 'criminal suspects', 'members',
     'fraudsters', 'scammers', 'hackers', 'thugs', 'offenders', 'perpetrators', 'culprits', 'men', 'women',
     'nationals', 'citizens', 'foreigners', 'gangsters', 'operators', 'employees', 'workers', 'ringleaders',
     'masterminds', 'fugitives', 'defendants', 'accomplices', 'lawbreakers', 'cybercriminals', 'netizens', 'users',
@@ -48,7 +48,7 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
   group: [
     'gangs', 'gang', 'rings', 'ring', 'groups', 'group', 'organisations', 'organizations', 'organization',
     'organisation', 'syndicates', 'syndicate', 'networks', 'crime groups', 'criminal groups', 'cartels',
-    'teams', 'clans', 'outfits',
+    'teams', 'clans', 'outfits', 'crews', 'crew', 'cells', 'gangs and', 'mafias', 'triads', 'criminal organisations',
   ],
   den: [
     'dens', 'den', 'bases', 'base', 'hideouts', 'hideout', 'warehouses', 'warehouse', 'call centres', 'call centers',
@@ -58,7 +58,7 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
   website: [
     'websites', 'website', 'sites', 'site', 'web sites', 'web pages', 'webpages', 'apps', 'app', 'applications',
     'platforms', 'platform', 'domains', 'domain names', 'forums', 'online forums', 'portals', 'mini programs',
-    'mini-programs', 'channels', 'chat groups', 'servers',
+    'mini-programs', 'channels', 'chat groups',
   ],
   content: [
     'messages', 'message', 'posts', 'post', 'items of information', 'pieces of information', 'information',
@@ -76,7 +76,7 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
     'cellphones', 'computers', 'laptops', 'devices', 'guns', 'firearms', 'weapons', 'bullets', 'rounds',
     'accessories', 'cards', 'routers', 'modems', 'hard drives', 'tools', 'equipment', 'sets', 'units', 'boxes',
     'drugs', 'tablets', 'pills', 'counterfeits', 'copies', 'discs', 'dvds', 'gadgets', 'machines', 'vehicles', 'cars',
-    'gold bars', 'cartons', 'kilograms', 'tonnes', 'tons', 'kg',
+    'gold bars', 'cartons', 'servers', 'cosmetics', 'handsets', 'smartphones', 'sim boxes', 'cameras',
   ],
 };
 
@@ -107,6 +107,7 @@ export const NON_FIGURE_NOUNS: string[] = [
   'kinds', 'years', 'months', 'weeks', 'days', 'hours', 'minutes', 'times', 'percent', 'per cent', 'percentage points',
   'points', 'votes', 'followers', 'downloads', 'views', 'visits', 'loan apps', 'other loan apps', 'articles of',
   'police officers', 'policemen', 'police', 'investigators', 'officers and', 'specialists', 'experts',
+  'prior convictions', 'previous convictions', 'criminal records', 'victims', 'machines', 'computers infected',
 ];
 
 /** Verbs and nominal forms, grouped by what they do. */
@@ -114,15 +115,17 @@ export const VERBS: Record<VerbGroup, string[]> = {
   arrest: [
     'arrested', 'arrest', 'arresting', 'arrests', 'apprehended', 'apprehend', 'apprehending', 'nabbed', 'nab',
     'caught', 'catch', 'captured', 'capturing', 'rounded up', 'round up', 'netted', 'collared', 'took into custody',
-    'taken into custody', 'busted', 'arrested more than', 'picked up', 'held', 'holding',
+    'taken into custody', 'busted', 'picked up', 'arrests', 'nets', 'net', 'busts', 'bust', 'nabs', 'catches',
+    'captures', 'round-up', 'rounds up', 'apprehends', 'snared', 'snares', 'hauled in', 'bagged',
   ],
   detain: [
     'detained', 'detain', 'detaining', 'detention', 'criminal detention', 'in custody', 'under detention',
-    'criminal coercive measures', 'coercive measures', 'placed under', 'locked up',
+    'criminal coercive measures', 'coercive measures', 'placed under', 'locked up', 'held', 'holding', 'detains',
+    'being held', 'under arrest', 'taken away',
   ],
   sentence: [
     'sentenced', 'sentencing', 'convicted', 'jailed', 'imprisoned', 'found guilty', 'prison terms', 'prison',
-    'jail', 'given prison', 'handed prison',
+    'jail', 'given prison', 'handed prison', 'convicts', 'convict', 'jails', 'sentences', 'sentence', 'imprisons',
   ],
   punish: [
     'punished', 'punishment', 'punishing', 'penalized', 'penalised', 'penalties', 'fined', 'administrative penalties',
@@ -130,50 +133,60 @@ export const VERBS: Record<VerbGroup, string[]> = {
   ],
   repatriate: [
     'repatriated', 'repatriate', 'repatriation', 'returned', 'extradited', 'extradition', 'escorted back', 'escorted',
-    'handed over', 'deported', 'brought back', 'sent back', 'transferred back',
+    'handed over', 'deported', 'brought back', 'sent back', 'transferred back', 'flown back', 'repatriates',
+    'extradites', 'deports', 'returns', 'escorted home', 'sent home', 'flew back',
   ],
   investigate: [
     'investigated', 'investigate', 'investigating', 'investigation', 'investigations', 'investigation of',
     'investigations of', 'filed', 'opened', 'handled', 'probed', 'probing', 'placed on file', 'registered', 'looked into',
     'launched investigations', 'dealt with', 'prosecuted', 'prosecuting', 'uncovered', 'detected', 'exposed',
-    'initiated', 'accepted',
+    'initiated', 'accepted', 'investigates', 'probes', 'files', 'handles', 'probe', 'probe into', 'opens',
   ],
   solve: [
     'cracked', 'crack', 'cracking', 'solved', 'solving', 'cleared', 'broke', 'broken', 'busted', 'busting', 'smashed',
-    'resolved', 'concluded', 'closed', 'wrapped up', 'crack down', 'cracked down',
+    'resolved', 'concluded', 'closed', 'wrapped up', 'crack down', 'cracked down', 'cracks', 'solves', 'busts',
+    'bust', 'breaks', 'clears',
   ],
   dismantle: [
     'dismantled', 'dismantle', 'dismantling', 'busted', 'busting', 'smashed', 'smashing', 'destroyed', 'destroying',
     'destruction', 'broke up', 'broken up', 'break up', 'took down', 'taken down', 'cracked', 'cracking', 'eliminated',
     'wiped out', 'crushed', 'uprooted', 'disrupted', 'dismantlement', 'cracked down on', 'knocked out', 'shattered',
-    'rooted out', 'struck', 'raided', 'neutralised', 'neutralized',
+    'rooted out', 'struck', 'raided', 'neutralised', 'neutralized', 'busts', 'bust', 'smashes', 'dismantles',
+    'breaks up', 'cracks', 'destroys', 'takes down', 'smash', 'crushes',
   ],
   raid: [
     'raided', 'raid', 'raiding', 'stormed', 'storming', 'destroyed', 'destroying', 'busted', 'busting', 'smashed',
     'smashing', 'shut down', 'closed', 'demolished', 'searched', 'swooped on', 'targeted', 'cracked', 'dismantled',
-    'uprooted', 'eliminated', 'broke up', 'ferreted out', 'wiped out', 'seized',
+    'uprooted', 'eliminated', 'broke up', 'ferreted out', 'wiped out', 'seized', 'raids', 'busts', 'bust',
+    'smashes', 'destroys', 'storms', 'shuts', 'closes',
   ],
   close: [
     'closed', 'close', 'closing', 'shut down', 'shutdown', 'shut', 'shuttered', 'suspended', 'blocked', 'removed',
     'taken down', 'took down', 'banned', 'taken offline', 'cleaned up', 'disabled', 'deleted', 'dealt with',
     'punished', 'closure', 'closures', 'revoked', 'delisted', 'rectified', 'shutting down', 'blocking', 'control',
     'terminated', 'cancelled', 'canceled', 'seized', 'destroyed', 'dismantled', 'knocked offline', 'pulled',
+    'closes', 'shuts', 'shuts down', 'blocks', 'bans', 'suspends', 'suspend', 'suspend services', 'suspending',
+    'stop service', 'stopped service', 'stop services', 'go offline', 'went offline', 'offline', 'removes',
+    'takes down', 'deletes', 'cleans up', 'shut-down', 'closed down',
   ],
   check: [
     'investigated', 'investigating', 'checked', 'checking', 'analyzed', 'analysed', 'inspected', 'examined',
     'monitored', 'scanned', 'reviewed', 'looked into', 'probed', 'audited', 'screened', 'visited', 'summoned',
-    'interviewed', 'inspection', 'inspections', 'investigation', 'investigations',
+    'interviewed', 'inspection', 'inspections', 'investigation', 'investigations', 'checks', 'inspects',
+    'investigates', 'probes', 'scans', 'examines', 'analyses', 'analyzes',
   ],
   remove: [
     'deleted', 'removed', 'cleaned up', 'clean up', 'cleaning up', 'scrubbed', 'took down', 'taken down', 'purged',
     'blocked', 'dealt with', 'deleting', 'removing', 'erased', 'censored', 'wiped', 'filtered', 'handled',
-    'removal', 'deletion', 'cleaned',
+    'removal', 'deletion', 'cleaned', 'deletes', 'delete', 'removes', 'remove', 'scrubs', 'scrub', 'purges',
+    'cleans up', 'takes down', 'blocks',
   ],
   seize: [
     'seized', 'seize', 'seizing', 'seizure', 'confiscated', 'confiscating', 'collected', 'collection', 'found',
     'recovered', 'intercepted', 'closed', 'banned', 'suspended', 'blocked', 'shut', 'shut down', 'frozen', 'froze',
     'deleted', 'cancelled', 'canceled', 'impounded', 'captured', 'discovered', 'destroyed', 'dealt with',
-    'cleaned up', 'removed', 'disabled', 'terminated', 'handled',
+    'cleaned up', 'removed', 'disabled', 'terminated', 'handled', 'seizes', 'confiscates', 'bans', 'closes',
+    'freezes', 'blocks', 'suspends', 'shuts down', 'haul', 'netted', 'nets', 'displayed', 'display', 'displays',
   ],
 };
 
@@ -212,7 +225,7 @@ export const QUALIFIERS_BEFORE: Record<Exclude<Qualifier, 'exact'>, string[]> = 
 /** Words after a number that qualify it ("3,000-plus" is read by the number reader). */
 export const QUALIFIERS_AFTER: Record<Exclude<Qualifier, 'exact'>, string[]> = {
   under: [],
-  over: ['or more', 'and more', 'and above', 'plus', 'odd'],
+  over: ['or more', 'and more', 'and above', 'plus', 'odd', 'more than', 'or above', 'and over'],
   about: ['or so', 'odd'],
 };
 
@@ -236,7 +249,7 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
     'involving', 'involved', 'involves', 'worth', 'valued at', 'value', 'amount', 'amounting to', 'amounted to',
     'turnover', 'transactions', 'transaction', 'flow of funds', 'funds', 'laundering', 'laundered', 'money laundering',
     'sum', 'sums', 'totalling', 'totaling', 'scale of', 'bets', 'wagers', 'wagered', 'gambling funds', 'capital',
-    'transferred', 'moved', 'processed', 'fraud of', 'defrauding', 'defrauded', 'swindling', 'swindled',
+    'moved', 'processed', 'fraud of', 'holding', 'containing',
   ],
   criminal_proceeds: [
     'profit', 'profits', 'proceeds', 'earned', 'earning', 'made', 'making', 'illegal gains', 'illicit gains', 'gains',
@@ -245,24 +258,47 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
   assets_frozen: [
     'froze', 'frozen', 'freezing', 'freeze', 'seized', 'seizing', 'seizure', 'confiscated', 'confiscation', 'recovered',
     'recovering', 'recovery', 'intercepted', 'intercepting', 'retrieved', 'clawed back', 'returned', 'recouped',
-    'blocked', 'stopped', 'halted payments', 'restored', 'refunded', 'salvaged',
+    'blocked', 'stopped', 'halted payments', 'restored', 'refunded', 'salvaged', 'recover', 'retrieving',
+    'retrieve', 'recovers', 'freezes', 'seizes', 'confiscates', 'recouping', 'clawing back',
   ],
   victim_losses: [
     'lost', 'losses', 'loss', 'losing', 'cheated of', 'cheated out of', 'swindled out of', 'scammed out of',
-    'defrauded of', 'duped out of', 'economic losses', 'damage', 'damages', 'stolen', 'stole',
+    'defrauded of', 'duped out of', 'economic losses', 'damage', 'damages', 'stolen', 'stole', 'defrauding',
+    'defrauded', 'swindling', 'swindled', 'cheated', 'cheating', 'conned', 'fleeced', 'scammed', 'duped', 'cost',
   ],
   not_enforcement: [
     'borrowed', 'borrow', 'loan', 'loans', 'owed', 'owe', 'owes', 'debt', 'debts', 'repay', 'repaid', 'salary',
     'salaries', 'wage', 'wages', 'pay', 'paid', 'budget', 'invest', 'invested', 'investment', 'reward', 'rewards',
-    'bounty', 'prize', 'price', 'priced', 'costs', 'cost', 'fee', 'fees', 'rent', 'gdp', 'market', 'spending',
+    'bounty', 'prize', 'price', 'priced', 'fee', 'fees', 'transferred', 'sent', 'rent', 'gdp', 'market', 'spending',
     'spent', 'fine of', 'fined', 'bail', 'deposit', 'charged', 'commission', 'commissions', 'subsidy', 'worth of',
   ],
 };
 
 /** Phrases that make a figure nationwide even where a region was named nearby. */
 export const NATIONWIDE_MARKERS: string[] = [
-  'nationwide', 'national', 'across the country', 'across china', 'throughout the country', 'all over the country',
-  'countrywide', 'country-wide', 'in the whole country', 'across the nation', 'nation-wide', 'country',
+  'nationwide', 'across the country', 'across china', 'throughout the country', 'all over the country',
+  'countrywide', 'country-wide', 'in the whole country', 'across the nation', 'nation-wide', 'national total',
+  'in total nationwide', 'around the country', 'all over china', 'throughout china',
+];
+
+/** Weak money cues: a nearer one of these yields to an enforcement verb earlier in the clause ("seized assets worth X"). */
+export const WEAK_MONEY_CUES: string[] = [
+  'worth', 'valued at', 'value', 'holding', 'containing', 'funds', 'involved', 'losses', 'economic losses', 'loss',
+  'totalling', 'totaling', 'amount', 'sum', 'sums', 'damage',
+];
+
+/** Agencies and words that, with no country named, place a document in a country. */
+export const COUNTRY_CUES: Record<string, string> = {
+  'ministry of public security': 'CN', 'public security': 'CN', 'cyberspace administration': 'CN', xinhua: 'CN',
+  "supreme people's procuratorate": 'CN', "supreme people's court": 'CN', procuratorate: 'CN', "people's court": 'CN',
+  'global times': 'CN', 'china daily': 'CN', cgtn: 'CN', "people's daily": 'CN', yuan: 'CN', rmb: 'CN', mps: 'CN',
+  'public security organs': 'CN', 'public security bureau': 'CN', 'ministry of state security': 'CN',
+};
+
+/** Nouns an authority's nationality adjective stands before ("Cambodian police"): the acting country. */
+export const AUTHORITY_NOUNS: string[] = [
+  'police', 'authorities', 'officers', 'law enforcement', 'court', 'courts', 'prosecutors', 'government', 'officials',
+  'security forces', 'immigration', 'investigators', 'agents', 'army', 'military', 'troops', 'regulators', 'cops',
 ];
 
 /** Words before a place name that make it an origin or destination, not where the figure applies. */

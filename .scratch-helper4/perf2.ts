@@ -1,0 +1,10 @@
+import { classifyLines } from '../pipeline/lib/boilerplate.js';
+import { extractTextMetadata } from '../pipeline/lib/metadata.js';
+import { splitSentences } from '../pipeline/lib/sentences.js';
+const lines = 'Share\nPolice arrested 15 people. By Jane\n'.repeat(100_000).split('\n');
+let t = Date.now(); const v = classifyLines(lines); console.log('classify', Date.now() - t);
+t = Date.now(); extractTextMetadata(lines, v.map((x) => x.keep)); console.log('meta', Date.now() - t);
+const prose = 'Police arrested 15,000 people in Beijing on Monday. '.repeat(200_000);
+t = Date.now(); classifyLines([prose]); console.log('classify prose', Date.now() - t);
+t = Date.now(); extractTextMetadata([prose], [true]); console.log('meta prose', Date.now() - t);
+t = Date.now(); splitSentences(prose, [{ start: 0, end: prose.length }]); console.log('sent prose', Date.now() - t);

@@ -1,0 +1,398 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  findAgencies,
+  findCampaignMentions,
+  findQuotePairs,
+  figureCampaign,
+  linkCampaigns,
+  mentionForFigure,
+  normalizeCampaignName,
+  parseHyphenatedDuration,
+  profileDocument,
+  scorePair,
+  titleCase,
+  type CampaignMention,
+  type DocCampaignEvidence,
+  type HeadlineFigure,
+} from '../pipeline/lib/campaigns.js';
+import type { Span } from '../pipeline/lib/types.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/campaigns/', import.meta.url));
+const SEEDS = fileURLToPath(new URL('../seeds/', import.meta.url));
+
+/** A rough sentence splitter for tests (the pipeline's own comes from the clean stage). */
+function splitSentences(text: string): Span[] {
+  const out: Span[] = [];
+  for (const m of text.matchAll(/[^\n.!?]+(?:[.!?]+["”’']?|$)/gm)) {
+    const raw = m[0];
+    const lead = raw.length - raw.trimStart().length;
+    if (raw.trim()) out.push({ start: m.index + lead, end: m.index + raw.trimEnd().length });
+  }
+  return out;
+}
+
+function mentionsOf(text: string): CampaignMention[] {
+  return findCampaignMentions(text, splitSentences(text));
+}
+
+function fixture(path: string): string {
+  return readFileSync(FIXTURES + path, 'utf8');
+}
+
+/** Evidence for one fixture article; a "Published: YYYY-MM-DD" line gives its date. */
+function evidence(path: string, figures: HeadlineFigure[], docId = path): DocCampaignEvidence {
+  const text = fixture(path);
+  const published = /^Published: (\d{4}-\d{2}-\d{2})$/m.exec(text)?.[1] ?? null;
+  return { doc_id: docId, published_date: published, mentions: mentionsOf(text), figures };
+}
+
+const arrests = (value: number, qualifier: HeadlineFigure['qualifier'] = 'exact'): HeadlineFigure => ({
+  measure: 'persons_arrested',
+  value,
+  qualifier,
+});
+const cases = (value: number, qualifier: HeadlineFigure['qualifier'] = 'exact'): HeadlineFigure => ({
+  measure: 'cases_solved',
+  value,
+  qualifier,
+});
+
+function byName(ms: CampaignMention[], name: string): CampaignMention {
+  const m = ms.find((x) => x.name === name);
+  if (!m) throw new Error(`no mention named ${name}; got ${ms.map((x) => x.name).join(' | ')}`);
+  return m;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+describe('findCampaignMentions: writing styles', () => {
+  const text = fixture('mention-styles/sentences.txt');
+  const ms = mentionsOf(text);
+
+  it('reports exact spans of the names as written', () => {
+    for (const m of ms) expect(text.slice(m.start, m.end)).toBe(m.name);
+  });
+
+  it('finds "Operation X" names', () => {
+    const m = byName(ms, 'Operation Fox Hunt');
+    expect(m.kind).toBe('proper');
+    expect(m.normalizedName).toBe('fox hunt');
+  });
+
+  it('finds names with a year and reads the year and the agency', () => {
+    const m = byName(ms, 'Kunlun 2022');
+    expect(m.launchYear).toBe(2022);
+    expect(m.agency).toBe('Ministry of Public Security');
+  });
+
+  it('finds single-quoted names next to a campaign noun', () => {
+    const m = byName(ms, 'Clean Up the Internet');
+    expect(m.kind).toBe('quoted');
+    expect(m.normalizedName).toBe('clean net');
+  });
+
+  it('reads a day-count duration, the launch month and year, and an abbreviated agency', () => {
+    const m = byName(ms, '100-day campaign');
+    expect(m.kind).toBe('generic');
+    expect(m.normalizedName).toBeNull();
+    expect(m.durationMonths).toBeCloseTo(3.33, 1);
+    expect(m.launchMonth).toBe(5);
+    expect(m.launchYear).toBe(2023);
+    expect(m.agency).toBe('Cyberspace Administration of China');
+  });
+
+  it('reads "launched by the MPS in January" and "one-year"', () => {
+    const m = byName(ms, 'one-year special campaign');
+    expect(m.launchMonth).toBe(1);
+    expect(m.launchYear).toBeNull();
+    expect(m.durationMonths).toBe(12);
+    expect(m.agency).toBe('Ministry of Public Security');
+  });
+
+  it('finds bare generic descriptions', () => {
+    expect(byName(ms, 'nationwide crackdown').kind).toBe('generic');
+  });
+
+  it('finds code-named quotes and keeps "last month" as an offset', () => {
+    const m = byName(ms, 'Cleaning the Internet');
+    expect(m.kind).toBe('quoted');
+    expect(m.launchMonthOffset).toBe(-1);
+    expect(m.durationMonths).toBe(6);
+  });
+
+  it('reads romanised names as their English meaning', () => {
+    expect(byName(ms, 'Jingwang 2020').normalizedName).toBe('clean net');
+  });
+
+  it('does not take ordinary sentences for campaigns', () => {
+    const sentence = (needle: string): number => splitSentences(text).findIndex((s) => text.slice(s.start, s.end).includes(needle));
+    for (const needle of ['seized 200 phones', 'published in May', 'action of the government', 'Leads To 60,000']) {
+      const index = sentence(needle);
+      expect(index).toBeGreaterThanOrEqual(0);
+      expect(ms.filter((m) => m.sentenceIndex === index)).toEqual([]);
+    }
+  });
+
+  it('ignores quotes that are not names', () => {
+    const t = 'The suspects were accused of having “jeopardized Internet security.” Police said the sites spread “violent and dangerous” messages.';
+    expect(mentionsOf(t)).toEqual([]);
+  });
+
+  it('finds a headline name quoted without any campaign word', () => {
+    const t = "15,000 Arrested in Cybercrime Sweep as Gov't Moves to 'Purify the Web'";
+    const ms2 = mentionsOf(t);
+    expect(ms2.map((m) => m.name)).toContain('Purify the Web');
+    expect(byName(ms2, 'Purify the Web').normalizedName).toBe('clean net');
+  });
+
+  it('reads "since August this year" and a lowercase "operation <Name>"', () => {
+    const t = 'The special action, carried out since August this year, continues. According to the MPS, the operation Cleaning the Internet was launched in July 2015.';
+    const ms2 = mentionsOf(t);
+    expect(byName(ms2, 'special action').launchMonth).toBe(8);
+    const named = byName(ms2, 'Cleaning the Internet');
+    expect(named.kind).toBe('proper');
+    expect(named.launchMonth).toBe(7);
+    expect(named.launchYear).toBe(2015);
+  });
+
+  it('reads a purpose clause as a descriptive name', () => {
+    const ms2 = mentionsOf('Police arrested 60,000 suspects during an ongoing campaign to clean up the internet.');
+    const m = byName(ms2, 'ongoing campaign to clean up the internet');
+    expect(m.kind).toBe('descriptive');
+    expect(m.normalizedName).toBe('clean net');
+  });
+
+  it('works without sentence spans', () => {
+    const ms2 = findCampaignMentions('Police launched Operation Sky Net 2021 in April.', []);
+    expect(ms2).toHaveLength(1);
+    expect(ms2[0]!.name).toBe('Operation Sky Net 2021');
+    expect(ms2[0]!.launchMonth).toBe(4);
+    expect(ms2[0]!.sentenceIndex).toBe(0);
+  });
+
+  it('stays fast on hostile input', () => {
+    const started = Date.now();
+    findCampaignMentions('1'.repeat(1_000_000), []);
+    const dashes = 'a-'.repeat(200_000) + '!';
+    findCampaignMentions(dashes, [{ start: 0, end: dashes.length }]);
+    const quotes = '“special action” '.repeat(50_000);
+    findCampaignMentions(quotes, [{ start: 0, end: quotes.length }]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('lexicon helpers', () => {
+  it('normalises differently written names of one campaign to the same key', () => {
+    const keys = ['Cleaning the Internet', 'clean network action', 'Clean Up the Internet', '“Cleaning the Internet.”', 'Net Clean 2019', 'Jingwang'].map((n) =>
+      normalizeCampaignName(n),
+    );
+    expect(new Set(keys)).toEqual(new Set(['clean net']));
+    expect(normalizeCampaignName('Operation Fox Hunt')).not.toBe(normalizeCampaignName('Operation Sky Net'));
+    expect(normalizeCampaignName('the special campaign')).toBeNull();
+  });
+
+  it('parses hyphenated durations', () => {
+    expect(parseHyphenatedDuration('six-month')).toBe(6);
+    expect(parseHyphenatedDuration('one-year')).toBe(12);
+    expect(parseHyphenatedDuration('100-day')).toBeCloseTo(3.33, 2);
+    expect(parseHyphenatedDuration('three-month-long')).toBe(3);
+    expect(parseHyphenatedDuration('year-long')).toBe(12);
+    expect(parseHyphenatedDuration('well-known')).toBeNull();
+  });
+
+  it('finds agencies by full name and by case-sensitive abbreviation', () => {
+    const t = "China's Ministry of Public Security (MPS) and the Cyberspace Administration of China spoke; lamps and mps are not agencies.";
+    expect(findAgencies(t).map((a) => a.agency)).toEqual([
+      'Ministry of Public Security',
+      'Ministry of Public Security',
+      'Cyberspace Administration of China',
+    ]);
+  });
+
+  it('pairs quotes but not apostrophes', () => {
+    const t = "Gov't to 'Clean Up the Internet' as China's “outer “inner” text”";
+    const contents = findQuotePairs(t).map((q) => t.slice(q.start, q.end));
+    expect(contents).toContain('Clean Up the Internet');
+    expect(contents).toContain('inner');
+    expect(contents).not.toContain("t to ");
+  });
+
+  it('title-cases names but keeps small words and acronyms', () => {
+    expect(titleCase('cleaning the Internet')).toBe('Cleaning the Internet');
+    expect(titleCase('special action against MPS fraud')).toBe('Special Action against MPS Fraud');
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe('linkCampaigns', () => {
+  const swordNet = (): DocCampaignEvidence[] => [
+    evidence('same-campaign-different-names/wire-quoted-name.txt', [arrests(12000), cases(5300)], 'wire'),
+    evidence('same-campaign-different-names/blog-operation-name.txt', [arrests(12000, 'over'), cases(5300, 'under')], 'blog'),
+    evidence('same-campaign-different-names/translated-pinyin-name.txt', [arrests(12000), cases(5300)], 'pinyin'),
+    evidence('same-campaign-different-names/generic-only-description.txt', [arrests(12000, 'under'), cases(5000, 'over')], 'generic'),
+  ];
+
+  it('merges one campaign reported under different names, and by a document with only generic words', () => {
+    const { campaigns, docCampaign } = linkCampaigns(swordNet());
+    expect(campaigns).toHaveLength(1);
+    const c = campaigns[0]!;
+    expect(new Set(docCampaign.values())).toEqual(new Set([c.campaign_id]));
+    expect(c.n_documents).toBe(4);
+    expect(c.doc_ids).toBe('blog; generic; pinyin; wire');
+    expect(c.name).toBe('Operation Sword Net');
+    expect(c.aliases).toBe('Jianwang 2021; Sword Net 2021');
+    expect(c.agency).toBe('Ministry of Public Security');
+    expect(c.start_date).toBe('2021-03-01');
+    expect(c.start_precision).toBe('month');
+    expect(c.start_year_basis).toBe('stated');
+    expect(c.duration_months).toBe(6);
+    expect(c.end_date).toBe('2021-08-01');
+  });
+
+  it('gives the same ids and rows whatever the input order', () => {
+    const docs = [
+      ...swordNet(),
+      evidence('same-name-different-years/net-clean-2019.txt', [], 'nc19'),
+      evidence('same-name-different-years/net-clean-2020.txt', [], 'nc20'),
+      evidence('generic-only/special-action-since-august-a.txt', [arrests(8900, 'over')], 'aug-a'),
+    ];
+    const forward = linkCampaigns(docs);
+    const backward = linkCampaigns([...docs].reverse());
+    const rotated = linkCampaigns([...docs.slice(3), ...docs.slice(0, 3)]);
+    expect(backward.campaigns).toEqual(forward.campaigns);
+    expect(rotated.campaigns).toEqual(forward.campaigns);
+    expect([...backward.docCampaign].sort()).toEqual([...forward.docCampaign].sort());
+    expect(forward.campaigns.map((c) => c.campaign_id)).toEqual([...forward.campaigns.map((c) => c.campaign_id)].sort());
+  });
+
+  it('keeps a campaign id when an unrelated document is added', () => {
+    const alone = linkCampaigns(swordNet()).campaigns[0]!.campaign_id;
+    const withOther = linkCampaigns([...swordNet(), evidence('same-name-different-years/net-clean-2019.txt', [], 'nc19')]);
+    expect(withOther.docCampaign.get('wire')).toBe(alone);
+  });
+
+  it('does not merge the same name in different stated years', () => {
+    const { campaigns, docCampaign } = linkCampaigns([
+      evidence('same-name-different-years/net-clean-2019.txt', [], 'nc19'),
+      evidence('same-name-different-years/net-clean-2020.txt', [], 'nc20'),
+    ]);
+    expect(campaigns).toHaveLength(2);
+    expect(docCampaign.get('nc19')).not.toBe(docCampaign.get('nc20'));
+    expect(campaigns.map((c) => c.start_date).sort()).toEqual(['2019-04-01', '2020-04-01']);
+  });
+
+  it('does not merge the same name when publication dates put the launches in different years', () => {
+    const { campaigns } = linkCampaigns([
+      evidence('same-name-different-years/summer-action-2016-report.txt', [], 's16'),
+      evidence('same-name-different-years/summer-action-2019-report.txt', [], 's19'),
+    ]);
+    expect(campaigns).toHaveLength(2);
+    for (const c of campaigns) {
+      expect(c.name).toBe('Summer Action');
+      expect(c.start_year_basis).toBe('inferred');
+    }
+    expect(campaigns.map((c) => c.start_date).sort()).toEqual(['2016-06-01', '2019-06-01']);
+  });
+
+  it('does not merge campaigns of different agencies, even with the same name and month', () => {
+    const { campaigns } = linkCampaigns([
+      evidence('different-agencies/mps-special-campaign.txt', [], 'mps'),
+      evidence('different-agencies/cac-special-campaign.txt', [], 'cac'),
+    ]);
+    expect(campaigns).toHaveLength(2);
+    expect(campaigns.map((c) => c.agency).sort()).toEqual(['Cyberspace Administration of China', 'Ministry of Public Security']);
+  });
+
+  it('links generic-only documents by agency, month and agreeing figures', () => {
+    const { campaigns } = linkCampaigns([
+      evidence('generic-only/special-action-since-august-a.txt', [arrests(8900, 'over'), cases(4400, 'over')], 'a'),
+      evidence('generic-only/special-action-since-august-b.txt', [arrests(9000, 'under'), cases(4400)], 'b'),
+    ]);
+    expect(campaigns).toHaveLength(1);
+    expect(campaigns[0]!.launch_month).toBe(8);
+    expect(campaigns[0]!.start_date).toBeNull();
+  });
+
+  it('never merges documents whose headline figures disagree, and keeps their ids distinct', () => {
+    const { campaigns, docCampaign } = linkCampaigns([
+      evidence('disagreeing-figures/special-action-15000-arrests.txt', [arrests(15000)], 'd15'),
+      evidence('disagreeing-figures/special-action-60000-arrests.txt', [arrests(60000)], 'd60'),
+    ]);
+    expect(campaigns).toHaveLength(2);
+    expect(docCampaign.get('d15')).not.toBe(docCampaign.get('d60'));
+  });
+
+  it('explains blocks in the pair score', () => {
+    const p15 = profileDocument(evidence('disagreeing-figures/special-action-15000-arrests.txt', [arrests(15000)], 'd15'));
+    const p60 = profileDocument(evidence('disagreeing-figures/special-action-60000-arrests.txt', [arrests(60000)], 'd60'));
+    expect(scorePair(p15, p60).block).toBe('figures');
+    const mps = profileDocument(evidence('different-agencies/mps-special-campaign.txt', [], 'mps'));
+    const cac = profileDocument(evidence('different-agencies/cac-special-campaign.txt', [], 'cac'));
+    expect(scorePair(mps, cac).block).toBe('agency');
+  });
+
+  it('leaves a document without any campaign mention unassigned', () => {
+    const none: DocCampaignEvidence = {
+      doc_id: 'none',
+      published_date: '2020-01-02',
+      mentions: mentionsOf('Beijing police seized 200 phones during a raid on Monday.'),
+      figures: [{ measure: 'items_seized', value: 200, qualifier: 'exact' }],
+    };
+    const { campaigns, docCampaign } = linkCampaigns([none]);
+    expect(campaigns).toEqual([]);
+    expect(docCampaign.get('none')).toBeNull();
+  });
+
+  it('puts the seed articles into three campaigns, 000/002/003 together', () => {
+    const seed = (file: string, published: string | null, figures: HeadlineFigure[]): DocCampaignEvidence => {
+      const text = readFileSync(SEEDS + file, 'utf8');
+      return { doc_id: file.slice(0, 3), published_date: published, mentions: mentionsOf(text), figures };
+    };
+    const docs = [
+      seed('000_7370228ca4eebf54.txt', null, [arrests(15000, 'under'), { measure: 'cases_investigated', value: 7400, qualifier: 'under' }]),
+      seed('001_18c88a905d1133c3.txt', null, [arrests(9000, 'under'), arrests(8900, 'over'), cases(4400, 'over')]),
+      seed('002_b2b4202f664145f9.txt', null, [arrests(15000), { measure: 'cases_investigated', value: 7400, qualifier: 'over' }]),
+      seed('003_f5b10385651a032d.txt', '2019-12-12', [arrests(15000), { measure: 'cases_investigated', value: 7400, qualifier: 'exact' }]),
+      seed('004_2f0185ac2f479ceb.txt', '2019-11-15', [arrests(60000, 'over'), cases(45000, 'over')]),
+    ];
+    const { campaigns, docCampaign } = linkCampaigns(docs);
+    expect(campaigns).toHaveLength(3);
+    const id = (d: string): string | null | undefined => docCampaign.get(d);
+    expect(id('000')).toBe(id('002'));
+    expect(id('000')).toBe(id('003'));
+    expect(new Set([id('000'), id('001'), id('004')]).size).toBe(3);
+    const a = campaigns.find((c) => c.campaign_id === id('000'))!;
+    expect(a.name).toBe('Cleaning the Internet');
+    expect(a.launch_month).toBe(7);
+    expect(a.duration_months).toBe(6);
+    const c = campaigns.find((x) => x.campaign_id === id('004'))!;
+    expect(c.launch_month).toBe(1);
+    expect(c.duration_months).toBe(12);
+  });
+});
+
+describe('figure campaigns', () => {
+  const text =
+    'The special one-year campaign was launched by the MPS in January. Police arrested 60,000 suspects. ' +
+    'Since September, police involved in the wider operation have busted 147 gangs.';
+  const sentences = splitSentences(text);
+  const ms = findCampaignMentions(text, sentences);
+
+  it('ties a figure to a mention in its own sentence only', () => {
+    expect(mentionForFigure(1, ms)).toBeNull();
+    const tied = mentionForFigure(2, ms);
+    expect(tied?.name).toBe('wider operation');
+    expect(tied?.launchMonth).toBe(9);
+  });
+
+  it('inherits the document campaign unless a resolver maps the tied mention elsewhere', () => {
+    expect(figureCampaign('cmp_doc', 1, ms)).toBe('cmp_doc');
+    expect(figureCampaign('cmp_doc', 2, ms)).toBe('cmp_doc');
+    const resolver = (m: CampaignMention): string | null => (m.name === 'wider operation' ? 'cmp_wider' : null);
+    expect(figureCampaign('cmp_doc', 2, ms, resolver)).toBe('cmp_wider');
+    expect(figureCampaign('cmp_doc', 0, ms, resolver)).toBe('cmp_doc');
+  });
+});

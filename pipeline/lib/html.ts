@@ -26,12 +26,15 @@ const LEGACY_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', g
 /** Longest entity name we try to decode. */
 const MAX_ENTITY_NAME = 32;
 
+const MAX_CACHED_ENTITY_NAMES = 5000;
 const namedEntityCache = new Map<string, string | null>();
 
 /** Decodes a named entity (`&hellip;`) with the HTML parser itself, so the full HTML table applies. */
 function decodeNamedEntity(name: string): string | null {
   const cached = namedEntityCache.get(name);
   if (cached !== undefined) return cached;
+  // HTML defines ~2,200 names; a page inventing more is hostile input, so stop asking the parser.
+  if (namedEntityCache.size >= MAX_CACHED_ENTITY_NAMES) return null;
   const { document } = parseHTML(`<p>&${name};</p>`);
   const text = document.querySelector('p')?.textContent ?? '';
   const decoded = text === `&${name};` || text.length === 0 ? null : text;

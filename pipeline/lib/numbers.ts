@@ -215,6 +215,8 @@ function isWordLetterAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
   const code = text.charCodeAt(i);
   if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  // Fast exits for CJK punctuation, kana, Han and Hangul (the common non-ASCII text here).
+  if ((code >= 0x3000 && code <= 0x9fff) || (code >= 0xac00 && code <= 0xd7af)) return false;
   const ch = text[i] as string;
   return LETTER_OR_MARK.test(ch) && !NON_LATIN_WORD_SCRIPTS.test(ch);
 }
@@ -251,16 +253,20 @@ interface CurrencyMatch {
 
 /** A currency symbol or code ending at `start` (glued) or one space before it. */
 function findCurrencyPrefix(text: string, start: number): CurrencyMatch | null {
-  const ends = [start];
-  if (start > 0 && PREFIX_SPACES.has(text[start - 1] as string)) ends.push(start - 1);
-  for (const end of ends) {
-    for (const [symbol, code] of CURRENCY_PREFIXES_BY_LAST_CHAR.get(text[end - 1] ?? '') ?? []) {
-      const from = end - symbol.length;
-      if (from < 0 || !text.startsWith(symbol, from)) continue;
-      // A code spelled with letters must be a whole word: "RMB5" yes, "XRMB5" no.
-      if (isWordLetterAt(symbol, 0) && isAlnumAt(text, from - 1)) continue;
-      return { code, prefixStart: from };
-    }
+  const glued = currencyPrefixEndingAt(text, start);
+  if (glued || start === 0 || !PREFIX_SPACES.has(text[start - 1] as string)) return glued;
+  return currencyPrefixEndingAt(text, start - 1);
+}
+
+function currencyPrefixEndingAt(text: string, end: number): CurrencyMatch | null {
+  const candidates = CURRENCY_PREFIXES_BY_LAST_CHAR.get(text[end - 1] ?? '');
+  if (!candidates) return null;
+  for (const [symbol, code] of candidates) {
+    const from = end - symbol.length;
+    if (from < 0 || !text.startsWith(symbol, from)) continue;
+    // A code spelled with letters must be a whole word: "RMB5" yes, "XRMB5" no.
+    if (isWordLetterAt(symbol, 0) && isAlnumAt(text, from - 1)) continue;
+    return { code, prefixStart: from };
   }
   return null;
 }
@@ -294,9 +300,12 @@ function plusSuffixLength(text: string, end: number): number {
 
 /** Exact decimal scaling: "1.88" x 10^6 is built as Number("188e4") = 1880000, not 1879999.9999999998. */
 function decimalValue(integerDigits: string, fractionDigits: string, powerOfTen: number): number {
-  const mantissa = (integerDigits + fractionDigits).replace(/^0+(?=\d)/, '');
-  return Number(`${mantissa}e${powerOfTen - fractionDigits.length}`);
+  if (fractionDigits === '' && powerOfTen === 0) return Number(integerDigits);
+  return Number(`${integerDigits}${fractionDigits}e${powerOfTen - fractionDigits.length}`);
 }
+
+const ASCII_DIGITS_ONLY = /^[0-9]*$/;
+const HAS_FULLWIDTH_DIGIT = /[\uFF10-\uFF19]/;
 
 /** Fullwidth digits to ASCII, other characters kept: "２０１９-11" -> "2019-11". */
 function toAsciiDigits(s: string): string {
@@ -308,9 +317,6 @@ function toAsciiDigits(s: string): string {
   }
   return out;
 }
-
-const ASCII_DIGITS_ONLY = /^[0-9]*$/;
-const HAS_FULLWIDTH_DIGIT = /[\uFF10-\uFF19]/;
 
 /** Only the digits, as ASCII: "1,531" -> "1531". */
 function normaliseDigits(s: string): string {
@@ -555,59 +561,55 @@ function nextWord(text: string, end: number): WordAt | null {
 
 type Phase = 'start' | 'a' | 'unit' | 'teen' | 'tens' | 'tensUnit' | 'hundred' | 'scale' | 'and';
 
-/** Compound-number grammar as a small state machine; `accept` mutates only when the word fits. */
-class WordNumberState {
-  total = 0;
-  group = 0;
-  lastScale = Infinity;
-  phase: Phase = 'start';
-  terminal = false;
+/** Compound-number grammar state; `acceptWord` mutates it only when the word fits. */
+interface WordNumberState {
+  total: number;
+  group: number;
+  lastScale: number;
+  phase: Phase;
+  terminal: boolean;
+}
 
-  accept(word: NumberWord): boolean {
-    const p = this.phase;
-    const afterQuantity = p === 'unit' || p === 'teen' || p === 'tens' || p === 'tensUnit';
-    const openSlot = p === 'start' || p === 'hundred' || p === 'scale' || p === 'and';
-    switch (word.kind) {
-      case 'zero':
-        if (p !== 'start') return false;
-        this.terminal = true;
-        break;
-      case 'unit':
-        if (!openSlot && p !== 'tens') return false;
-        this.group += word.value;
-        this.phase = p === 'tens' ? 'tensUnit' : 'unit';
-        break;
-      case 'teen':
-      case 'tens':
-        if (!openSlot) return false;
-        this.group += word.value;
-        this.phase = word.kind;
-        break;
-      case 'hundred':
-        if (!(afterQuantity || p === 'a') || this.group >= 100) return false;
-        this.group = (this.group || 1) * 100;
-        this.phase = 'hundred';
-        break;
-      case 'scale':
-        if (!(afterQuantity || p === 'a' || p === 'hundred') || word.value >= this.lastScale) return false;
-        this.total += (this.group || 1) * word.value;
-        this.group = 0;
-        this.lastScale = word.value;
-        this.phase = 'scale';
-        break;
-      case 'dozen':
-        if (!(p === 'a' || (p === 'unit' && this.total === 0))) return false;
-        this.group = (this.group || 1) * 12;
-        this.terminal = true;
-        break;
-    }
-    if (word.ordinal) this.terminal = true;
-    return true;
+function acceptWord(state: WordNumberState, word: NumberWord): boolean {
+  const p = state.phase;
+  const afterQuantity = p === 'unit' || p === 'teen' || p === 'tens' || p === 'tensUnit';
+  const openSlot = p === 'start' || p === 'hundred' || p === 'scale' || p === 'and';
+  switch (word.kind) {
+    case 'zero':
+      if (p !== 'start') return false;
+      state.terminal = true;
+      break;
+    case 'unit':
+      if (!openSlot && p !== 'tens') return false;
+      state.group += word.value;
+      state.phase = p === 'tens' ? 'tensUnit' : 'unit';
+      break;
+    case 'teen':
+    case 'tens':
+      if (!openSlot) return false;
+      state.group += word.value;
+      state.phase = word.kind;
+      break;
+    case 'hundred':
+      if (!(afterQuantity || p === 'a') || state.group >= 100) return false;
+      state.group = (state.group || 1) * 100;
+      state.phase = 'hundred';
+      break;
+    case 'scale':
+      if (!(afterQuantity || p === 'a' || p === 'hundred') || word.value >= state.lastScale) return false;
+      state.total += (state.group || 1) * word.value;
+      state.group = 0;
+      state.lastScale = word.value;
+      state.phase = 'scale';
+      break;
+    case 'dozen':
+      if (!(p === 'a' || (p === 'unit' && state.total === 0))) return false;
+      state.group = (state.group || 1) * 12;
+      state.terminal = true;
+      break;
   }
-
-  get value(): number {
-    return this.total + this.group;
-  }
+  if (word.ordinal) state.terminal = true;
+  return true;
 }
 
 interface WordNumber {
@@ -627,7 +629,7 @@ function readHalfOf(text: string, half: WordAt): WordNumber | null {
 
 function parseWordNumber(text: string, first: WordAt): WordNumber | null {
   if (ENGLISH_HALF_WORDS.has(first.lower)) return readHalfOf(text, first);
-  const state = new WordNumberState();
+  const state: WordNumberState = { total: 0, group: 0, lastScale: Infinity, phase: 'start', terminal: false };
   let word: WordAt | null = first;
   let committed: WordNumber | null = null;
   if (ENGLISH_ONE_ARTICLES.has(first.lower)) {
@@ -636,8 +638,8 @@ function parseWordNumber(text: string, first: WordAt): WordNumber | null {
   }
   while (word) {
     const entry = ENGLISH_NUMBER_WORDS.get(word.lower);
-    if (!entry || !state.accept(entry)) break;
-    committed = { end: word.end, value: state.value };
+    if (!entry || !acceptWord(state, entry)) break;
+    committed = { end: word.end, value: state.total + state.group };
     if (state.terminal) break;
     word = nextWord(text, word.end);
     if (word && ENGLISH_NUMBER_CONJUNCTIONS.has(word.lower) && (state.phase === 'hundred' || state.phase === 'scale')) {
@@ -680,12 +682,17 @@ function readWordMention(text: string, start: number, out: NumberMention[]): num
 export function readNumbers(text: string): NumberMention[] {
   const mentions: NumberMention[] = [];
   let i = 0;
-  while (i < text.length) {
-    let next: number;
-    if (isDigitAt(text, i)) next = readDigitMention(text, i, mentions);
+  const length = text.length;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    let next = i + 1;
+    if (code < 128) {
+      // ASCII fast path: most characters are letters, spaces and punctuation.
+      if (code >= 48 && code <= 57) next = readDigitMention(text, i, mentions);
+      else if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) next = readWordMention(text, i, mentions);
+    } else if (digitValue(code) >= 0) next = readDigitMention(text, i, mentions);
     else if (isChineseNumeralStart(text[i] as string)) next = readChineseMention(text, i, mentions);
     else if (isWordLetterAt(text, i)) next = readWordMention(text, i, mentions);
-    else next = i + 1;
     i = next > i ? next : i + 1; // always make progress
   }
   return mentions;
@@ -700,7 +707,7 @@ export const NON_FIGURE_REASONS = [
   'date', // "September 5", "5 September", "2019-11-15", "12/12/2019", "11月"
   'time', // "08:34", "10 a.m.", "GMT +8"
   'percent', // "60 percent", "60%", "60 per cent"
-  'ordinal', // "first", "10th", "No. 3", "第三"
+  'ordinal', // "first", "10th", "No. 3", "第十二"
   'code_name', // the "9.27" case, “3.23”, "9·27"
   'phone', // "+86 10 6512 3456", "call 110", "13812345678"
   'id_number', // "Registration Number: 130349", leading-zero numbers, IP addresses, 12+ digit runs

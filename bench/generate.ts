@@ -145,6 +145,16 @@ const FILLER = [
   'Courts have already sentenced some of those involved.',
   'The crackdown comes amid growing public anger over scam calls.',
   'Local media reported that banks had been asked to tighten checks on new accounts.',
+  'Investigators traced the money through dozens of shell companies and payment platforms before freezing the accounts.',
+  'The gangs recruited young people online with promises of easy money, then used their identity documents to open accounts.',
+  'Experts warned that fraudsters quickly adapt their scripts to news events, posing as couriers, customs officers or customer service staff.',
+  'A spokesperson said cooperation with telecom operators and internet platforms had made it harder to open accounts under false names.',
+  'The campaign also targeted the technical support behind the schemes, including the people who build fake apps and rent out servers.',
+  'Under the anti-telecom fraud law, people who sell or rent out phone cards and bank accounts can face fines and detention.',
+  'Some suspects were returned from neighbouring countries under cooperation agreements with local police.',
+  'Residents were encouraged to install the national anti-fraud app, which warns users about known scam numbers.',
+  'The statement did not give a breakdown by province, and it was unclear how many of the cases had gone to trial.',
+  'Observers noted that similar campaigns are announced every year, often with larger figures than the year before.',
 ];
 
 // ---- Number writing ----
@@ -180,7 +190,7 @@ function plausibleValue(pick: Picker, min: number, max: number): number {
 function money(pick: Picker): string {
   const amount = pick.int(1, 999) * (pick.chance(0.5) ? 100_000 : 1_000_000);
   const style = pick.int(0, 3);
-  if (style === 0) return `${(amount / 1e8).toFixed(2)} billion yuan`.replace('0.', '0.');
+  if (style === 0) return `${(amount / 1e9).toFixed(2)} billion yuan`;
   if (style === 1) return `${withSeparators(amount)} yuan`;
   if (style === 2) return `${(amount / 1e6).toFixed(1)} million yuan (about $${(amount / 7.1e6).toFixed(1)} million)`;
   return `RMB ${(amount / 1e6).toFixed(0)} million`;
@@ -252,14 +262,15 @@ function body(c: Context, style: Style): { title: string; paragraphs: string[]; 
   const title = headline(c, measures[0]!);
   const day = pick.int(1, 28);
   const figures = () => measures.map((m) => figureSentence(c, m));
-  const filler = (k: number) => pick.some(FILLER, k);
+  // Background paragraphs of two or three sentences: real articles are mostly words around few figures.
+  const filler = (k: number) => Array.from({ length: k }, () => pick.some(FILLER, pick.int(2, 3)).join(' '));
   switch (style) {
     case 'wire': {
       const outlet = pick.pick(OUTLETS.wire);
       return {
         title,
         byline: [`By ${pick.pick(AUTHORS)}`, `BEIJING, ${dateline(c, day)} (${outlet}) -`],
-        paragraphs: [...figures().map((s, i) => (i % 2 ? `${s} ${pick.pick(FILLER)}` : s)), ...filler(3), `Reporting by ${pick.pick(AUTHORS)}; editing by ${pick.pick(AUTHORS)}`],
+        paragraphs: [...figures().map((s, i) => (i % 2 ? `${s} ${pick.pick(FILLER)}` : s)), ...filler(pick.int(3, 6)), `Reporting by ${pick.pick(AUTHORS)}; editing by ${pick.pick(AUTHORS)}`],
       };
     }
     case 'state': {
@@ -267,14 +278,14 @@ function body(c: Context, style: Style): { title: string; paragraphs: string[]; 
       return {
         title,
         byline: [`Source: ${outlet} | Updated: ${dateline(c, day)}`],
-        paragraphs: [`${c.place.city.toUpperCase()}, ${c.month} ${day} (${outlet}) -- ${figureSentence(c, measures[0]!)}`, ...figures().slice(1), `The ${c.campaign.name} ${c.campaign.kind} was launched by ${c.agency} in ${c.month} ${c.year}.`, ...filler(2)],
+        paragraphs: [`${c.place.city.toUpperCase()}, ${c.month} ${day} (${outlet}) -- ${figureSentence(c, measures[0]!)}`, ...figures().slice(1), `The ${c.campaign.name} ${c.campaign.kind} was launched by ${c.agency} in ${c.month} ${c.year}.`, ...filler(pick.int(2, 5))],
       };
     }
     case 'blog':
       return {
         title,
         byline: [`Posted on ${dateline(c, day)} by ${pick.pick(AUTHORS)}`, `${pick.pick(OUTLETS.blog)}`],
-        paragraphs: [`Chinese authorities are at it again. ${figures()[0]}`, ...filler(4).map((f, i) => `${f} ${figures()[i % measures.length]}`), 'Share this: Twitter | Facebook | LinkedIn'],
+        paragraphs: [`Chinese authorities are at it again. ${figures()[0]}`, ...filler(pick.int(3, 6)).map((f, i) => `${f} ${figures()[i % measures.length]}`), 'Share this: Twitter | Facebook | LinkedIn'],
       };
     case 'statement':
       return {
@@ -283,11 +294,12 @@ function body(c: Context, style: Style): { title: string; paragraphs: string[]; 
         paragraphs: [
           `In accordance with the unified deployment, public security organs across the country carried out ${campaignName(c)} against ${pick.pick(CRIMES)}.`,
           ...figures().map((s, i) => `${ONES[i + 1] ? cap(ONES[i + 1]!) : String(i + 1)}. ${s}`),
+          ...filler(pick.int(1, 3)),
           'Next step, the public security organs will continue to maintain a high-pressure posture and resolutely curb the spread of such crimes.',
         ],
       };
     case 'brief':
-      return { title, byline: [dateline(c, day)], paragraphs: [figures()[0]!] };
+      return { title, byline: [dateline(c, day)], paragraphs: [figures()[0]!, ...filler(1)] };
     case 'captions':
       return {
         title,

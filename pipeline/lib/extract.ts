@@ -163,7 +163,7 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
       text,
       lower,
       paragraphIndex: paragraph,
-      places: findPlaces(text).filter((place) => !isNonLocative(lower, place)),
+      places: findPlaces(text).filter((place) => !isNonLocative(lower, place) && !isDateline(text, place)),
       nationwide: matchers.nationwide.findAll(lower).length > 0,
       demonymCountries: demonyms,
       authorityCountry: authorityCountry(text, lower),
@@ -177,6 +177,17 @@ function isNonLocative(lower: string, place: PlaceMatch): boolean {
     .slice(Math.max(0, place.start - 40), place.start)
     .replace(/(?:\s+(?:the|northern|southern|eastern|western|central|north|south|east|west|north-eastern|north-western|south-eastern|south-western|neighbouring|neighboring))*\s+$/u, '');
   return matchers.nonLocative.endsWith(before) !== null;
+}
+
+/**
+ * "BEIJING, April 9 (Xinhua) --", "SHANGHAI (Reuters) -": the city an agency filed from, not where
+ * the figures apply. A dateline opens the sentence, usually in capitals, and ends in a dash.
+ */
+function isDateline(text: string, place: PlaceMatch): boolean {
+  if (place.start > 3) return false;
+  const after = text.slice(place.end, place.end + 60);
+  const upper = text.slice(place.start, place.end) === text.slice(place.start, place.end).toUpperCase();
+  return /^[^.]{0,40}?(?:\)\s*|\s)(?:--|—|–|-)\s/u.test(after) && (upper || /\((?:\p{Lu}[\p{L} ]{1,30})\)/u.test(after));
 }
 
 /** "Cambodian police", "Fijian authorities": the nationality of the acting authority. */

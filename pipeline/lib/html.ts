@@ -223,9 +223,29 @@ interface DomNode {
   textContent: string | null;
 }
 
-function isInsideNonText(node: DomNode): boolean {
-  for (let p = node.parentNode; p; p = p.parentNode) if (NON_TEXT_ELEMENTS.has(p.nodeName.toLowerCase())) return true;
-  return false;
+/**
+ * Whether some ancestor of `node` is a non-text element. Answers are memoised per ancestor in `cache`
+ * so that checking every text node of a deeply nested page (20,000 nested <div>s) stays linear; a
+ * plain walk to the root for each node was quadratic.
+ */
+function isInsideNonText(node: DomNode, cache: Map<DomNode, boolean>): boolean {
+  const path: DomNode[] = [];
+  let answer = false;
+  for (let p = node.parentNode; p; p = p.parentNode) {
+    const known = cache.get(p);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    path.push(p);
+    if (NON_TEXT_ELEMENTS.has(p.nodeName.toLowerCase())) {
+      answer = true;
+      break;
+    }
+  }
+  // Every element on the walked path has the same answer as the point where the walk stopped.
+  for (const p of path) cache.set(p, answer);
+  return answer;
 }
 
 /** Text nodes under `root`, in document order (iterative: pages can nest deeply). */
@@ -251,11 +271,16 @@ type StreamRange = { start: number; end: number };
 function alignTextNodes(nodes: readonly DomNode[], stream: string, from = 0): Map<DomNode, StreamRange> {
   const ranges = new Map<DomNode, StreamRange>();
   let cursor = from;
+  const nonTextAncestry = new Map<DomNode, boolean>();
   for (const node of nodes) {
     const data = node.data ?? '';
-    if (data.length === 0 || isInsideNonText(node)) continue;
-    const at = stream.indexOf(data, cursor);
-    if (at === -1 || at - cursor > ALIGNMENT_WINDOW) continue;
+    if (data.length === 0 || isInsideNonText(node, nonTextAncestry)) continue;
+    // Search only the window we would accept: an unbounded indexOf that misses scans the rest of
+    // the stream, which made many unplaceable nodes quadratic.
+    const window = stream.slice(cursor, cursor + ALIGNMENT_WINDOW + data.length);
+    const found = window.indexOf(data);
+    if (found === -1) continue;
+    const at = cursor + found;
     ranges.set(node, { start: at, end: at + data.length });
     cursor = at + data.length;
   }
@@ -415,6 +440,35 @@ function wholePageLines(source: string, stream: MappedText): HtmlLine[] {
   return linesOf(root, stream, alignTextNodes(textNodes(root), stream.text));
 }
 
+/**
+ * Deepest element nesting we hand to Readability. Its scoring reads textContent at every level, so its
+ * cost grows with elements x depth: 20,000 nested <div>s took minutes. Real article pages nest a few
+ * dozen levels; deeper pages are hostile or broken and get the whole-page fallback, which is linear.
+ */
+const MAX_READABILITY_DEPTH = 256;
+
+/** Deepest element nesting below `root` (iterative: the page may be deeper than the call stack). */
+function elementDepth(root: DomNode): number {
+  let deepest = 0;
+  const stack: [DomNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    const children = node.childNodes;
+    for (let i = 0; i < children.length; i++) if (children[i]!.nodeType === 1) stack.push([children[i]!, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Readability needs a document element (markup without any tag, e.g. "&amp;&amp;" or "<a<a", parses to
+ * none and made its constructor throw) and a sane nesting depth.
+ */
+function readabilityCanRun(document: Document): boolean {
+  const element = document.documentElement as unknown as DomNode | null;
+  return element !== null && element !== undefined && elementDepth(element) <= MAX_READABILITY_DEPTH;
+}
+
 /** Minimum headline length (words) for an <h1> that does not match the page title. */
 const MIN_H1_WORDS = 3;
 
@@ -430,8 +484,7 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
   const h1Element = document.querySelector('h1') as unknown as DomNode | null;
   const h1Line = h1Element ? linesOf(h1Element, stream, ranges)[0]?.line ?? null : null;
 
-  const reader = new Readability(document, { serializer: (el: Node) => el as unknown as DomNode });
-  const article = reader.parse();
+  const article = readabilityCanRun(document) ? new Readability(document, { serializer: (el: Node) => el as unknown as DomNode }).parse() : null;
   let lines: HtmlLine[] = [];
   const contentRoot = article?.content as DomNode | null | undefined;
   if (contentRoot) {

@@ -80,7 +80,14 @@ export interface ResourceFile {
   rows: number;
 }
 
-/** A Frictionless Data Package (v1) for the four tables, CSV and Parquet. */
+/**
+ * A Frictionless Data Package (v1, profile `tabular-data-package`) for the four tables, CSV and Parquet.
+ * That profile requires every resource to be a tabular-data-resource with a Table Schema, so the
+ * Parquet copies carry the same schema as the CSVs (frictionless-py reads them with its parquet
+ * plugin); they have no CSV dialect and no text encoding. A Parquet table's foreign keys point at the
+ * Parquet copy of the referenced table, so each format is a self-contained set.
+ * Checked against schemas/vendor/tabular-data-package.json by tests/datapackage.test.ts.
+ */
 export function dataPackage(
   schemas: Record<TableName, TableSchema>,
   files: ResourceFile[],
@@ -95,37 +102,44 @@ export function dataPackage(
     licenses: [{ name: meta.license, path: `https://spdx.org/licenses/${meta.license}.html`, title: meta.license }],
     resources: files.map((file) => {
       const schema = schemas[file.table];
-      const base = {
-        name: file.format === 'csv' ? file.table : `${file.table}-parquet`,
+      const isCsv = file.format === 'csv';
+      return {
+        profile: 'tabular-data-resource',
+        name: resourceName(file.table, file.format),
         path: file.path,
         title: file.table,
         description: schema.description,
         format: file.format,
-        mediatype: file.format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet',
-        encoding: 'utf-8',
+        mediatype: isCsv ? 'text/csv' : 'application/vnd.apache.parquet',
+        ...(isCsv ? { encoding: 'utf-8' } : {}),
         bytes: file.bytes,
         hash: `sha256:${file.sha256}`,
-      };
-      if (file.format !== 'csv') return { ...base, profile: 'data-resource' };
-      return {
-        ...base,
-        profile: 'tabular-data-resource',
-        dialect: { delimiter: ',', lineTerminator: '\n', quoteChar: '"', doubleQuote: true, header: true },
-        schema: frictionlessSchema(schema),
+        ...(isCsv ? { dialect: { delimiter: ',', lineTerminator: '\n', quoteChar: '"', doubleQuote: true, header: true } } : {}),
+        schema: frictionlessSchema(schema, (table) => resourceName(table, file.format)),
       };
     }),
   };
 }
 
+/** Resource names: the CSV keeps the table's name (what analysts type), the Parquet copy gets a suffix. */
+export function resourceName(table: string, format: ResourceFile['format']): string {
+  return format === 'csv' ? table : `${table}-parquet`;
+}
+
 const FRICTIONLESS_TYPES: Record<LogicalType, string> = { string: 'string', integer: 'integer', number: 'number', date: 'date', boolean: 'boolean' };
 
-export function frictionlessSchema(schema: TableSchema): Record<string, unknown> {
+export function frictionlessSchema(schema: TableSchema, referencedResource: (table: string) => string = (table) => table): Record<string, unknown> {
+  const foreignKeys = schema['x-foreignKeys'].map((fk) => ({
+    fields: fk.fields,
+    reference: { resource: referencedResource(fk.reference.resource), fields: fk.reference.fields },
+  }));
   return {
     fields: columnsOf(schema).map((name) => {
       const column = schema.properties[name]!;
       const constraints: Record<string, unknown> = {};
       if (!isNullable(column)) constraints.required = true;
       if (column.enum) constraints.enum = column.enum.filter((v) => v !== null);
+      // Table Schema patterns are XML Schema regexes: implicitly anchored, so ^ and $ go.
       if (column.pattern) constraints.pattern = column.pattern.replace(/^\^/, '').replace(/\$$/, '');
       if (column.minimum !== undefined) constraints.minimum = column.minimum;
       return {
@@ -138,6 +152,7 @@ export function frictionlessSchema(schema: TableSchema): Record<string, unknown>
     }),
     missingValues: [''],
     primaryKey: schema['x-primaryKey'],
-    foreignKeys: schema['x-foreignKeys'].map((fk) => ({ fields: fk.fields, reference: { resource: fk.reference.resource, fields: fk.reference.fields } })),
+    // The profile requires at least one foreign key when the property is present.
+    ...(foreignKeys.length ? { foreignKeys } : {}),
   };
 }

@@ -14,7 +14,7 @@
 import {
   AUTHORITY_NOUNS, COUNTED_NOUNS, COUNTRY_CUES, CURRENCY_WORDS, EVENT_NOUNS, MEASURE_BY_CLASS_AND_VERB, MONEY_CUES,
   NATIONWIDE_MARKERS, NON_FIGURE_NOUNS, NON_LOCATIVE_BEFORE, NOUN_PHRASE_STOPS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE,
-  UNIT_OF_CLASS, VERBS, WEAK_MONEY_CUES,
+  DEFAULT_COUNTRY, UNIT_OF_CLASS, VERBS, WEAK_MONEY_CUES,
   type Measure, type MoneyCue, type NounClass, type Qualifier, type VerbGroup,
 } from './lexicon/en.js';
 import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
@@ -135,7 +135,7 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     }
     let previousClass: NounClass | null = null;
     inSentence.forEach((candidate, i) => {
-      if (nonFigureReason(doc.text, candidate.mention)) return;
+      if (nonFigureReason(doc.text, candidate.mention) || isYearOfDate(doc.text, candidate.mention)) return;
       const figure = readFigure(candidate, inSentence[i - 1] ?? null, inSentence[i + 1] ?? null, sentences, docCountry, previousClass);
       if (figure) {
         figures.push(figure.figure);
@@ -145,6 +145,14 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
   }
   return mergeRepeats(figures);
 }
+
+/** "on Aug 9, 2022 shows ...": a year completing a date, even with a noun after it. */
+function isYearOfDate(text: string, mention: NumberMention): boolean {
+  if (mention.form !== 'digits' || mention.value < 1900 || mention.value > 2099 || mention.text.length !== 4) return false;
+  return MONTH_DAY_BEFORE.test(text.slice(Math.max(0, mention.start - 24), mention.start));
+}
+
+const MONTH_DAY_BEFORE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s*$|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s*$/iu;
 
 function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
   let paragraph = 0;
@@ -163,7 +171,7 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
       text,
       lower,
       paragraphIndex: paragraph,
-      places: findPlaces(text).filter((place) => !isNonLocative(lower, place) && !isDateline(text, place)),
+      places: locativePlaces(text, lower),
       nationwide: matchers.nationwide.findAll(lower).length > 0,
       demonymCountries: demonyms,
       authorityCountry: authorityCountry(text, lower),
@@ -179,6 +187,27 @@ function isNonLocative(lower: string, place: PlaceMatch): boolean {
   return matchers.nonLocative.endsWith(before) !== null;
 }
 
+/** The places a sentence names as where things happened (not origins, destinations, datelines or currencies). */
+function locativePlaces(text: string, lower: string): PlaceMatch[] {
+  const kept: PlaceMatch[] = [];
+  let previousDropped: PlaceMatch | null = null;
+  for (const place of findPlaces(text)) {
+    // "on the border with Laos and Myanmar": a place coordinated with a dropped one is dropped too.
+    const coordinated = previousDropped !== null && /^\s*(?:,|and|or|&|,\s*and)\s*$/u.test(lower.slice(previousDropped.end, place.start));
+    if (coordinated || isNonLocative(lower, place) || isDateline(text, place) || isCurrencyName(lower, place)) previousDropped = place;
+    else {
+      kept.push(place);
+      previousDropped = null;
+    }
+  }
+  return kept;
+}
+
+/** "US$30 million", "Hong Kong dollars", "Singapore dollar": a currency, not a place. */
+function isCurrencyName(lower: string, place: PlaceMatch): boolean {
+  return /^(?:\s*\$|\s+dollars?\b|\s+yuan\b)/u.test(lower.slice(place.end, place.end + 10));
+}
+
 /**
  * "BEIJING, April 9 (Xinhua) --", "SHANGHAI (Reuters) -": the city an agency filed from, not where
  * the figures apply. A dateline opens the sentence, usually in capitals, and ends in a dash.
@@ -187,18 +216,36 @@ function isDateline(text: string, place: PlaceMatch): boolean {
   if (place.start > 3) return false;
   const after = text.slice(place.end, place.end + 60);
   const upper = text.slice(place.start, place.end) === text.slice(place.start, place.end).toUpperCase();
-  return /^[^.]{0,40}?(?:\)\s*|\s)(?:--|—|–|-)\s/u.test(after) && (upper || /\((?:\p{Lu}[\p{L} ]{1,30})\)/u.test(after));
+  return /^[^\n]{0,40}?(?:\)\s*|\s)(?:--|—|–|-)\s/u.test(after) && (upper || /\((?:\p{Lu}[\p{L} ]{1,30})\)/u.test(after));
 }
 
 /** "Cambodian police", "Fijian authorities": the nationality of the acting authority. */
 function authorityCountry(text: string, lower: string): string | null {
   for (const hit of matchers.authorityNouns.findAll(lower)) {
     const word = /(\p{Lu}\p{L}+)\s+$/u.exec(text.slice(Math.max(0, hit.start - 30), hit.start));
-    const country = word ? demonymCountry(word[1]!) : undefined;
+    const country = word ? countryOfAdjective(word[1]!) : undefined;
     if (country) return country;
   }
   return null;
 }
+
+/**
+ * The country a nationality adjective names: the gazetteer's demonym table first, then the country
+ * name the adjective is built on ("Serbian" -> Serbia, "Fijian" -> Fiji, "Pakistani" -> Pakistan).
+ */
+export function countryOfAdjective(word: string): string | undefined {
+  const known = demonymCountry(word);
+  if (known) return known;
+  for (const [suffix, replacement] of ADJECTIVE_SUFFIXES) {
+    if (!word.endsWith(suffix) || word.length - suffix.length < 3) continue;
+    const stem = word.slice(0, word.length - suffix.length) + replacement;
+    const place = findPlaces(stem).find((p) => p.level === 'country' && p.start === 0 && p.end === stem.length);
+    if (place) return place.code;
+  }
+  return undefined;
+}
+
+const ADJECTIVE_SUFFIXES: [string, string][] = [['n', ''], ['an', ''], ['ian', ''], ['ese', ''], ['i', ''], ['ish', ''], ['ian', 'y'], ['ean', 'a']];
 
 /** The country most often named or implied in the document: the default place of a figure. */
 function mainCountry(sentences: SentenceContext[]): string | null {
@@ -216,7 +263,7 @@ function mainCountry(sentences: SentenceContext[]): string | null {
     const cue = matchers.countryCues.findAll(sentence.lower)[0];
     if (cue) return COUNTRY_CUES[lexiconKey(cue.phrase)] ?? null;
   }
-  return null;
+  return DEFAULT_COUNTRY;
 }
 
 function readFigure(
@@ -234,7 +281,7 @@ function readFigure(
   const rightEnd = Math.min(next ? next.prefixStart : sentence.text.length, candidate.end + MAX_RIGHT_CHARS);
   const left = clauseLeft(sentence.lower.slice(leftStart, candidate.prefixStart));
   const right = clauseRight(sentence.lower.slice(candidate.end, rightEnd));
-  const wideLeft = clauseLeft(sentence.lower.slice(Math.max(0, candidate.prefixStart - MAX_LEFT_CHARS), candidate.prefixStart));
+  const wideLeft = clauseLeft(blankParentheses(sentence.lower.slice(Math.max(0, candidate.prefixStart - MAX_LEFT_CHARS), candidate.prefixStart)));
   const qualifier = readQualifier(left, right, mention);
 
   const currency = mention.currencyPrefix ?? currencyAfter(right);
@@ -247,7 +294,9 @@ function readFigure(
     typed = typeCount({ left, right, wideLeft, mention, previousClass });
   }
   if (!typed) return null;
-  const place = resolvePlace(candidate, sentences, docCountry);
+  let place = resolvePlace(candidate, sentences, docCountry);
+  // Repatriated suspects are counted where they arrive: "Myanmar handed over 1,207 suspects".
+  if (typed.measure === 'persons_repatriated' && docCountry && place.code && placeCountry(place.code) !== docCountry) place = { code: docCountry, name: null };
   const figure: ExtractedFigure = {
     measure: typed.measure,
     value: Math.round(mention.value),
@@ -271,6 +320,11 @@ interface Typed {
   unit: string;
   rule: string;
   nounClass: NounClass | null;
+}
+
+/** "14 million yuan ($2 million) in cash": an aside in parentheses, blanked so a list's verb reaches past it. */
+function blankParentheses(text: string): string {
+  return text.replace(/[(（][^()（）]{0,80}[)）]/gu, (aside) => ' '.repeat(aside.length));
 }
 
 /** The part of the left window after the last clause boundary. */
@@ -326,11 +380,15 @@ function isRangeUpperBound(candidate: Candidate, previous: Candidate | null): bo
 }
 
 function typeMoney(left: string, right: string, wideLeft: string, currency: string): Typed | null {
+  // Nearest cue wins: the last one on the left up to the previous number, else the first one on the
+  // right, else further left in the clause ...
   const leftSource = wideLeft.length > left.length ? wideLeft : left;
+  const offset = leftSource.length - left.length;
   const leftHits = matchers.moneyCues.findAll(leftSource).reverse();
+  const near = leftHits.filter((h) => h.start >= offset);
+  const far = leftHits.filter((h) => h.start < offset);
   const rightHits = matchers.moneyCues.findAll(right);
-  // Nearest cue wins: the last one on the left, else the first one on the right ...
-  const ordered = [...leftHits, ...rightHits];
+  const ordered = [...near, ...rightHits, ...far];
   for (const [index, hit] of ordered.entries()) {
     const key = lexiconKey(hit.phrase);
     const cue = (cuesOfMoneyWord.get(key) ?? [])[0] as MoneyCue | undefined;
@@ -338,11 +396,11 @@ function typeMoney(left: string, right: string, wideLeft: string, currency: stri
     if (cue === 'not_enforcement') return null;
     // ... except that a weak noun ("worth", "funds", "losses") yields to an enforcement verb before it:
     // "seized assets worth 1.2 billion baht", "recover economic losses of 46 million yuan".
-    if (WEAK_MONEY_CUE_SET.has(key) && index < leftHits.length) {
-      const stronger = leftHits.slice(index + 1).find((h) => (cuesOfMoneyWord.get(lexiconKey(h.phrase)) ?? [])[0] === 'assets_frozen');
+    if (WEAK_MONEY_CUE_SET.has(key) && index < near.length) {
+      const stronger = leftHits.slice(leftHits.indexOf(hit) + 1).find((h) => (cuesOfMoneyWord.get(lexiconKey(h.phrase)) ?? [])[0] === 'assets_frozen');
       // Not when the verb acts on counted goods in between: "seized 1.3 million fake items worth 90 million yuan".
       const between = stronger ? leftSource.slice(stronger.end, hit.start) : '';
-      if (stronger && !/\d/u.test(between)) return { measure: 'assets_frozen', unit: currency, rule: `money:${lexiconKey(stronger.phrase)}>${key}`, nounClass: null };
+      if (stronger && (!/\d/u.test(between) || HOLDING_CUES.has(key))) return { measure: 'assets_frozen', unit: currency, rule: `money:${lexiconKey(stronger.phrase)}>${key}`, nounClass: null };
     }
     return { measure: cue, unit: currency, rule: `money:${key}`, nounClass: null };
   }
@@ -350,6 +408,8 @@ function typeMoney(left: string, right: string, wideLeft: string, currency: stri
 }
 
 const WEAK_MONEY_CUE_SET = new Set(WEAK_MONEY_CUES);
+/** "froze 5,000 bank accounts holding 600 million yuan": the money in what was frozen is frozen. */
+const HOLDING_CUES = new Set(['holding', 'containing']);
 
 interface NounHit {
   cls: NounClass | null;
@@ -452,7 +512,7 @@ function nounAfter(right: string): NounHit | null {
     if (after && MEASURE_WORDS.has(key)) {
       const inner = matchers.nouns.findAll(scope.slice(first.end + after[0].length))[0];
       const innerKey = inner ? lexiconKey(inner.phrase) : null;
-      if (innerKey && classOfNoun.get(innerKey)?.[0]) return { cls: classOfNoun.get(innerKey)![0]!, event: null, phrase: `${key} of ${innerKey}`, side: 'right' };
+      if (innerKey && classOfNoun.get(innerKey)?.[0] && classOfNoun.get(innerKey)?.[0] !== 'person') return { cls: classOfNoun.get(innerKey)![0]!, event: null, phrase: `${key} of ${innerKey}`, side: 'right' };
     }
     return { cls: classOfNoun.get(key)?.[0] ?? null, event: null, phrase: key, side: 'right' };
   }
@@ -548,8 +608,10 @@ function verbsAround(left: string, right: string, wideLeft: string): VerbHit[] {
 function resolvePlace(candidate: Candidate, sentences: SentenceContext[], docCountry: string | null): { code: string | null; name: string | null } {
   const own = candidate.sentence;
   const fromOwn = placeInSentence(own, candidate.start, false);
-  if (own.authorityCountry && (!fromOwn || placeCountry(fromOwn.code) !== own.authorityCountry)) return countryPlace(own.authorityCountry);
+  // A place the sentence names wins ("Chinese and Cambodian police raided 12 compounds in Phnom
+  // Penh" -> KH); else the nationality of the acting authority ("Fijian police arrested 82").
   if (fromOwn) return fromOwn;
+  if (own.authorityCountry) return countryPlace(own.authorityCountry);
   if (own.nationwide) return { code: docCountry, name: null };
   if (own.demonymCountries.length && own.demonymCountries[0] !== docCountry) return countryPlace(own.demonymCountries[0]!);
   for (let i = own.index - 1; i >= 0; i--) {

@@ -1,13 +1,27 @@
 // Per-document stages (clean, extract) share this loop: stream the input records, reuse the previous
-// output for documents whose content and stage code are unchanged, process the rest, and record any
-// document that fails with a one-line reason instead of failing the build.
+// output for documents whose content and stage code are unchanged, process the rest on worker
+// threads, and record any document that fails (throws, runs past its time budget, crashes its
+// worker) with a one-line reason instead of failing the build.
+//
+// Records travel as JSON Lines text. The main thread only peeks at each line's leading keys
+// (doc_id, source_file) to merge streams and find reusable records; a reused record is copied as
+// its original line, and a processed one is parsed and serialised inside the worker. So the main
+// thread never parses a document's text, and an incremental run copies bytes instead of re-encoding.
+import fs from 'node:fs';
 import path from 'node:path';
-import { JsonlWriter, exists, readJsonl, writeJson } from './fsutil.js';
+import readline from 'node:readline';
+import { exists, writeJson } from './fsutil.js';
 import type { StageContext } from './stage.js';
+import { defaultWorkerCount, WorkerPool } from './workerPool.js';
 
 export interface PerDocRecord {
   doc_id: string;
   source_file: string;
+}
+
+/** A record whose JSON lines are parsed only when the document must be processed. */
+export interface LazyRecord extends PerDocRecord {
+  lines: string[];
 }
 
 export interface PerDocCounts {
@@ -15,6 +29,8 @@ export interface PerDocCounts {
   out: number;
   reused: number;
   failed: number;
+  /** A stage-defined tally over newly processed documents (extract: figures found). */
+  tally: number;
 }
 
 export interface DocumentFailure {
@@ -23,49 +39,112 @@ export interface DocumentFailure {
   reason: string;
 }
 
-export async function mapDocuments<In extends PerDocRecord, Out extends PerDocRecord>(
+/** What a document task returns: the output record as one JSON line, and its tally. */
+export interface DocumentTaskResult {
+  line: string;
+  tally: number;
+}
+
+export type DocumentTask = (lines: string[]) => DocumentTaskResult;
+
+/** Default per-document budget; CC_DOC_TIMEOUT_S overrides it (a pathological input must not stall the build). */
+export const DEFAULT_DOC_TIMEOUT_S = 10;
+
+export function documentTimeoutMs(): number {
+  const fromEnv = Number(process.env.CC_DOC_TIMEOUT_S);
+  return (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_DOC_TIMEOUT_S) * 1000;
+}
+
+/**
+ * Wraps a pure per-document function as a task over JSON lines: parse the inputs, run, serialise the
+ * output. Stages export the wrapped function so workers can import it by name.
+ */
+export function jsonTask<I extends unknown[], O>(process: (...inputs: I) => O, tally: (output: O) => number = () => 0): DocumentTask {
+  return (lines) => {
+    const output = process(...(lines.map((line) => JSON.parse(line)) as I));
+    return { line: JSON.stringify(output), tally: tally(output) };
+  };
+}
+
+/** How many documents may be in flight (queued or running) at once: keeps memory flat and order cheap. */
+const IN_FLIGHT_PER_WORKER = 16;
+
+export async function mapDocuments(
   context: StageContext,
-  options: { input: AsyncIterable<In>; output: string; process: (record: In) => Out; total?: number },
+  options: {
+    input: AsyncIterable<LazyRecord>;
+    output: string;
+    /** The task, for in-process runs (CC_WORKERS=0). */
+    task: DocumentTask;
+    /** The same task by module and export name, for worker threads. */
+    worker: { moduleUrl: string; exportName: string };
+    total?: number;
+  },
 ): Promise<PerDocCounts> {
-  const counts: PerDocCounts = { in: 0, out: 0, reused: 0, failed: 0 };
+  const counts: PerDocCounts = { in: 0, out: 0, reused: 0, failed: 0, tally: 0 };
   const failures: DocumentFailure[] = [];
-  const previous = await previousRecords<Out>(context, options.output);
-  const writer = new JsonlWriter(path.join(context.outDir, options.output));
-  for await (const record of options.input) {
-    counts.in++;
-    if (options.total) context.progress(counts.in, options.total);
-    const reused = await previous.find(record);
-    if (reused) {
-      counts.reused++;
-      await writer.write(reused);
-      counts.out++;
-      continue;
-    }
-    try {
-      await writer.write(options.process(record));
-      counts.out++;
-    } catch (error) {
+  const previous = await previousRecords(context, options.output);
+  const writer = new LineWriter(path.join(context.outDir, options.output));
+  const workers = defaultWorkerCount();
+  const timeoutMs = documentTimeoutMs();
+  // Started on the first document that needs work, so a run that reuses everything starts no thread.
+  let pool: WorkerPool<string[], DocumentTaskResult> | null = null;
+  const run = (lines: string[]): Promise<DocumentTaskResult> => {
+    if (workers === 0) return Promise.resolve().then(() => options.task(lines));
+    pool ??= new WorkerPool({ ...options.worker, workers, timeoutMs });
+    return pool.run(lines);
+  };
+
+  // Results are written strictly in input order: a window of pending documents, oldest first.
+  const window: { record: PerDocRecord; result: Promise<{ line: string; reused: boolean; tally: number } | { error: string }> }[] = [];
+  const settle = (promise: Promise<DocumentTaskResult>) =>
+    promise.then(
+      (result) => ({ ...result, reused: false }),
+      (error: unknown) => ({ error: (error instanceof Error ? error.message : String(error)).split('\n')[0]! }),
+    );
+  const flushOldest = async () => {
+    const { record, result } = window.shift()!;
+    const outcome = await result;
+    if ('error' in outcome) {
       counts.failed++;
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-      failures.push({ source_file: record.source_file, doc_id: record.doc_id, reason });
-      context.log(`failed ${record.source_file}: ${reason}`);
+      failures.push({ source_file: record.source_file, doc_id: record.doc_id, reason: outcome.error });
+      context.log(`failed ${record.source_file}: ${outcome.error}`);
+      return;
     }
+    await writer.write(outcome.line);
+    counts.out++;
+    if (outcome.reused) counts.reused++;
+    else counts.tally += outcome.tally;
+  };
+
+  try {
+    for await (const record of options.input) {
+      counts.in++;
+      if (options.total) context.progress(counts.in, options.total);
+      const reused = await previous.find(record);
+      const result = reused !== null ? Promise.resolve({ line: reused, reused: true, tally: 0 }) : settle(run(record.lines));
+      window.push({ record: { doc_id: record.doc_id, source_file: record.source_file }, result });
+      if (window.length >= Math.max(1, workers) * IN_FLIGHT_PER_WORKER) await flushOldest();
+    }
+    while (window.length) await flushOldest();
+  } finally {
+    await (pool as WorkerPool<string[], DocumentTaskResult> | null)?.close();
+    await previous.close();
+    await writer.close();
   }
-  await writer.close();
-  await previous.close();
   await writeJson(path.join(context.outDir, 'failures.json'), failures);
   return counts;
 }
 
 /**
  * The previous output as a cache, walked in step with the input: both are in source_file order, so a
- * merge walk finds a document's old record without holding the old output in memory.
+ * merge walk finds a document's old line without holding the old output in memory.
  */
-async function previousRecords<Out extends PerDocRecord>(context: StageContext, output: string) {
+async function previousRecords(context: StageContext, output: string) {
   const file = context.previous ? path.join(context.previous.dir, output) : null;
   const usable = file !== null && context.previous!.codeHash === context.codeHash && (await exists(file));
-  const iterator = usable ? readJsonl<Out>(file)[Symbol.asyncIterator]() : null;
-  let head: Out | null = null;
+  const iterator = usable ? readLazyRecords(file)[Symbol.asyncIterator]() : null;
+  let head: LazyRecord | null = null;
   let finished = !iterator;
   async function advance(): Promise<void> {
     if (!iterator || finished) return;
@@ -77,15 +156,69 @@ async function previousRecords<Out extends PerDocRecord>(context: StageContext, 
   }
   if (iterator) await advance();
   return {
-    async find(record: PerDocRecord): Promise<Out | null> {
+    /** The previous output line for this document, when its content (doc_id) is unchanged. */
+    async find(record: PerDocRecord): Promise<string | null> {
       while (!finished && head && head.source_file < record.source_file) await advance();
-      if (head && head.source_file === record.source_file && head.doc_id === record.doc_id) return head;
+      if (head && head.source_file === record.source_file && head.doc_id === record.doc_id) return head.lines[0]!;
       return null;
     },
     async close(): Promise<void> {
       await iterator?.return?.(undefined);
     },
   };
+}
+
+/** The JSON lines of a file, one record each, with only their leading keys read. */
+export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord> {
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of lines) if (line) yield { ...leadingKeys(line), lines: [line] };
+}
+
+/**
+ * doc_id and source_file of a JSON line without parsing all of it (a line holds a whole document's
+ * text): our records put these string keys among their first few keys, so scan those and fall back
+ * to a full parse for any other shape. Linear in the part scanned.
+ */
+export function leadingKeys(line: string): PerDocRecord {
+  const found: Partial<Record<string, string>> = {};
+  let at = 1;
+  for (let keys = 0; keys < 6 && line.charCodeAt(0) === 0x7b && line.charCodeAt(at) === 0x22; keys++) {
+    const keyEnd = stringEnd(line, at);
+    if (keyEnd < 0 || line.charCodeAt(keyEnd + 1) !== 0x3a || line.charCodeAt(keyEnd + 2) !== 0x22) break;
+    const valueEnd = stringEnd(line, keyEnd + 2);
+    if (valueEnd < 0) break;
+    found[JSON.parse(line.slice(at, keyEnd + 1)) as string] = JSON.parse(line.slice(keyEnd + 2, valueEnd + 1)) as string;
+    if (found.doc_id !== undefined && found.source_file !== undefined) return { doc_id: found.doc_id, source_file: found.source_file };
+    if (line.charCodeAt(valueEnd + 1) !== 0x2c) break;
+    at = valueEnd + 2;
+  }
+  const record = JSON.parse(line) as PerDocRecord;
+  return { doc_id: record.doc_id, source_file: record.source_file };
+}
+
+/** Index of the quote closing the JSON string that opens at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5c) i++;
+    else if (code === 0x22) return i;
+  }
+  return -1;
+}
+
+/** Appends ready-made JSON lines through a stream, honouring back-pressure. */
+class LineWriter {
+  private readonly stream: fs.WriteStream;
+  constructor(file: string) {
+    this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
+  }
+  async write(line: string): Promise<void> {
+    if (!this.stream.write(line + '\n')) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
 }
 
 /**
@@ -95,9 +228,13 @@ async function previousRecords<Out extends PerDocRecord>(context: StageContext, 
 export async function* zipByDocument<A extends PerDocRecord, B extends PerDocRecord>(left: AsyncIterable<A>, right: AsyncIterable<B>): AsyncGenerator<[A, B]> {
   const rightIterator = right[Symbol.asyncIterator]();
   let current = await rightIterator.next();
-  for await (const a of left) {
-    while (!current.done && current.value.source_file < a.source_file) current = await rightIterator.next();
-    if (current.done) return;
-    if (current.value.source_file === a.source_file && current.value.doc_id === a.doc_id) yield [a, current.value];
+  try {
+    for await (const a of left) {
+      while (!current.done && current.value.source_file < a.source_file) current = await rightIterator.next();
+      if (current.done) return;
+      if (current.value.source_file === a.source_file && current.value.doc_id === a.doc_id) yield [a, current.value];
+    }
+  } finally {
+    await rightIterator.return?.(undefined);
   }
 }

@@ -264,12 +264,12 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
   victim_losses: [
     'lost', 'losses', 'loss', 'losing', 'cheated of', 'cheated out of', 'swindled out of', 'scammed out of',
     'defrauded of', 'duped out of', 'economic losses', 'damage', 'damages', 'stolen', 'stole', 'defrauding',
-    'defrauded', 'swindling', 'swindled', 'cheated', 'cheating', 'conned', 'fleeced', 'scammed', 'duped', 'cost',
+    'defrauded', 'swindling', 'swindled', 'cheated', 'cheating', 'conned', 'fleeced', 'scammed', 'duped',
   ],
   not_enforcement: [
     'borrowed', 'borrow', 'loan', 'loans', 'owed', 'owe', 'owes', 'debt', 'debts', 'repay', 'repaid', 'salary',
     'salaries', 'wage', 'wages', 'pay', 'paid', 'budget', 'invest', 'invested', 'investment', 'reward', 'rewards',
-    'bounty', 'prize', 'price', 'priced', 'fee', 'fees', 'transferred', 'sent', 'rent', 'gdp', 'market', 'spending',
+    'bounty', 'prize', 'price', 'priced', 'fee', 'fees', 'transferred', 'sent', 'cost', 'costs', 'economy', 'rent', 'gdp', 'market', 'spending',
     'spent', 'fine of', 'fined', 'bail', 'deposit', 'charged', 'commission', 'commissions', 'subsidy', 'worth of',
   ],
 };
@@ -302,7 +302,15 @@ export const AUTHORITY_NOUNS: string[] = [
 ];
 
 /** Words before a place name that make it an origin or destination, not where the figure applies. */
-export const NON_LOCATIVE_BEFORE: string[] = ['from', 'to', 'into', 'toward', 'towards', 'via', 'back from', 'born in'];
+export const NON_LOCATIVE_BEFORE: string[] = [
+  'from', 'to', 'into', 'toward', 'towards', 'via', 'back from', 'born in', 'with', 'border with', 'bordering', 'near',
+];
+
+/**
+ * The corpus is crackdown reporting about China: a document that names no country at all (a wire
+ * brief that only says "police") is taken to report Chinese figures.
+ */
+export const DEFAULT_COUNTRY = 'CN';
 
 /** Words that stop a noun phrase: after these, the counted noun is not this number's. */
 export const NOUN_PHRASE_STOPS: string[] = [

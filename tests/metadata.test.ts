@@ -1,28 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCsv as readCsv } from './helpers/csv.js';
 import { extractMetadata, findDate, publisherFromDomainLabel, splitAuthorNames } from '../pipeline/lib/metadata.js';
 
-/** Minimal RFC 4180 reader for the gold documents table. */
-function readCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (ch !== '\r') field += ch;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
-}
 
 const gold = readCsv(readFileSync('/work/shared/gold/seeds/documents.csv', 'utf8'));
 

@@ -275,7 +275,9 @@ function readFigure(
   previousClass: NounClass | null,
 ): { figure: ExtractedFigure; nounClass: NounClass | null } | null {
   const { mention, sentence } = candidate;
-  if (!Number.isFinite(mention.value) || mention.value <= 0) return null;
+  // A value above 2^53 cannot be stored exactly (and overflows the Parquet INT64 column: one such
+  // document made emit throw and nothing was published). No enforcement count is that large.
+  if (!Number.isFinite(mention.value) || mention.value <= 0 || Math.round(mention.value) > Number.MAX_SAFE_INTEGER) return null;
   if (isRangeUpperBound(candidate, previous)) return null;
   const leftStart = Math.max(previous ? previous.end : 0, candidate.prefixStart - MAX_LEFT_CHARS);
   const rightEnd = Math.min(next ? next.prefixStart : sentence.text.length, candidate.end + MAX_RIGHT_CHARS);

@@ -11,7 +11,7 @@ import { parseHTML } from 'linkedom';
 import { classifyLines } from './boilerplate.js';
 import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
 import { extractTextMetadata, findDate, splitAuthorNames } from './metadata.js';
-import { MappedTextBuilder, sliceMappedText, trimMappedText, type MappedText } from './offsets.js';
+import { MappedTextBuilder, firstSegmentEndingAfter, sliceMappedText, trimMappedText, type MappedText } from './offsets.js';
 import type { CleanDoc, DocMetadata, OffsetSegment } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -144,18 +144,6 @@ export function decodedTextStream(source: string): MappedText {
   return out.build();
 }
 
-/** Index of the first segment with cleanEnd > pos. */
-function segmentAt(segments: readonly OffsetSegment[], pos: number): number {
-  let lo = 0;
-  let hi = segments.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segments[mid]!.cleanEnd <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 const COLLAPSIBLE_WHITESPACE = /[ \t\n\r\f]/;
 
 /**
@@ -164,7 +152,7 @@ const COLLAPSIBLE_WHITESPACE = /[ \t\n\r\f]/;
  */
 function appendStreamRange(stream: MappedText, start: number, end: number, out: MappedTextBuilder, state: { pendingSpace: OffsetSegment | null }): void {
   const segs = stream.segments;
-  for (let k = segmentAt(segs, start); k < segs.length && segs[k]!.cleanStart < end; k++) {
+  for (let k = firstSegmentEndingAfter(segs, start); k < segs.length && segs[k]!.cleanStart < end; k++) {
     const seg = segs[k]!;
     const atomic = seg.cleanEnd - seg.cleanStart !== seg.sourceEnd - seg.sourceStart;
     if (atomic) {

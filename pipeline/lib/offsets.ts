@@ -100,7 +100,7 @@ export class MappedTextBuilder {
 }
 
 /** Index of the first segment whose cleanEnd is greater than `pos` (segments sorted by cleanStart). */
-function firstSegmentEndingAfter(segments: readonly OffsetSegment[], pos: number): number {
+export function firstSegmentEndingAfter(segments: readonly OffsetSegment[], pos: number): number {
   let lo = 0;
   let hi = segments.length;
   while (lo < hi) {

@@ -3,20 +3,23 @@
 // Input: out/ingest. Output: out/clean/documents.jsonl (CleanDoc per line, in ingest order).
 import path from 'node:path';
 import { cleanDocument } from '../lib/clean.js';
-import { readJsonl } from '../lib/fsutil.js';
-import { mapDocuments } from '../lib/perdoc.js';
+import { jsonTask, mapDocuments, readLazyRecords } from '../lib/perdoc.js';
 import type { StageDefinition } from '../lib/stage.js';
-import type { CleanDoc, IngestedDoc } from '../lib/types.js';
+import type { IngestedDoc } from '../lib/types.js';
+
+/** One document's work, run on a worker thread (exported by name for the pool). */
+export const cleanTask = jsonTask((doc: IngestedDoc) => cleanDocument({ doc_id: doc.doc_id, source_file: doc.source_file, format: doc.format, text: doc.text }));
 
 export const cleanStage: StageDefinition = {
   name: 'clean',
   moduleUrl: import.meta.url,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest') }),
   async run(context) {
-    const counts = await mapDocuments<IngestedDoc, CleanDoc>(context, {
-      input: readJsonl<IngestedDoc>(path.join(context.inputs.ingest!, 'documents.jsonl')),
+    const counts = await mapDocuments(context, {
+      input: readLazyRecords(path.join(context.inputs.ingest!, 'documents.jsonl')),
       output: 'documents.jsonl',
-      process: (doc) => cleanDocument({ doc_id: doc.doc_id, source_file: doc.source_file, format: doc.format, text: doc.text }),
+      task: cleanTask,
+      worker: { moduleUrl: import.meta.url, exportName: 'cleanTask' },
     });
     return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.failed} failed` };
   },

@@ -5,9 +5,8 @@
 import path from 'node:path';
 import { findCampaignMentions, type CampaignMention } from '../lib/campaigns.js';
 import { extractFigures } from '../lib/extract.js';
-import { readJsonl } from '../lib/fsutil.js';
 import { cleanToSource } from '../lib/offsets.js';
-import { mapDocuments, zipByDocument } from '../lib/perdoc.js';
+import { jsonTask, mapDocuments, readLazyRecords, zipByDocument } from '../lib/perdoc.js';
 import { codePointIndexer } from '../lib/provenance.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { CleanDoc, DocMetadata, IngestedDoc } from '../lib/types.js';
@@ -87,28 +86,27 @@ export function extractDocument(ingested: IngestedDoc, clean: CleanDoc): Extract
   };
 }
 
+/** One document's work, run on a worker thread (exported by name for the pool); tallies figures. */
+export const extractTask = jsonTask(extractDocument, (extracted) => extracted.figures.length);
+
 export const extractStage: StageDefinition = {
   name: 'extract',
   moduleUrl: import.meta.url,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest'), clean: path.join(config.out, 'clean') }),
   async run(context) {
-    let figures = 0;
     const pairs = zipByDocument(
-      readJsonl<IngestedDoc>(path.join(context.inputs.ingest!, 'documents.jsonl')),
-      readJsonl<CleanDoc>(path.join(context.inputs.clean!, 'documents.jsonl')),
+      readLazyRecords(path.join(context.inputs.ingest!, 'documents.jsonl')),
+      readLazyRecords(path.join(context.inputs.clean!, 'documents.jsonl')),
     );
     const records = (async function* () {
-      for await (const [ingested, clean] of pairs) yield { doc_id: ingested.doc_id, source_file: ingested.source_file, ingested, clean };
+      for await (const [ingested, clean] of pairs) yield { doc_id: ingested.doc_id, source_file: ingested.source_file, lines: [...ingested.lines, ...clean.lines] };
     })();
     const counts = await mapDocuments(context, {
       input: records,
       output: 'documents.jsonl',
-      process: ({ ingested, clean }) => {
-        const extracted = extractDocument(ingested, clean);
-        figures += extracted.figures.length;
-        return extracted;
-      },
+      task: extractTask,
+      worker: { moduleUrl: import.meta.url, exportName: 'extractTask' },
     });
-    return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${figures} new figures, ${counts.failed} failed` };
+    return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.tally} new figures, ${counts.failed} failed` };
   },
 };

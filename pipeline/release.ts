@@ -51,7 +51,11 @@ try {
     process.stderr.write(`release: stage '${result.failedStage}' found problems; nothing was released\n`);
     process.exit(1);
   }
-  const shown = (file: string) => path.relative(process.cwd(), file) || file;
+  // Paths below the working directory are shown relative (out/release/...), others absolute.
+  const shown = (file: string) => {
+    const relative = path.relative(process.cwd(), file);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  };
   const said = {
     written: `released ${result.version}`,
     completed: `completed release ${result.version} (added the missing pieces)`,

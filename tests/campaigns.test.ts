@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   findAgencies,
+  findAllAgencies,
   findCampaignMentions,
   findQuotePairs,
   figureCampaign,
@@ -17,6 +18,7 @@ import {
   type DocCampaignEvidence,
   type HeadlineFigure,
 } from '../pipeline/lib/campaigns.js';
+import { findPlaces } from '../pipeline/lib/places.js';
 import type { Span } from '../pipeline/lib/types.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/campaigns/', import.meta.url));
@@ -242,8 +244,9 @@ describe('linkCampaigns', () => {
     expect(new Set(docCampaign.values())).toEqual(new Set([c.campaign_id]));
     expect(c.n_documents).toBe(4);
     expect(c.doc_ids).toBe('blog; generic; pinyin; wire');
-    expect(c.name).toBe('Operation Sword Net');
-    expect(c.aliases).toBe('Jianwang 2021; Sword Net 2021');
+    // Equally common forms: the one with the edition's year names the campaign.
+    expect(c.name).toBe('Sword Net 2021');
+    expect(c.aliases).toBe('Jianwang 2021; Operation Sword Net');
     expect(c.agency).toBe('Ministry of Public Security');
     expect(c.start_date).toBe('2021-03-01');
     expect(c.start_precision).toBe('month');
@@ -394,5 +397,145 @@ describe('figure campaigns', () => {
     const resolver = (m: CampaignMention): string | null => (m.name === 'wider operation' ? 'cmp_wider' : null);
     expect(figureCampaign('cmp_doc', 2, ms, resolver)).toBe('cmp_wider');
     expect(figureCampaign('cmp_doc', 0, ms, resolver)).toBe('cmp_doc');
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe('local agencies', () => {
+  const agenciesIn = (text: string): string[] => findAllAgencies(text, findPlaces(text)).map((a) => a.agency);
+
+  it('names provincial, municipal and SAR bodies with their place', () => {
+    expect(agenciesIn('The Zhejiang Provincial Public Security Department said.')).toEqual(['Zhejiang Provincial Public Security Department']);
+    expect(agenciesIn('A Guangxi public security department spokesman said.')).toEqual(['Guangxi Autonomous Region Public Security Department']);
+    expect(agenciesIn('According to the Guangdong Provincial Department of Public Security, ...')).toEqual(['Guangdong Provincial Public Security Department']);
+    expect(agenciesIn('Shenzhen police detained 41 people.')).toEqual(['Shenzhen Municipal Public Security Bureau']);
+    expect(agenciesIn("Beijing's public security bureau said.")).toEqual(['Beijing Municipal Public Security Bureau']);
+    expect(agenciesIn('The Hong Kong Police Force said.')).toEqual(['Hong Kong Police Force']);
+    expect(agenciesIn('the Cyberspace Administration of China said')).toEqual(['Cyberspace Administration of China']);
+  });
+
+  it('carries the province as the region of a local body, and nothing for a national one', () => {
+    const [shenzhen] = findAllAgencies('Shenzhen police said', findPlaces('Shenzhen police said'));
+    expect(shenzhen).toMatchObject({ region: 'CN-GD', hierarchy: 'police' });
+    const [mps] = findAllAgencies('the Ministry of Public Security said', []);
+    expect(mps!.region).toBeUndefined();
+    expect(mps!.hierarchy).toBe('police');
+  });
+
+  it('resolves "the provincial public security department" from the places the document names', () => {
+    const text = 'Police in Wenzhou and Hangzhou, Zhejiang Province, made arrests, the provincial public security department said. Hubei was not involved.';
+    expect(agenciesIn(text)).toEqual(['Zhejiang Provincial Public Security Department']);
+    // No province named: no guess.
+    expect(agenciesIn('The provincial public security department said so.')).toEqual([]);
+  });
+
+  it('does not take "Chinese police" or a country for a local body', () => {
+    expect(agenciesIn('Chinese police and China police said.')).toEqual([]);
+  });
+
+  it('marks an agency that ordered a campaign as its deployer, and credits the body that ran it', () => {
+    const text =
+      'Published: 2021-07-01\nIn accordance with the Ministry of Public Security deployment, Hubei police carried out the "Clean Sky 2021" special action and arrested 500 suspects.';
+    const found = findAllAgencies(text, findPlaces(text));
+    expect(found.find((a) => a.agency === 'Ministry of Public Security')?.deployer).toBe(true);
+    const m = byName(mentionsOf(text), 'Clean Sky 2021');
+    expect(m.agency).toBe('Hubei Provincial Public Security Department');
+    expect(m.agencyRegion).toBe('CN-HB');
+  });
+
+  it('keeps a deployer when no other agency stands near', () => {
+    const m = byName(mentionsOf('Under the unified deployment of the Ministry of Public Security, police carried out Operation Clean Sky.'), 'Operation Clean Sky');
+    expect(m.agency).toBe('Ministry of Public Security');
+  });
+});
+
+describe('editions and provinces in linking', () => {
+  const dir = 'editions-and-provinces/';
+
+  it('reads the year written in a name separately from the launch year', () => {
+    const named = mentionsOf(fixture(dir + 'shield-2023-began-previous-december.txt')).filter((x) => x.name === 'Shield 2023');
+    const m = named[named.length - 1]!; // the body's mention, not the headline's
+    expect(m.nameYear).toBe(2023);
+    expect(m.launchYear).toBe(2022);
+    expect(m.launchMonth).toBe(12);
+  });
+
+  it('does not merge editions whose names carry different years, even when launch years agree', () => {
+    const a = evidence(dir + 'shield-2022-national.txt', [], 'shield-2022');
+    const b = evidence(dir + 'shield-2023-began-previous-december.txt', [], 'shield-2023');
+    expect(scorePair(profileDocument(a), profileDocument(b)).block).toBe('name-year');
+    const { campaigns } = linkCampaigns([a, b]);
+    expect(campaigns.map((c) => c.name).sort()).toEqual(['Shield 2022', 'Shield 2023']);
+    const c2023 = campaigns.find((c) => c.name === 'Shield 2023')!;
+    expect(c2023.start_date).toBe('2022-12-01');
+  });
+
+  it('does not merge one name run by departments of different provinces', () => {
+    const gd = evidence(dir + 'summer-storm-guangdong-department.txt', [], 'gd');
+    const fj = evidence(dir + 'summer-storm-fujian-provincial-department.txt', [], 'fj');
+    const pg = profileDocument(gd);
+    const pf = profileDocument(fj);
+    expect(pg.agency).toBe('Guangdong Provincial Public Security Department');
+    expect(pf.agency).toBe('Fujian Provincial Public Security Department');
+    expect(scorePair(pg, pf).block).toBe('agency-region');
+    const { campaigns } = linkCampaigns([gd, fj]);
+    expect(campaigns.map((c) => c.agency).sort()).toEqual(['Fujian Provincial Public Security Department', 'Guangdong Provincial Public Security Department']);
+  });
+
+  it('links a city police report to the national ministry campaign, credited to the ministry', () => {
+    const mps = evidence(dir + 'summer-storm-national-ministry.txt', [], 'mps');
+    const sz = evidence(dir + 'summer-storm-shenzhen-police.txt', [], 'sz');
+    expect(profileDocument(sz).agency).toBe('Shenzhen Municipal Public Security Bureau');
+    expect(scorePair(profileDocument(mps), profileDocument(sz)).block).toBeNull();
+    const { campaigns } = linkCampaigns([sz, mps]);
+    expect(campaigns).toHaveLength(1);
+    expect(campaigns[0]!.agency).toBe('Ministry of Public Security');
+  });
+
+  it('still refuses two different national agencies', () => {
+    const a = { ...profileDocument(evidence(dir + 'summer-storm-national-ministry.txt', [], 'a')) };
+    const b = { ...a, doc_id: 'b', agency: 'Cyberspace Administration of China', agencyHierarchy: 'cyberspace' };
+    expect(scorePair(a, b).block).toBe('agency');
+  });
+});
+
+describe('launch dates and durations in other styles', () => {
+  it('does not take the first year of a recurring series for this edition, and reads "this year\'s"', () => {
+    const text =
+      'Published: 2024-05-20\nRegulators removed 9,000 posts in this year\'s "Bright Sky" campaign against online rumours, the Cyberspace Administration of China said.\n"Bright Sky" has been carried out every year since 2018.';
+    const ms = mentionsOf(text);
+    expect(ms.every((m) => m.launchYear !== 2018)).toBe(true);
+    expect(ms[0]!.launchYearOffset).toBe(0);
+    const { campaigns } = linkCampaigns([{ doc_id: 'd', published_date: '2024-05-20', mentions: ms, figures: [] }]);
+    expect(campaigns[0]!.start_date).toBe('2024-01-01');
+    expect(campaigns[0]!.start_year_basis).toBe('inferred');
+  });
+
+  it('still reads "launched in 2018" without a recurrence word, and ends a name before "in <year>"', () => {
+    expect(mentionsOf('Police launched Operation Bright Sky in 2018.').map((x) => x.name)).toContain('Operation Bright Sky');
+    const m = byName(mentionsOf('Operation Bright Sky was launched in 2018 by the Ministry of Public Security.'), 'Operation Bright Sky');
+    expect(m.launchYear).toBe(2018);
+  });
+
+  it('reads machine-translated numeric dates ("2021 year 5 month 1 day")', () => {
+    const m = byName(
+      mentionsOf('Since 2021 year 5 month 1 day, the whole province public security organs carried out the "Kunlun 2021" special action.'),
+      'Kunlun 2021',
+    );
+    expect([m.launchYear, m.launchMonth, m.launchDay]).toEqual([2021, 5, 1]);
+  });
+
+  it('reads "ran from March to November" as a nine-month campaign, but not a reporting period', () => {
+    const ran = byName(mentionsOf('Police arrested 900 people in the "Iron Fist 2022" campaign, which ran from March to November.'), 'Iron Fist 2022');
+    expect(ran.durationMonths).toBe(9);
+    expect(ran.launchMonth).toBe(3);
+    const period = byName(mentionsOf('Between January and June, police in the "Iron Fist 2022" campaign arrested 900 people.'), 'Iron Fist 2022');
+    expect(period.durationMonths).toBeNull();
+  });
+
+  it('reads a duration written before a quoted name: six-month “Iron Fist 2022” campaign', () => {
+    const m = byName(mentionsOf('Police arrested 900 people in a six-month “Iron Fist 2022” campaign.'), 'Iron Fist 2022');
+    expect(m.durationMonths).toBe(6);
   });
 });

@@ -119,3 +119,70 @@ describe('cleaning other page styles by the same general rules', () => {
     }
   });
 });
+
+describe('Markdown furniture in a .md article', () => {
+  const page = [
+    '# Seoul police break up voice-phishing ring run from Manila',
+    '',
+    '*By Kim Ji-woo* | Posted on 12 June 2022',
+    '',
+    'Category: [Crime](/c/crime), [Asia](/c/asia), [Scams](/c/scams) | 3 min read',
+    '',
+    '![Police officers carry seized phones](https://img.example.net/raid.jpg "Seized phones")',
+    '',
+    'South Korean police said on Sunday they had arrested 47 members of a voice-phishing ring that called victims from the Philippines.',
+    '',
+    '[![Map of the raid](/img/map.png)](/maps/raid)',
+    '',
+    'Investigators froze 2.1 billion won held in 30 bank accounts, the agency said.',
+    '',
+    '* * *',
+    '',
+    'Share this: Facebook | X | Email',
+    '',
+    '***',
+  ].join('\n');
+  const doc = cleanDocument({ doc_id: 'md', source_file: 'x.md', format: 'text', text: page });
+
+  it('drops image lines, thematic breaks, category bars and share bars, keeping the body', () => {
+    expect(doc.text).toContain('arrested 47 members of a voice-phishing ring');
+    expect(doc.text).toContain('Investigators froze 2.1 billion won held in 30 bank accounts');
+    for (const gone of ['![', 'img.example.net', '* * *', '***', 'Share this', 'Category:']) expect(doc.text).not.toContain(gone);
+    const rules = new Set(doc.dropped.map((d) => d.rule));
+    expect(rules).toContain('markdown-image');
+    expect(rules).toContain('markdown-rule');
+    expect(doc.dropped.find((d) => d.line.startsWith('Share this'))?.rule).toBe('share-widget');
+  });
+
+  it('reads the headline without its heading mark', () => {
+    expect(doc.metadata.title).toBe('Seoul police break up voice-phishing ring run from Manila');
+    expect(doc.metadata.published_date).toBe('2022-06-12');
+    expect(doc.metadata.authors).toEqual(['Kim Ji-woo']);
+  });
+
+  it('keeps lines that merely contain dashes or an inline image', () => {
+    const text = 'Police arrested 12 people -- the ministry said -- on Monday in a raid on a scam den.\n\nOfficers seized laptops ![icon](/i.png) and phones in the raid on the den.';
+    const kept = cleanDocument({ doc_id: 'k', source_file: 'k.md', format: 'text', text });
+    expect(kept.dropped).toEqual([]);
+  });
+});
+
+describe('machine-translated statement furniture', () => {
+  const page = [
+    'Municipal police achieve results in cracking down on pension fraud',
+    '',
+    'Release date: 2022-07-21 11:05    Source: Chengdu Municipal Public Security Bureau    Views: 512',
+    '',
+    'Since this year, the city public security organs cracked pension fraud cases 231 from, arrested criminal suspects 415 people.',
+    '',
+    '(Responsible editor: Zhang Min)',
+  ].join('\n');
+  const doc = cleanDocument({ doc_id: 'mt', source_file: 'mt.txt', format: 'text', text: page });
+  it('reads the labelled fields and drops the editor credit from the text', () => {
+    expect(doc.metadata.publisher).toBe('Chengdu Municipal Public Security Bureau');
+    expect(doc.metadata.published_date).toBe('2022-07-21');
+    expect(doc.metadata.authors).toEqual([]);
+    expect(doc.text).not.toContain('Responsible editor');
+    expect(doc.text).not.toContain('Views');
+  });
+});

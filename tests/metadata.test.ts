@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv as readCsv } from './helpers/csv.js';
-import { extractMetadata, findDate, publisherFromDomainLabel, splitAuthorNames } from '../pipeline/lib/metadata.js';
+import { extractHeadlineAreaMetadata, extractMetadata, findDate, plainHeadline, publisherFromDomainLabel, readBylineLine, splitAuthorNames } from '../pipeline/lib/metadata.js';
+import { extractHtmlArticle } from '../pipeline/lib/html.js';
 
 
 const gold = readCsv(readFileSync('/work/shared/gold/seeds/documents.csv', 'utf8'));
@@ -188,5 +189,97 @@ describe('names and domains', () => {
     expect(publisherFromDomainLabel('pymnts', 'no other mention')).toBe('PYMNTS');
     expect(publisherFromDomainLabel('examplewire', 'Read ExampleWire daily.')).toBe('ExampleWire');
     expect(publisherFromDomainLabel('examplewire', 'nothing here')).toBe('Examplewire');
+  });
+});
+
+describe('Markdown headlines', () => {
+  it.each([
+    ['# Police in Penang bust online loan-shark syndicate', 'Police in Penang bust online loan-shark syndicate'],
+    ['## Police in Penang bust **online** loan-shark syndicate ##', 'Police in Penang bust online loan-shark syndicate'],
+    ['# Europol takes down *Operation Firewall* phishing ring', 'Europol takes down Operation Firewall phishing ring'],
+    ['# [Interpol arrests 300 in scam sweep](https://example.org/story)', 'Interpol arrests 300 in scam sweep'],
+    ['Plain headline with a snake_case_token kept', 'Plain headline with a snake_case_token kept'],
+    ['Prices rose 5*3 times in 2*4 weeks', 'Prices rose 5*3 times in 2*4 weeks'],
+  ])('%s', (line, plain) => expect(plainHeadline(line)).toBe(plain));
+
+  it('takes the title of a Markdown article without its heading mark', () => {
+    const md = [
+      '# Bangkok police arrest 140 in call-centre raid',
+      '',
+      '![Officers at the scene](/img/raid.jpg)',
+      '',
+      '_By Somchai Rattana_',
+      '',
+      'Thai police arrested 140 people in a raid on a call-centre gang, officials said on Friday.',
+    ].join('\n');
+    expect(extractMetadata(md).title).toBe('Bangkok police arrest 140 in call-centre raid');
+  });
+});
+
+describe('labels in masthead lines are labels, not values', () => {
+  it('reads "Release date:" as a date label and "Source:" as the publisher, ignoring counters', () => {
+    const facts = readBylineLine('Release date: 2021-05-06 09:00    Source: Jiangsu Provincial Public Security Department    Hits: 1,024    [Big Middle Small]');
+    expect(facts).toEqual({ authors: [], publisher: 'Jiangsu Provincial Public Security Department', date: '2021-05-06' });
+  });
+  it('reads "Publish time:" and never takes a label word for the outlet', () => {
+    const facts = readBylineLine('Publish time: 2020-12-01 | Views: 88');
+    expect(facts?.date).toBe('2020-12-01');
+    expect(facts?.publisher).toBeNull();
+  });
+  it('does not take editors for authors', () => {
+    const facts = readBylineLine('Author: Liu Yang | Editor: Chen Ming | Source: Hunan Daily');
+    expect(facts).toEqual({ authors: ['Liu Yang'], publisher: 'Hunan Daily', date: null });
+    expect(readBylineLine('(Responsible editor: Zhao Lei)')).toEqual({ authors: [], publisher: null, date: null });
+    expect(readBylineLine('Edited by Sarah Kline')?.authors).toEqual([]);
+  });
+  it('a page with "Release time" and an editor credit', () => {
+    const text = [
+      'Provincial police crack 900 online gambling cases in spring operation',
+      '',
+      'Release time: 2021-04-30 16:12  Source: Hubei Provincial Public Security Department  Views: 2,004  Print',
+      '',
+      BODY,
+      '',
+      '(Editor in charge: Wu Fang)',
+    ].join('\n');
+    const meta = extractMetadata(text);
+    expect(meta.publisher).toBe('Hubei Provincial Public Security Department');
+    expect(meta.published_date).toBe('2021-04-30');
+    expect(meta.authors).toEqual([]);
+  });
+  it('a sentence beginning with "Editors" is not a credit line', () => {
+    expect(readBylineLine('Editors at the paper said the police report was accurate.')).toBeNull();
+  });
+});
+
+describe('a bare web address in a byline names the outlet', () => {
+  it.each([
+    ['By Anna Berg | thelocal.se | Updated: 2022-02-02 10:00', 'Thelocal', ['Anna Berg'], '2022-02-02'],
+    ['By Priya Nair | www.scmp.com | Published: 2021-07-09', 'South China Morning Post', ['Priya Nair'], '2021-07-09'],
+    ['Source: globaltimes.cn | 2020-03-04', 'Global Times', [], '2020-03-04'],
+  ])('%s', (line, publisher, authors, date) => {
+    expect(readBylineLine(line)).toEqual({ publisher, authors, date });
+  });
+});
+
+describe('metadata beside the headline of a web page', () => {
+  it('reads the byline lines around the headline', () => {
+    const page = ['Home > World > Asia', 'Manila police rescue 600 from scam compound', 'By Maria Santos | inquirer.net | Updated: 2023-05-05 08:00', 'Share - Comment', 'Police in Pampanga freed 600 workers, officials said.'];
+    expect(extractHeadlineAreaMetadata(page, 1)).toEqual({ publisher: 'Inquirer', authors: ['Maria Santos'], published_date: '2023-05-05' });
+  });
+
+  it('an HTML page whose byline sits in <header> keeps its author, outlet and date', () => {
+    const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Police in the province arrested ${100 + i} suspects linked to investment fraud rings during the sweep, officials told reporters on Tuesday, adding that more arrests were expected in coming weeks.</p>`).join('\n');
+    const html = `<!DOCTYPE html><html><head><title>Manila police rescue 600 from scam compound - Inquirer.net</title></head><body>
+<nav><a href="/">Home</a> | <a href="/news">News</a></nav>
+<header><h1>Manila police rescue 600 from scam compound</h1>
+<div class="byline"><span>By Maria Santos | inquirer.net | Updated: 2023-05-05 08:00</span></div></header>
+<article>${paragraphs}</article>
+<footer>About us | Contact</footer></body></html>`;
+    const { metadata } = extractHtmlArticle(html);
+    expect(metadata.title).toBe('Manila police rescue 600 from scam compound');
+    expect(metadata.publisher).toBe('Inquirer');
+    expect(metadata.authors).toEqual(['Maria Santos']);
+    expect(metadata.published_date).toBe('2023-05-05');
   });
 });

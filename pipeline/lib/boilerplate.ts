@@ -29,7 +29,17 @@ export const RULES = {
   relatedLinks: 'related-links',
   relatedHeadline: 'related-headline',
   navLabel: 'nav-label',
+  markdownRule: 'markdown-rule',
+  markdownImage: 'markdown-image',
 } as const;
+
+/** Markdown thematic breaks and setext underlines: "---", "***", "___", "= = =" (3 to 200 marks). */
+const MARKDOWN_RULE = /^(?:([-*_=~])[ \t]{0,3})(?:\1[ \t]{0,3}){2,200}$/u;
+/**
+ * A line that is only a Markdown image ("![alt](pic.png "title")"), possibly itself a link
+ * ("[![alt](pic.png)](page)"): the picture is not article text (its alt text is no caption we can trust).
+ */
+const MARKDOWN_IMAGE = /^\[?!\[[^[\]\n]{0,500}\]\([^()\n]{0,2000}\)(?:\]\([^()\s]{0,2000}\))?$/u;
 
 /** Lines longer than this (in characters) are never furniture, except shortcode runs. */
 const MAX_FURNITURE_CHARS = 3000;
@@ -137,7 +147,8 @@ class Matchers {
   /** Share/follow bars: every item (after splitting separators and glued items) is a widget word. */
   isWidgetLine(line: string): boolean {
     if (words(line).length > 12) return false;
-    return splitBarItems(line).every(
+    // "Share this: X | Y": a bar's label ends at its colon.
+    return splitBarItems(line).flatMap((item) => item.split(/:\s+/u)).every(
       (item) => this.isWidgetItem(item) || splitGluedItems(item).every((piece) => this.isWidgetItem(piece)),
     );
   }
@@ -261,6 +272,8 @@ function isShortLabel(line: string): boolean {
 function classifyAlone(line: string, m: Matchers): LineVerdict {
   const drop = (rule: string): LineVerdict => ({ keep: false, rule });
   if (m.isShortcodeLine(line)) return drop(RULES.shortcode);
+  if (line.length <= MAX_FURNITURE_CHARS && MARKDOWN_RULE.test(line)) return drop(RULES.markdownRule);
+  if (line.length <= MAX_FURNITURE_CHARS && MARKDOWN_IMAGE.test(line)) return drop(RULES.markdownImage);
   // Furniture is short; a very long line is body text, and skipping the rules keeps big inputs fast.
   if (line.length > MAX_FURNITURE_CHARS) return { keep: true, end: line.length };
   if (m.isBackToTop(line)) return drop(RULES.backToTop);

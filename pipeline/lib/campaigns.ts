@@ -15,6 +15,7 @@
 
 import { createHash } from 'node:crypto';
 import { valuesCompatible, type Qualifier } from './claims.js';
+import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
 
 // ============================================================================ lexicon
@@ -60,6 +61,14 @@ export interface CampaignLexicon {
   titleCaseSmallWords: readonly string[];
   /** Leading words dropped when a description becomes a campaign name ("the ongoing campaign ..." -> "Campaign ..."). */
   descriptionDropLeading: readonly string[];
+  /** Words of a recurring series: "carried out every year since 2016" dates the series, not this campaign. */
+  recurrenceCues: readonly string[];
+  /** "this year's Qinglang campaign" -> offset from the publication year. */
+  relativeYearPrefixes: Readonly<Record<string, number>>;
+  /** Unit words of numeric dates in machine-translated Chinese ("2022 year 4 month 1 day"). */
+  numericDateUnits: { year: string; month: string; day: string };
+  /** Words joining two months into a period: "from March to December". */
+  monthRangeJoiners: readonly string[];
 }
 
 export const CAMPAIGN_LEXICON_EN: CampaignLexicon = {
@@ -117,7 +126,7 @@ export const CAMPAIGN_LEXICON_EN: CampaignLexicon = {
     'initiated', 'kicked', 'commenced', 'rolled', 'unveiled', 'introduced', 'inaugurated',
   ],
   launchCuesAfter: ['launched', 'started', 'began', 'initiated', 'kicked', 'commenced', 'rolled', 'unveiled', 'introduced'],
-  durationCues: ['lasting', 'last', 'lasts', 'run', 'runs', 'running'],
+  durationCues: ['lasting', 'last', 'lasts', 'lasted', 'run', 'runs', 'running', 'ran'],
   referenceDeterminers: ['the', 'this', 'that', 'its'],
   months: {
     january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8, september: 9, october: 10,
@@ -133,6 +142,10 @@ export const CAMPAIGN_LEXICON_EN: CampaignLexicon = {
   durationUnits: { day: 1 / 30, days: 1 / 30, week: 7 / 30, weeks: 7 / 30, month: 1, months: 1, year: 12, years: 12 },
   titleCaseSmallWords: ['a', 'an', 'the', 'and', 'or', 'of', 'in', 'on', 'at', 'to', 'for', 'by', 'with', 'against', 'from'],
   descriptionDropLeading: ['the', 'a', 'an', 'this', 'its', 'ongoing', 'recent', 'new', 'latest', 'current', 'wider', 'broader'],
+  recurrenceCues: ['every year', 'each year', 'annually', 'yearly', 'every summer', 'every winter', 'year after year'],
+  relativeYearPrefixes: { "this year's": 0, "last year's": -1, "next year's": 1 },
+  numericDateUnits: { year: 'year', month: 'month', day: 'day' },
+  monthRangeJoiners: ['to', 'through', 'until', 'till', 'thru'],
 };
 
 export interface AgencyEntry {
@@ -142,11 +155,16 @@ export interface AgencyEntry {
   aliases: readonly string[];
   /** Abbreviations matched case-sensitively as whole words. */
   abbreviations: readonly string[];
+  /**
+   * The chain of command the agency heads ("police", "cyberspace"): a national ministry and a
+   * provincial body of the same hierarchy may report the same national campaign.
+   */
+  hierarchy?: string;
 }
 
 export const AGENCIES: readonly AgencyEntry[] = [
-  { name: 'Ministry of Public Security', aliases: ['ministry of public security', 'public security ministry', 'ministry of public safety', "china's police ministry"], abbreviations: ['MPS'] },
-  { name: 'Cyberspace Administration of China', aliases: ['cyberspace administration of china', 'cyberspace administration', 'cyberspace affairs commission', "china's internet watchdog"], abbreviations: ['CAC'] },
+  { name: 'Ministry of Public Security', aliases: ['ministry of public security', 'public security ministry', 'ministry of public safety', "china's police ministry"], abbreviations: ['MPS'], hierarchy: 'police' },
+  { name: 'Cyberspace Administration of China', aliases: ['cyberspace administration of china', 'cyberspace administration', 'cyberspace affairs commission', "china's internet watchdog"], abbreviations: ['CAC'], hierarchy: 'cyberspace' },
   { name: "Supreme People's Procuratorate", aliases: ["supreme people's procuratorate", 'supreme peoples procuratorate', 'supreme procuratorate'], abbreviations: ['SPP'] },
   { name: "Supreme People's Court", aliases: ["supreme people's court", 'supreme peoples court'], abbreviations: ['SPC'] },
   { name: 'Ministry of Industry and Information Technology', aliases: ['ministry of industry and information technology'], abbreviations: ['MIIT'] },
@@ -162,6 +180,72 @@ export const AGENCIES: readonly AgencyEntry[] = [
   { name: 'Interpol', aliases: ['interpol'], abbreviations: [] },
   { name: 'National Crime Agency', aliases: ['national crime agency'], abbreviations: ['NCA'] },
 ];
+
+/** Kinds of place a local body serves; each has its own English name template. */
+export type LocalKind = 'province' | 'region' | 'municipality' | 'city' | 'sar' | 'foreign';
+
+export interface LocalAgencyLexicon {
+  /** Body phrases that follow a place ("Zhejiang" + "provincial public security department") -> hierarchy. */
+  bodies: Readonly<Record<string, string>>;
+  /** Level words standing for the document's own province or city: "the provincial public security department". */
+  levelWords: Readonly<Record<string, 'province' | 'city'>>;
+  /** Canonical name templates per hierarchy and kind of place; "{place}" is the place's English name. */
+  nameTemplates: Readonly<Record<string, Readonly<Record<LocalKind, string>>>>;
+  /** ISO 3166-2 codes of province-level municipalities and of autonomous regions (named differently). */
+  municipalities: readonly string[];
+  autonomousRegions: readonly string[];
+  /** Special administrative regions (ISO 3166-1 codes), which have their own police forces. */
+  specialRegions: readonly string[];
+  /**
+   * Phrases around an agency that make it the body that ordered a campaign, not the one running it:
+   * "in accordance with Ministry of Public Security deployment, the region's police carried out ...".
+   */
+  deployerCuesBefore: readonly string[];
+  deployerCuesAfter: readonly string[];
+}
+
+export const LOCAL_AGENCY_LEXICON_EN: LocalAgencyLexicon = {
+  bodies: {
+    'public security department': 'police', 'provincial public security department': 'police',
+    'regional public security department': 'police', 'department of public security': 'police',
+    'provincial department of public security': 'police', 'public security bureau': 'police',
+    'municipal public security bureau': 'police', 'provincial public security bureau': 'police',
+    'bureau of public security': 'police', 'municipal bureau of public security': 'police',
+    'public security organs': 'police', 'public security authorities': 'police', 'public security': 'police',
+    police: 'police', 'police force': 'police', 'police department': 'police', 'police bureau': 'police',
+    'provincial police': 'police', 'municipal police': 'police', 'city police': 'police',
+    'cyberspace administration': 'cyberspace', 'cyberspace affairs office': 'cyberspace',
+    'internet information office': 'cyberspace', 'cyberspace authorities': 'cyberspace', 'cyberspace authority': 'cyberspace',
+  },
+  levelWords: { provincial: 'province', "province's": 'province', regional: 'province', region: 'province', "region's": 'province', municipal: 'city', "city's": 'city' },
+  nameTemplates: {
+    police: {
+      province: '{place} Provincial Public Security Department',
+      region: '{place} Autonomous Region Public Security Department',
+      municipality: '{place} Municipal Public Security Bureau',
+      city: '{place} Municipal Public Security Bureau',
+      sar: '{place} Police Force',
+      foreign: '{place} Police',
+    },
+    cyberspace: {
+      province: '{place} Cyberspace Administration',
+      region: '{place} Cyberspace Administration',
+      municipality: '{place} Cyberspace Administration',
+      city: '{place} Cyberspace Administration',
+      sar: '{place} Cyberspace Authority',
+      foreign: '{place} Cyberspace Authority',
+    },
+  },
+  municipalities: ['CN-BJ', 'CN-SH', 'CN-TJ', 'CN-CQ'],
+  autonomousRegions: ['CN-GX', 'CN-NM', 'CN-XZ', 'CN-NX', 'CN-XJ'],
+  specialRegions: ['HK', 'MO'],
+  deployerCuesBefore: [
+    'in accordance with', 'in line with', 'under the deployment of', 'under the unified deployment of', 'as deployed by',
+    'at the request of', 'following the deployment of', 'according to the deployment of', 'under the guidance of',
+    'guided by', 'as required by', 'at the direction of', 'under the direction of',
+  ],
+  deployerCuesAfter: ['deployment', 'deployments', 'unified deployment', 'arrangement', 'arrangements', 'requirements', 'instructions'],
+};
 
 // ============================================================================ mentions
 
@@ -189,6 +273,14 @@ export interface CampaignMention {
   launchMonthOffset: number | null;
   durationMonths: number | null;
   sentenceIndex: number;
+  /** Province (ISO 3166-2) or SAR/country code of a local agency; null for a national one. Optional: older records lack it. */
+  agencyRegion?: string | null;
+  /** Hierarchy of the agency ("police", "cyberspace"), when known. */
+  agencyHierarchy?: string | null;
+  /** A year written in the name itself ("Thunder 2023"): different name years are different campaigns. */
+  nameYear?: number | null;
+  /** "this year's campaign" -> 0: the launch year relative to the publication year. */
+  launchYearOffset?: number | null;
 }
 
 interface Token {
@@ -334,6 +426,11 @@ export interface AgencyMatch {
   agency: string;
   start: number;
   end: number;
+  /** Province (ISO 3166-2) or SAR/foreign code of a local body; absent for national agencies. */
+  region?: string;
+  hierarchy?: string;
+  /** The agency ordered the campaign rather than ran it ("in accordance with MPS deployment"). */
+  deployer?: boolean;
 }
 
 const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
@@ -359,11 +456,17 @@ export function findAgencies(text: string, from = 0, to = text.length, agencies:
     ];
     for (const [hay, needle] of forms) {
       for (let at = boundedIndexOf(hay, needle, 0); at >= 0; at = boundedIndexOf(hay, needle, at + needle.length)) {
-        found.push({ agency: entry.name, start: from + at, end: from + at + needle.length });
+        const match: AgencyMatch = { agency: entry.name, start: from + at, end: from + at + needle.length };
+        if (entry.hierarchy) match.hierarchy = entry.hierarchy;
+        found.push(match);
       }
     }
   }
-  // Longest match wins where spellings overlap ("cyberspace administration" inside "... of china").
+  return keepLongest(found);
+}
+
+/** Longest match wins where spellings overlap ("cyberspace administration" inside "... of china"). */
+function keepLongest(found: AgencyMatch[]): AgencyMatch[] {
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: AgencyMatch[] = [];
   let keptEnd = -1;
@@ -373,6 +476,142 @@ export function findAgencies(text: string, from = 0, to = text.length, agencies:
     keptEnd = m.end;
   }
   return kept;
+}
+
+/** The kind of place a local body serves, which decides its English name. */
+function localKind(place: Pick<PlaceMatch, 'code' | 'level' | 'country'>, lex: LocalAgencyLexicon): LocalKind | null {
+  if (lex.specialRegions.includes(place.code)) return 'sar';
+  if (place.level === 'country') return null; // "China police" is no body; national agencies have their own names
+  if (place.country !== 'CN') return 'foreign';
+  if (place.level !== 'province') return 'city';
+  if (lex.municipalities.includes(place.code)) return 'municipality';
+  return lex.autonomousRegions.includes(place.code) ? 'region' : 'province';
+}
+
+function localAgency(place: Pick<PlaceMatch, 'name' | 'code' | 'level' | 'country'>, hierarchy: string, lex: LocalAgencyLexicon): { agency: string; region: string } | null {
+  const kind = localKind(place, lex);
+  const template = kind ? lex.nameTemplates[hierarchy]?.[kind] : undefined;
+  return template ? { agency: template.replace('{place}', place.name), region: place.code } : null;
+}
+
+/** The body phrase starting at `at` in lowercased text (longest first), or null. */
+function bodyAt(lower: string, at: number, bodies: readonly string[]): string | null {
+  for (const body of bodies) if (lower.startsWith(body, at) && !isWordChar(lower[at + body.length])) return body;
+  return null;
+}
+
+/** The province or city a document is mostly about: its most often named one (first named wins ties). */
+export function dominantPlace(places: readonly PlaceMatch[], level: 'province' | 'city'): PlaceMatch | null {
+  const counts = new Map<string, { place: PlaceMatch; n: number }>();
+  for (const p of places) {
+    if (p.country !== 'CN' || p.level === 'country') continue;
+    if (level === 'city' && p.level === 'province') continue;
+    // A city counts for its province: findPlaces gives cities their province's code.
+    const key = level === 'province' ? p.code : p.name;
+    const entry = counts.get(key);
+    if (entry) entry.n += 1;
+    else counts.set(key, { place: p, n: 1 });
+  }
+  let best: { place: PlaceMatch; n: number } | null = null;
+  for (const e of counts.values()) if (!best || e.n > best.n) best = e;
+  if (!best || level === 'city') return best?.place ?? null;
+  // Name the province itself, not the city that happened to be counted first.
+  const province = places.find((p) => p.code === best.place.code && p.level === 'province');
+  return province ?? { ...best.place, name: provinceNameFallback(best.place), level: 'province' };
+}
+
+const dominantCache = new WeakMap<readonly PlaceMatch[], Map<string, PlaceMatch | null>>();
+/** dominantPlace, computed once per document's place list (called for every sentence). */
+function dominantPlaceMemo(places: readonly PlaceMatch[], level: 'province' | 'city'): PlaceMatch | null {
+  let memo = dominantCache.get(places);
+  if (!memo) dominantCache.set(places, (memo = new Map()));
+  if (!memo.has(level)) memo.set(level, dominantPlace(places, level));
+  return memo.get(level)!;
+}
+
+/** The province's own name when only its cities were named ("Nanning" -> "Guangxi"). */
+function provinceNameFallback(p: PlaceMatch): string {
+  return placeByCode(p.code)?.name ?? p.name;
+}
+
+/**
+ * Provincial and municipal bodies in text[from, to): a place followed by a body phrase
+ * ("Zhejiang Provincial Public Security Department", "Shenzhen police", "Hong Kong Police Force"),
+ * or a level word standing for the document's own province/city ("the provincial public security
+ * department" in an article about Zhejiang). `places` are findPlaces over the whole text.
+ */
+export function findLocalAgencies(
+  text: string,
+  places: readonly PlaceMatch[],
+  from = 0,
+  to = text.length,
+  lex: LocalAgencyLexicon = LOCAL_AGENCY_LEXICON_EN,
+): AgencyMatch[] {
+  const bodies = Object.keys(lex.bodies).sort((a, b) => b.length - a.length);
+  const out: AgencyMatch[] = [];
+  const push = (place: Pick<PlaceMatch, 'name' | 'code' | 'level' | 'country'>, body: string, start: number, end: number): void => {
+    const hierarchy = lex.bodies[body]!;
+    const named = localAgency(place, hierarchy, lex);
+    if (named) out.push({ agency: named.agency, start, end, region: named.region, hierarchy });
+  };
+  // Offsets in `lower` are relative to `from`: sentences are scanned one at a time, never the whole text.
+  const lower = text.slice(from, to).toLowerCase().replace(/’/g, "'");
+  const covered: [number, number][] = [];
+  for (let k = lowerBound(places, from, (p) => p.start); k < places.length && places[k]!.end <= to; k += 1) {
+    const place = places[k]!;
+    let at = place.end - from;
+    if (lower.startsWith("'s", at)) at += 2;
+    let spaces = 0;
+    while (spaces < 3 && (lower[at] === ' ' || lower[at] === '\u00a0')) (at += 1), (spaces += 1);
+    if (spaces === 0) continue;
+    const body = bodyAt(lower, at, bodies);
+    if (!body) continue;
+    push(place, body, place.start, from + at + body.length);
+    covered.push([place.start - from, at + body.length]);
+  }
+  for (const word of Object.keys(lex.levelWords)) {
+    for (let at = boundedIndexOf(lower, word, 0); at >= 0; at = boundedIndexOf(lower, word, at + word.length)) {
+      if (covered.some(([s, e]) => at >= s && at < e)) continue;
+      const bodyStart = at + word.length + 1;
+      if (lower[bodyStart - 1] !== ' ') continue;
+      const body = bodyAt(lower, bodyStart, bodies);
+      if (!body) continue;
+      const place = dominantPlaceMemo(places, lex.levelWords[word]!);
+      if (place) push(place, body, from + at, from + bodyStart + body.length);
+    }
+  }
+  return out;
+}
+
+/** Marks agencies that ordered a campaign rather than ran it ("in accordance with MPS deployment"). */
+function markDeployers(text: string, matches: AgencyMatch[], lex: LocalAgencyLexicon): AgencyMatch[] {
+  return matches.map((m) => {
+    const before = text.slice(Math.max(0, m.start - 40), m.start).toLowerCase().replace(/^\S*\s/, '').replace(/\s+(?:the\s+)?$/, '');
+    const after = text.slice(m.end, m.end + 30).toLowerCase().replace(/^(?:'s|’s)?\s+/, '');
+    const deployer =
+      lex.deployerCuesBefore.some((c) => before.endsWith(c) && !isWordChar(before[before.length - c.length - 1])) ||
+      lex.deployerCuesAfter.some((c) => after.startsWith(c) && !isWordChar(after[c.length]));
+    return deployer ? { ...m, deployer } : m;
+  });
+}
+
+/** Whether any local body phrase occurs at all: the gazetteer scan is skipped for texts without one. */
+function mayNameLocalBody(text: string, lex: LocalAgencyLexicon): boolean {
+  const lower = text.toLowerCase();
+  return Object.keys(lex.bodies).some((body) => lower.includes(body));
+}
+
+/** National and local agencies of text[from, to), deployers marked, in text order. */
+export function findAllAgencies(
+  text: string,
+  places: readonly PlaceMatch[],
+  from = 0,
+  to = text.length,
+  agencies: readonly AgencyEntry[] = AGENCIES,
+  local: LocalAgencyLexicon = LOCAL_AGENCY_LEXICON_EN,
+): AgencyMatch[] {
+  const all = keepLongest([...findAgencies(text, from, to, agencies), ...findLocalAgencies(text, places, from, to, local)]);
+  return markDeployers(text, all, local);
 }
 
 // ---------------------------------------------------------------------------- quotes
@@ -490,9 +729,14 @@ function findDurations(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets)
       out.push({ value: 12, tokenIndex: i, tokenEnd: i + 1 });
       continue;
     }
+    const range = monthRangeAt(tokens, i, lex, sets);
+    if (range !== null) {
+      out.push({ value: range, tokenIndex: i, tokenEnd: i + 3 });
+      continue;
+    }
     const hyph = t.lower.includes('-') ? parseHyphenatedDuration(t.lower, lex) : null;
     if (hyph !== null) {
-      if (followedByCampaignNoun(tokens, i + 1, sets)) out.push({ value: hyph, tokenIndex: i, tokenEnd: i + 1 });
+      if (followedByCampaignNoun(tokens, i + 1, sets) || followedByNamedCampaign(tokens, i + 1, sets)) out.push({ value: hyph, tokenIndex: i, tokenEnd: i + 1 });
       continue;
     }
     const n = parseNumberWord(t.lower, lex);
@@ -507,11 +751,40 @@ function findDurations(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets)
   return out;
 }
 
+/**
+ * "ran from March to December" -> 10: two capitalised months joined by "to", after "from" and a
+ * launch or duration cue (a bare "between January and June" is a reporting period, not the campaign).
+ */
+function monthRangeAt(tokens: Token[], i: number, lex: CampaignLexicon, sets: LexiconSets): number | null {
+  const first = tokens[i]!;
+  const joiner = tokens[i + 1];
+  const last = tokens[i + 2];
+  const m1 = lex.months[first.lower];
+  const m2 = last ? lex.months[last.lower] : undefined;
+  if (m1 === undefined || m2 === undefined || !joiner || !lex.monthRangeJoiners.includes(joiner.lower)) return null;
+  if (!isCapitalised(first) || !isCapitalised(last!) || tokens[i - 1]?.lower !== 'from') return null;
+  const cue = tokens[i - 2]?.lower;
+  if (cue === undefined || !(sets.durationCues.has(cue) || sets.launchBefore.has(cue))) return null;
+  return ((m2 - m1 + 12) % 12) + 1;
+}
+
 /** "lasting six months", "will run for a year". */
 function isDurationCued(tokens: Token[], i: number, sets: LexiconSets): boolean {
   const back1 = tokens[i - 1]?.lower;
   const back2 = tokens[i - 2]?.lower;
   return (back1 !== undefined && sets.durationCues.has(back1)) || (back1 === 'for' && back2 !== undefined && sets.durationCues.has(back2));
+}
+
+/** A name (capitalised words, years, quotes) and then a campaign noun: six-month “Thunder 2023” campaign. */
+function followedByNamedCampaign(tokens: Token[], from: number, sets: LexiconSets): boolean {
+  const first = tokens[from];
+  if (!first || !isCapitalised(first)) return false;
+  for (let j = from; j < Math.min(tokens.length, from + 6); j += 1) {
+    const t = tokens[j]!;
+    if (j > from && sets.nouns.has(t.lower)) return true;
+    if (!isCapitalised(t) && !isYear(t) && !sets.small.has(t.lower)) return false;
+  }
+  return false;
 }
 
 /** A campaign noun follows within three modifier/topic words: "six-month special operation". */
@@ -548,7 +821,13 @@ function findLaunchDates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSet
       out.push({ value: { month, day, year, monthOffset: null }, tokenIndex: i, tokenEnd: i + 1 });
       continue;
     }
-    if (isYear(t) && hasCueBefore(tokens, i, 3, sets.launchBefore) && !lex.months[tokens[i - 1]?.lower ?? '']) {
+    const numeric = isYear(t) ? numericDateAt(tokens, i, lex) : null;
+    if (numeric && hasCueBefore(tokens, i, 3, sets.launchBefore)) {
+      out.push({ value: { ...numeric.date, monthOffset: null }, tokenIndex: i, tokenEnd: numeric.end });
+      continue;
+    }
+    // "carried out every year since 2016" dates a recurring series, not this year's campaign.
+    if (isYear(t) && hasCueBefore(tokens, i, 3, sets.launchBefore) && !lex.months[tokens[i - 1]?.lower ?? ''] && !hasRecurrenceBefore(tokens, i, lex)) {
       out.push({ value: { month: null, day: null, year: Number(t.text), monthOffset: null }, tokenIndex: i, tokenEnd: i + 1 });
       continue;
     }
@@ -559,6 +838,23 @@ function findLaunchDates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSet
     }
   }
   return out;
+}
+
+/** Machine-translated Chinese dates: "2022 year 4 month 1 day" (2022年4月1日); the day is optional. */
+function numericDateAt(tokens: Token[], i: number, lex: CampaignLexicon): { date: { year: number; month: number; day: number | null }; end: number } | null {
+  const u = lex.numericDateUnits;
+  const [yearWord, monthNum, monthWord, dayNum, dayWord] = tokens.slice(i + 1, i + 6);
+  if (yearWord?.lower !== u.year || monthWord?.lower !== u.month || !monthNum || !/^\d{1,2}$/.test(monthNum.text)) return null;
+  const month = Number(monthNum.text);
+  if (month < 1 || month > 12) return null;
+  const dayOk = dayNum && dayWord?.lower === u.day && /^\d{1,2}$/.test(dayNum.text) && Number(dayNum.text) >= 1 && Number(dayNum.text) <= 31;
+  return { date: { year: Number(tokens[i]!.text), month, day: dayOk ? Number(dayNum.text) : null }, end: i + (dayOk ? 6 : 4) };
+}
+
+/** A recurrence phrase ("every year", "annually") among the few words before token i. */
+function hasRecurrenceBefore(tokens: Token[], i: number, lex: CampaignLexicon): boolean {
+  const before = tokens.slice(Math.max(0, i - 6), i).map((t) => t.lower).join(' ');
+  return lex.recurrenceCues.some((cue) => before === cue || before.includes(cue + ' ') || before.endsWith(' ' + cue));
 }
 
 function isDayOrYear(t: Token | undefined): boolean {
@@ -691,7 +987,8 @@ function capitalisedRunForward(tokens: Token[], i: number, max: number, lex: Cam
     const t = tokens[j]!;
     if (j > i && t.breakBefore) break;
     if (lex.months[t.lower] !== undefined) break; // "Operation Fox Hunt in April"
-    if (j > i && isYear(t)) return j + 1; // a year closes a name: "Sky Net 2021"
+    // A year closes a name ("Sky Net 2021"), but not after a small word ("Operation Sky Net in 2021").
+    if (j > i && isYear(t)) return sets.small.has(tokens[j - 1]!.lower) ? end : j + 1;
     if (isCapitalised(t)) end = j + 1;
     else if (!(j > i && sets.small.has(t.lower))) break;
   }
@@ -894,13 +1191,20 @@ function nearest<T extends { tokenIndex: number }>(items: readonly T[], tokenInd
   return nearestBy(items, tokenIndex, (it) => it.tokenIndex);
 }
 
-/** Agency for a mention: nearest in its sentence, else the closest neighbouring sentence (previous first). */
-function agencyFor(facts: SentenceFacts[], si: number, at: number): string | null {
-  const own = nearestBy(facts[si]?.agencies ?? [], at, (a) => a.start);
-  if (own) return own.agency;
-  for (const k of [si - 1, si + 1, si - 2, si + 2, si - 3]) {
-    const list = facts[k]?.agencies;
-    if (list && list.length > 0) return (k < si ? list[list.length - 1]! : list[0]!).agency;
+/**
+ * Agency for a mention: nearest in its sentence, else the closest neighbouring sentence (previous
+ * first). An agency that only ordered the campaign ("in accordance with MPS deployment") yields to
+ * the body that ran it, and is taken only when no other agency stands near.
+ */
+function agencyFor(facts: SentenceFacts[], si: number, at: number): AgencyMatch | null {
+  for (const allowDeployers of [false, true]) {
+    const usable = (list: readonly AgencyMatch[] | undefined): AgencyMatch[] => (list ?? []).filter((a) => allowDeployers || !a.deployer);
+    const own = nearestBy(usable(facts[si]?.agencies), at, (a) => a.start);
+    if (own) return own;
+    for (const k of [si - 1, si + 1, si - 2, si + 2, si - 3]) {
+      const list = usable(facts[k]?.agencies);
+      if (list.length > 0) return k < si ? list[list.length - 1]! : list[0]!;
+    }
   }
   return null;
 }
@@ -932,12 +1236,14 @@ export function findCampaignMentions(
 ): CampaignMention[] {
   const sets = lexiconSets(lex);
   const spans = sentences.length > 0 ? sentences : [{ start: 0, end: text.length }];
+  // Places of the whole document: they name local agencies and resolve "the provincial department".
+  const places = mayNameLocalBody(text, LOCAL_AGENCY_LEXICON_EN) ? findPlaces(text) : [];
   const facts: SentenceFacts[] = spans.map((span) => {
     const tokens = tokenize(text, span.start, span.end);
     return {
       span,
       tokens,
-      agencies: findAgencies(text, span.start, span.end, agencies),
+      agencies: findAllAgencies(text, places, span.start, span.end, agencies),
       durations: findDurations(tokens, lex, sets),
       launches: findLaunchDates(tokens, lex, sets),
     };
@@ -974,13 +1280,18 @@ function toMention(text: string, c: Candidate, f: SentenceFacts, facts: Sentence
   const duration = inside ?? nearest(f.durations, tokenIndex);
   const launch = nearest(f.launches, tokenIndex)?.value ?? null;
   const normalizedSource = c.kind === 'generic' || c.kind === 'reference' ? null : c.kind === 'descriptive' ? c.normalizedFrom : name;
+  const agency = agencyFor(facts, si, c.start);
   return {
     start: c.start,
     end: c.end,
     name,
     normalizedName: normalizedSource ? normalizeCampaignName(normalizedSource, lex) : null,
     kind: c.kind,
-    agency: agencyFor(facts, si, c.start),
+    agency: agency?.agency ?? null,
+    agencyRegion: agency?.region ?? null,
+    agencyHierarchy: agency?.hierarchy ?? null,
+    nameYear: c.kind === 'quoted' || c.kind === 'proper' ? c.yearInName : null,
+    launchYearOffset: relativeYearBefore(f.tokens, tokenIndex, lex),
     launchMonth: launch?.month ?? null,
     launchDay: launch?.day ?? null,
     launchYear: launch?.year ?? c.yearInName,
@@ -989,6 +1300,15 @@ function toMention(text: string, c: Candidate, f: SentenceFacts, facts: Sentence
     // Indices are those of the caller's sentence list; without sentences everything is sentence 0.
     sentenceIndex: si,
   };
+}
+
+/** "this year's “Qinglang” campaign": the relative year written just before a mention (or its modifiers). */
+function relativeYearBefore(tokens: Token[], tokenIndex: number, lex: CampaignLexicon): number | null {
+  for (let k = tokenIndex; k >= Math.max(2, tokenIndex - 3); k -= 1) {
+    const offset = lex.relativeYearPrefixes[`${tokens[k - 2]!.lower} ${tokens[k - 1]!.lower}`];
+    if (offset !== undefined) return offset;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------- figures -> mentions
@@ -1106,6 +1426,11 @@ interface DocProfile {
   leadDescription: string | null;
   nMentions: number;
   agency: string | null;
+  /** Province/SAR of a local running agency; null for a national one or unknown. */
+  agencyRegion: string | null;
+  agencyHierarchy: string | null;
+  /** The year written in the document's main campaign name ("Thunder 2023"), if any. */
+  nameYear: number | null;
   month: number | null;
   day: number | null;
   /** Possible launch years [lo, hi]; null when nothing is known. */
@@ -1154,14 +1479,21 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
   if (month === null && relative && published) month = ((published.month - 1 + relative.launchMonthOffset! + 120) % 12) + 1;
   const statedYear = dated?.launchYear ?? ms.find((m) => m.launchYear !== null)?.launchYear ?? null;
   const referenceYear = published ?? (doc.fallbackYear ? { year: doc.fallbackYear, month: 12 } : null);
+  const relativeYear = ms.find((m) => m.launchYearOffset != null) ?? null;
+  const named = ms.filter((m) => m.kind === 'quoted' || m.kind === 'proper');
   let years: readonly [number, number] | null = null;
   if (statedYear !== null) years = [statedYear, statedYear];
   else if (referenceYear && month !== null) {
     // A launch month later than the publication month must be last year's.
     const y = month <= referenceYear.month ? referenceYear.year : referenceYear.year - 1;
     years = [y, y];
+  } else if (referenceYear && relativeYear) {
+    years = [referenceYear.year + relativeYear.launchYearOffset!, referenceYear.year + relativeYear.launchYearOffset!];
   } else if (referenceYear) years = [referenceYear.year - 1, referenceYear.year];
-  const agency = mostFrequent(ms.map((m) => m.agency).filter((a): a is string => a !== null)) ?? doc.agencies?.[0] ?? null;
+  // The agency next to the campaign's name says more than one next to a passing "special action".
+  const agencyOf = (list: readonly CampaignMention[]): string | null => mostFrequent(list.map((m) => m.agency).filter((a): a is string => a != null));
+  const agency = agencyOf(named) ?? agencyOf(ms) ?? doc.agencies?.[0] ?? null;
+  const agencyMention = ms.find((m) => m.agency === agency && agency !== null);
   return {
     doc_id: doc.doc_id,
     published: doc.published_date,
@@ -1170,6 +1502,9 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
     leadDescription: leadDescription(ms),
     nMentions: ms.length,
     agency,
+    agencyRegion: agencyMention?.agencyRegion ?? null,
+    agencyHierarchy: agencyMention?.agencyHierarchy ?? null,
+    nameYear: mostFrequent(named.map((m) => m.nameYear ?? null).filter((y): y is number => y !== null)),
     month,
     day: dated?.launchDay ?? null,
     years,
@@ -1230,6 +1565,19 @@ export interface PairScore {
   block: string | null;
 }
 
+/**
+ * How the running agencies of two documents relate. Different national agencies, or local bodies
+ * of different provinces, conflict; a national ministry and a local body of its own hierarchy
+ * (Ministry of Public Security, Zhejiang police) may report one national campaign.
+ */
+function agencyRelation(a: DocProfile, b: DocProfile): 'same' | 'compatible' | 'conflict' | 'unknown' {
+  if (!a.agency || !b.agency) return 'unknown';
+  if (a.agency === b.agency) return 'same';
+  if (a.agencyRegion && b.agencyRegion) return a.agencyRegion === b.agencyRegion ? 'compatible' : 'conflict';
+  const sameHierarchy = a.agencyHierarchy !== null && a.agencyHierarchy === b.agencyHierarchy;
+  return sameHierarchy && (a.agencyRegion !== null || b.agencyRegion !== null) ? 'compatible' : 'conflict';
+}
+
 /** Score two document profiles (see LINK_WEIGHTS); blocks are contradictions that forbid a link outright. */
 export function scorePair(a: DocProfile, b: DocProfile): PairScore {
   const W = LINK_WEIGHTS;
@@ -1237,9 +1585,12 @@ export function scorePair(a: DocProfile, b: DocProfile): PairScore {
   const names = bestNameSimilarity(a, b);
   const bothYearsStated = a.yearStated && b.yearStated;
   const sameStatedYear = bothYearsStated && a.years![0] === b.years![0];
+  const agencies = agencyRelation(a, b);
   let block: string | null = null;
   if (a.years && b.years && (a.years[1] < b.years[0] || b.years[1] < a.years[0])) block = 'year';
-  else if (a.agency && b.agency && a.agency !== b.agency) block = 'agency';
+  // "Thunder 2022" and "Thunder 2023" are two campaigns whatever else they share.
+  else if (a.nameYear !== null && b.nameYear !== null && a.nameYear !== b.nameYear) block = 'name-year';
+  else if (agencies === 'conflict') block = a.agencyRegion && b.agencyRegion && a.agencyRegion !== b.agencyRegion ? 'agency-region' : 'agency';
   else if (a.month !== null && b.month !== null && a.month !== b.month) block = 'month';
   else if (a.duration !== null && b.duration !== null && !sameDuration(a.duration, b.duration)) block = 'duration';
   // Same exact name in the same stated year is one campaign even when later reports give larger totals.
@@ -1320,12 +1671,15 @@ function pickForm(formsByDoc: string[][], lex: CampaignLexicon): string | null {
       spelling.set(key, [...(spelling.get(key) ?? []), f]);
     }
   }
+  // "Thunder 2023" over "Thunder": the year tells editions of a recurring campaign apart.
+  const withYear = (form: string): number => (form.split(/[^\p{N}]+/u).some((w) => YEAR_RE.test(w)) ? 1 : 0);
   const romanised = (form: string): number => (form.split(/[^\p{L}]+/u).some((w) => lex.knownNames[w] !== undefined) ? 1 : 0);
   const keys = [...docCount.keys()].sort(
     (a, b) =>
       docCount.get(b)! - docCount.get(a)! ||
       romanised(a) - romanised(b) ||
       mentionCount.get(b)! - mentionCount.get(a)! ||
+      withYear(b) - withYear(a) ||
       byText(a, b),
   );
   const key = keys[0];
@@ -1408,7 +1762,9 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
     seen.add(form.toLowerCase());
     aliases.push(form);
   }
-  const agency = mostFrequent(group.map((p) => p.agency).filter((a): a is string => a !== null));
+  // A national campaign reported by a province or city belongs to the national agency.
+  const agencyOf = (ps: readonly DocProfile[]): string | null => mostFrequent(ps.map((p) => p.agency).filter((a): a is string => a !== null));
+  const agency = agencyOf(group.filter((p) => p.agencyRegion === null)) ?? agencyOf(group);
   const dates = campaignDates(group);
   const published = group.map((p) => p.published).filter((d): d is string => d !== null).sort(byText);
   const yearMonth = dates.start_date ? dates.start_date.slice(0, 7) : dates.launch_month !== null ? `????-${pad2(dates.launch_month)}` : null;

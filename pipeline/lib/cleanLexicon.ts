@@ -32,6 +32,13 @@ export interface CleanLexicon {
   authorLabels: readonly string[];
   /** Labels that introduce the publishing outlet. */
   sourceLabels: readonly string[];
+  /**
+   * Labels of people credited on the page who are not its authors ("Editor:", "Translator:"):
+   * the field is metadata, but its names are never bylines.
+   */
+  nonAuthorCreditLabels: readonly string[];
+  /** Labels of page counters and widgets in a masthead line ("Views: 3,482"): the field is ignored. */
+  counterLabels: readonly string[];
   /** Joiners between author names ("A and B"). */
   nameJoiners: readonly string[];
   /** Account names that are not people ("admin"). */
@@ -95,10 +102,21 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = {
   ],
   promoPhrases: ['click here', 'sign up for our newsletter', 'subscribe to our newsletter', 'download our app', 'download the app'],
   photoCreditWords: ['photo', 'photos', 'image', 'images', 'picture', 'pictures', 'file photo', 'video', 'graphic', 'credit', 'photo credit'],
-  tagLabels: ['tags', 'tagged', 'tagged with', 'keywords', 'topics', 'filed under'],
-  dateMarkers: ['updated', 'published', 'posted', 'posted on', 'date', 'released', 'last updated', 'first published', 'time', 'modified'],
-  authorLabels: ['by', 'written by', 'reporter', 'reporters', 'author', 'authors', 'writer', 'reporting by', 'posted by', 'text by', 'story by', 'editor'],
-  sourceLabels: ['source', 'from', 'via', 'agency', 'publisher'],
+  tagLabels: ['tags', 'tagged', 'tagged with', 'keywords', 'topics', 'filed under', 'filed in', 'posted in', 'categories', 'category'],
+  dateMarkers: [
+    'updated', 'published', 'posted', 'posted on', 'date', 'released', 'last updated', 'first published', 'time', 'modified',
+    // Machine-translated government pages label the date with a noun phrase ("Release time: ...").
+    'release time', 'release date', 'released on', 'publish time', 'publish date', 'publishing time', 'publication date',
+    'publication time', 'date of publication', 'date published', 'published on', 'updated on', 'issue date', 'issued on', 'issued',
+  ],
+  authorLabels: ['by', 'written by', 'reporter', 'reporters', 'author', 'authors', 'writer', 'reporting by', 'posted by', 'text by', 'story by'],
+  sourceLabels: ['source', 'from', 'via', 'agency', 'publisher', 'information source', 'article source', 'news source'],
+  nonAuthorCreditLabels: [
+    'editor', 'editors', 'editor in charge', 'responsible editor', 'chief editor', 'executive editor', 'duty editor', 'edited by',
+    'editing by', 'editing', 'translator', 'translated by', 'proofreader', 'proofread by', 'reviewed by', 'reviewer', 'photographer',
+    'photo editor', 'designer', 'producer',
+  ],
+  counterLabels: ['views', 'view count', 'page views', 'hits', 'clicks', 'reads', 'read count', 'visits', 'font size', 'font'],
   nameJoiners: ['and', '&'],
   nonPersonAuthors: ['admin', 'administrator', 'editor', 'editors', 'staff', 'staff writer', 'staff reporter', 'guest', 'webmaster', 'newsroom', 'web desk', 'desk', 'team', 'unknown', 'anonymous'],
   newsAgencies: ['Xinhua', 'Reuters', 'AP', 'AFP', 'Bloomberg', 'UPI', 'TASS', 'Sputnik', 'Kyodo', 'Yonhap', 'Bernama', 'ANI', 'PTI', 'IANS', 'CNA', 'dpa', 'EFE', 'ANSA', 'CGTN', 'CNS', 'Interfax', 'RIA Novosti'],

@@ -13,8 +13,8 @@
 // by its own verb. All wording comes from the lexicon (lexicon/en.ts).
 import {
   AUTHORITY_NOUNS, COUNTED_NOUNS, COUNTRY_CUES, CURRENCY_WORDS, EVENT_NOUNS, MEASURE_BY_CLASS_AND_VERB, MONEY_CUES,
-  NATIONWIDE_MARKERS, NON_FIGURE_NOUNS, NON_LOCATIVE_BEFORE, NOUN_PHRASE_STOPS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE,
-  DEFAULT_COUNTRY, UNIT_OF_CLASS, VERBS, WEAK_MONEY_CUES,
+  NATIONWIDE_MARKERS, NON_FIGURE_NOUNS, NON_LOCATIVE_AFTER, NON_LOCATIVE_BEFORE, NOUN_PHRASE_STOPS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE,
+  CLASSIFIER_WORDS, DEFAULT_COUNTRY, REGION_WIDE_MARKERS, UNIT_OF_CLASS, VERBS, VICTIM_CONTEXT, WEAK_MONEY_CUES,
   type Measure, type MoneyCue, type NounClass, type Qualifier, type VerbGroup,
 } from './lexicon/en.js';
 import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
@@ -62,13 +62,17 @@ const matchers = {
     Object.entries(QUALIFIERS_AFTER).map(([q, phrases]) => [q, new PhraseMatcher(phrases)]),
   ) as Record<Exclude<Qualifier, 'exact'>, PhraseMatcher>,
   nonLocative: new PhraseMatcher(NON_LOCATIVE_BEFORE),
+  nonLocativeAfter: new PhraseMatcher(NON_LOCATIVE_AFTER),
   weakMoneyCues: new PhraseMatcher(WEAK_MONEY_CUES),
   countryCues: new PhraseMatcher(Object.keys(COUNTRY_CUES)),
+  classifiers: new PhraseMatcher(CLASSIFIER_WORDS),
+  victimContext: new PhraseMatcher(VICTIM_CONTEXT),
+  regionWide: new PhraseMatcher(REGION_WIDE_MARKERS),
   authorityNouns: new PhraseMatcher(AUTHORITY_NOUNS),
 };
 
 /** Auxiliaries that put the verb after its subject: "19 remained in detention", "cases were cracked". */
-const PASSIVE_AUX = /^(?:[^,;]{0,80}?\s)?(?:were|was|are|is|have been|has been|had been|been|being|be|remained|remain|remains|got|get|now|all|also|later|since)\s/u;
+const PASSIVE_AUX = /^(?:[^;]{0,80}?\s)?(?:were|was|are|is|have been|has been|had been|been|being|be|remained|remain|remains|got|get|now|all|also|later|since)\s/u;
 
 const classOfNoun = invert(COUNTED_NOUNS);
 const groupsOfVerb = invert(VERBS);
@@ -99,6 +103,7 @@ interface SentenceContext {
   paragraphIndex: number;
   places: PlaceMatch[];
   nationwide: boolean;
+  regionWide: boolean;
   demonymCountries: string[];
   /** The country of an authority named by nationality ("Cambodian police"), if any. */
   authorityCountry: string | null;
@@ -117,6 +122,8 @@ interface Candidate {
 export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
   const sentences = buildSentenceContexts(doc);
   const docCountry = mainCountry(sentences);
+  const docRegion = mainRegion(sentences, docCountry);
+  const regionWideTarget = docRegion ?? dominantRegion(sentences, docCountry);
   const mentions = readNumbers(doc.text);
   const figures: ExtractedFigure[] = [];
   let cursor = 0;
@@ -136,7 +143,7 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     let previousClass: NounClass | null = null;
     inSentence.forEach((candidate, i) => {
       if (nonFigureReason(doc.text, candidate.mention) || isYearOfDate(doc.text, candidate.mention)) return;
-      const figure = readFigure(candidate, inSentence[i - 1] ?? null, inSentence[i + 1] ?? null, sentences, docCountry, previousClass);
+      const figure = readFigure(candidate, inSentence[i - 1] ?? null, inSentence[i + 1] ?? null, { sentences, docCountry, docRegion, regionWideTarget }, previousClass);
       if (figure) {
         figures.push(figure.figure);
         previousClass = figure.nounClass;
@@ -173,6 +180,7 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
       paragraphIndex: paragraph,
       places: locativePlaces(text, lower),
       nationwide: matchers.nationwide.findAll(lower).length > 0,
+      regionWide: matchers.regionWide.findAll(lower).length > 0,
       demonymCountries: demonyms,
       authorityCountry: authorityCountry(text, lower),
       inTitle: doc.title_span !== null && span.start >= doc.title_span.start && span.end <= doc.title_span.end,
@@ -181,6 +189,7 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
 }
 
 function isNonLocative(lower: string, place: PlaceMatch): boolean {
+  if (matchers.nonLocativeAfter.startsWith(lower.slice(place.end, place.end + 20).trimStart())) return true;
   const before = lower
     .slice(Math.max(0, place.start - 40), place.start)
     .replace(/(?:\s+(?:the|northern|southern|eastern|western|central|north|south|east|west|north-eastern|north-western|south-eastern|south-western|neighbouring|neighboring))*\s+$/u, '');
@@ -266,12 +275,55 @@ function mainCountry(sentences: SentenceContext[]): string | null {
   return DEFAULT_COUNTRY;
 }
 
+type Place = { code: string; name: string | null };
+
+interface DocPlaces {
+  sentences: SentenceContext[];
+  docCountry: string | null;
+  /** The province the headline names: the default for figures with no place. */
+  docRegion: Place | null;
+  /** What "the whole region" / "across the province" refers to. */
+  regionWideTarget: Place | null;
+}
+
+/** The province named most often in the document, when one is named more than all others together. */
+function dominantRegion(sentences: SentenceContext[], docCountry: string | null): Place | null {
+  const counts = new Map<string, number>();
+  for (const sentence of sentences) {
+    for (const place of sentence.places) if (place.country === docCountry && place.level !== 'country') counts.set(place.code, (counts.get(place.code) ?? 0) + 1);
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const [code, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (!code || !count || count * 2 <= total) return null;
+  return { code, name: null };
+}
+
+/** A region the document is about: a province of the main country named in its headline. */
+function mainRegion(sentences: SentenceContext[], docCountry: string | null): { code: string; name: string | null } | null {
+  // Only the headline: a first paragraph is often a photo caption about one local event.
+  for (const sentence of sentences.filter((s) => s.inTitle)) {
+    if (sentence.nationwide) return null;
+    const regional = sentence.places.filter((p) => p.country === docCountry && p.level !== 'country');
+    const codes = new Set(regional.map((p) => p.code));
+    if (codes.size === 1) return placeInSentence(sentence, sentence.text.length, true);
+  }
+  return null;
+}
+
+/** Where repatriated people arrive: a place in the main country that the sentence names. */
+function arrivalPlace(text: string, docCountry: string): { code: string; name: string | null } | null {
+  const domestic = findPlaces(text).filter((p) => p.country === docCountry && p.level !== 'country');
+  const place = domestic[0];
+  if (!place) return null;
+  const specific = domestic.find((p) => p.code === place.code && (p.level === 'city' || p.level === 'county')) ?? place;
+  return { code: place.code, name: specific.name };
+}
+
 function readFigure(
   candidate: Candidate,
   previous: Candidate | null,
   next: Candidate | null,
-  sentences: SentenceContext[],
-  docCountry: string | null,
+  { sentences, docCountry, docRegion, regionWideTarget }: DocPlaces,
   previousClass: NounClass | null,
 ): { figure: ExtractedFigure; nounClass: NounClass | null } | null {
   const { mention, sentence } = candidate;
@@ -284,6 +336,14 @@ function readFigure(
   const left = clauseLeft(sentence.lower.slice(leftStart, candidate.prefixStart));
   const right = clauseRight(sentence.lower.slice(candidate.end, rightEnd));
   const wideLeft = clauseLeft(blankParentheses(sentence.lower.slice(Math.max(0, candidate.prefixStart - MAX_LEFT_CHARS), candidate.prefixStart)));
+  const wideRight = clauseRight(sentence.lower.slice(candidate.end, Math.min(sentence.text.length, candidate.end + MAX_RIGHT_CHARS)));
+  // A number inside a list shares the list's verb: "seized 150 computers, 2,300 phones and 48,000
+  // SIM cards"; "around 640 computers and 3,800 phones were seized".
+  const list = {
+    afterPrevious: previous !== null && /(?:,|\band\b|\bor\b|&)/u.test(left) && matchers.verbs.findAll(left).length === 0,
+    beforeNext: next !== null && LIST_TAIL.test(right) && matchers.verbs.findAll(right).length === 0,
+  };
+  if (isAge(sentence.lower.slice(Math.max(0, candidate.prefixStart - 40), candidate.prefixStart))) return null;
   const qualifier = readQualifier(left, right, mention);
 
   const currency = mention.currencyPrefix ?? currencyAfter(right);
@@ -293,12 +353,21 @@ function readFigure(
     typed = typeMoney(left, right, wideLeft, currency);
   } else {
     if (mention.form === 'words' && mention.value === 1) return null; // "one of the" is never a figure
-    typed = typeCount({ left, right, wideLeft, mention, previousClass });
+    typed = typeCount({ left, right, wideLeft: list.afterPrevious ? wideLeft : left, wideRight: list.beforeNext ? wideRight : right, mention, previousClass });
+    if (typed?.nounClass === 'person' && (matchers.victimContext.findAll(right).length || matchers.victimContext.findAll(left.slice(-40)).length)) return null;
+    // "Held" is also what gangs do to their victims: with trafficking or captivity in the sentence, it is not a detention.
+    if (typed && /verb:(?:held|being held|holding)$/u.test(typed.rule) && matchers.victimContext.findAll(sentence.lower).length) return null;
   }
   if (!typed) return null;
-  let place = resolvePlace(candidate, sentences, docCountry);
-  // Repatriated suspects are counted where they arrive: "Myanmar handed over 1,207 suspects".
-  if (typed.measure === 'persons_repatriated' && docCountry && place.code && placeCountry(place.code) !== docCountry) place = { code: docCountry, name: null };
+  let place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget });
+  // Repatriated suspects are counted where they arrive: "Myanmar handed over 1,207 suspects",
+  // "flown back to Shanghai from Cambodia".
+  if (typed.measure === 'persons_repatriated' && docCountry) {
+    const arrival = arrivalPlace(sentence.text, docCountry);
+    if (arrival) place = arrival;
+    else if (!place.code || placeCountry(place.code) !== docCountry) place = docRegion ?? { code: docCountry, name: null };
+  }
+  if (place.code && SPECIAL_REGIONS[place.code]) place = { code: SPECIAL_REGIONS[place.code]!, name: place.name ?? SPECIAL_REGION_NAMES[place.code] ?? null };
   const figure: ExtractedFigure = {
     measure: typed.measure,
     value: Math.round(mention.value),
@@ -322,6 +391,14 @@ interface Typed {
   unit: string;
   rule: string;
   nounClass: NounClass | null;
+}
+
+/** A list connector at the end of a stretch: "computers, ", "phones and ", "cards, and about ". */
+const LIST_TAIL = /^[^;:.!?]*?(?:,|\band|\bor|&)\s*(?:about|around|some|over|nearly|almost|more than|at least|roughly)?\s*$/u;
+
+/** "aged between 16 and 72", "aged 25": ages are never counts. */
+function isAge(left: string): boolean {
+  return /\baged\s+(?:between\s+|from\s+)?(?:\d+\s*(?:and|to|-|–)\s*)?$/u.test(left) || /\bages?\s+(?:of\s+)?(?:between\s+)?(?:\d+\s*(?:and|to|-|–)\s*)?$/u.test(left);
 }
 
 /** "14 million yuan ($2 million) in cash": an aside in parentheses, blanked so a list's verb reaches past it. */
@@ -358,6 +435,8 @@ function readQualifier(left: string, right: string, mention: NumberMention): Qua
   for (const qualifier of ['over', 'about'] as const) {
     if (matchers.qualifiersAfter[qualifier].startsWith(after)) return qualifier;
   }
+  // "4,300 more department" (4300余部): "more" before a translated measure word means "over".
+  if (/^more\s/u.test(after) && matchers.classifiers.startsWith(after.slice(5).trimStart())) return 'over';
   return 'exact';
 }
 
@@ -424,20 +503,23 @@ interface CountContext {
   left: string;
   right: string;
   wideLeft: string;
+  wideRight: string;
   mention: NumberMention;
   previousClass: NounClass | null;
 }
 
-function typeCount({ left, right, wideLeft, mention, previousClass }: CountContext): Typed | null {
+function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }: CountContext): Typed | null {
   const tail = stripTrailingQualifier(left);
-  let noun = nounAfter(right) ?? nounBefore(tail);
+  // "bank card 12,000 Zhang": a translated measure word after the number; the noun stands before it.
+  const classifier = matchers.classifiers.startsWith(right.replace(/^\s*(?:more\s+)?/u, ''));
+  let noun = (classifier ? null : nounAfter(right)) ?? nounBefore(tail);
   if (noun?.event) return { measure: noun.event, unit: unitOfMeasure(noun.event), rule: `event:${noun.phrase}`, nounClass: null };
   if (noun && noun.cls === null) return null; // a non-figure noun: population, records, cities ...
   // "cracked 290 of them", "checked 5,200 websites, blocked 610": the noun of the previous figure.
   if (!noun && previousClass && (/^\s*of (?:them|these|those|which)\b/u.test(right) || isElided(right))) {
     noun = { cls: previousClass, event: null, phrase: `(${previousClass})`, side: 'left' };
   }
-  const verbs = verbsAround(left, right, wideLeft);
+  const verbs = verbsAround(left, right, wideLeft, wideRight);
   if (noun?.cls) {
     const cls = noun.cls;
     const verb = verbs.find((v) => MEASURE_BY_CLASS_AND_VERB[cls][v.group]);
@@ -510,9 +592,11 @@ function nounAfter(right: string): NounHit | null {
     if (first === nonFigure) return { cls: null, event: null, phrase: key, side: 'right' };
     if (first === event) return { cls: null, event: EVENT_NOUNS[key] ?? null, phrase: key, side: 'right' };
     // A measure word ("1.4 billion pieces of illegal information"): the noun after "of" decides.
-    const after = /^\s*of\s/u.exec(scope.slice(first.end));
+    const after = /^\s*of\s/u.exec(window.slice(first.end));
     if (after && MEASURE_WORDS.has(key)) {
-      const inner = matchers.nouns.findAll(scope.slice(first.end + after[0].length))[0];
+      // The complement may run past a conjunction: "pieces of illegal and harmful information".
+      const complement = window.slice(first.end + after[0].length).split(/[,.;:!?()]/u)[0]!.split(/\s+/u).slice(0, 8).join(' ');
+      const inner = matchers.nouns.findAll(complement).filter((h) => classOfNoun.get(lexiconKey(h.phrase))?.[0] !== 'person').at(-1);
       const innerKey = inner ? lexiconKey(inner.phrase) : null;
       if (innerKey && classOfNoun.get(innerKey)?.[0] && classOfNoun.get(innerKey)?.[0] !== 'person') return { cls: classOfNoun.get(innerKey)![0]!, event: null, phrase: `${key} of ${innerKey}`, side: 'right' };
     }
@@ -576,7 +660,7 @@ interface VerbHit {
  * number, then the nearest on its right, then further left in the clause (a verb shared by a list:
  * "seized 150 computers, 2,300 phones and 48,000 SIM cards").
  */
-function verbsAround(left: string, right: string, wideLeft: string): VerbHit[] {
+function verbsAround(left: string, right: string, wideLeft: string, wideRight: string): VerbHit[] {
   const hits: VerbHit[] = [];
   const add = (hit: { phrase: string }, distance: number, adjacent: boolean) => {
     for (const group of groupsOfVerb.get(lexiconKey(hit.phrase)) ?? []) hits.push({ group, phrase: lexiconKey(hit.phrase), distance, adjacent });
@@ -595,6 +679,12 @@ function verbsAround(left: string, right: string, wideLeft: string): VerbHit[] {
     const gap = right.slice(0, hit.start);
     add(hit, hit.start, wordsBetween(gap) <= 4 && !/[,;]/u.test(gap));
   }
+  if (wideRight.length > right.length) {
+    const beyond = wideRight.slice(right.length);
+    const passive = PASSIVE_AUX.exec(beyond);
+    const predicate = passive ? matchers.verbs.findAll(beyond).find((h) => h.start >= passive[0].length - 1) : undefined;
+    if (predicate) add(predicate, right.length + predicate.start, false);
+  }
   const extra = wideLeft.length - left.length;
   if (extra > 0) {
     for (const hit of matchers.verbs.findAll(wideLeft.slice(0, extra)).reverse()) add(hit, wideLeft.length - hit.end, false);
@@ -607,24 +697,29 @@ function verbsAround(left: string, right: string, wideLeft: string): VerbHit[] {
  * after); else the nearest earlier sentence of its paragraph that names a place or says
  * "nationwide"; else the document's main country.
  */
-function resolvePlace(candidate: Candidate, sentences: SentenceContext[], docCountry: string | null): { code: string | null; name: string | null } {
+function resolvePlace(candidate: Candidate, { sentences, docCountry, docRegion, regionWideTarget }: DocPlaces): { code: string | null; name: string | null } {
   const own = candidate.sentence;
   const fromOwn = placeInSentence(own, candidate.start, false);
+  const national = { code: docCountry, name: null };
   // A place the sentence names wins ("Chinese and Cambodian police raided 12 compounds in Phnom
   // Penh" -> KH); else the nationality of the acting authority ("Fijian police arrested 82").
   if (fromOwn) return fromOwn;
-  if (own.authorityCountry) return countryPlace(own.authorityCountry);
-  if (own.nationwide) return { code: docCountry, name: null };
-  if (own.demonymCountries.length && own.demonymCountries[0] !== docCountry) return countryPlace(own.demonymCountries[0]!);
+  if (own.nationwide) return national;
+  if (own.regionWide && regionWideTarget) return regionWideTarget;
+  if (own.authorityCountry && own.authorityCountry !== docCountry) return countryPlace(own.authorityCountry);
   for (let i = own.index - 1; i >= 0; i--) {
     const framing = sentences[i]!;
     if (framing.paragraphIndex !== own.paragraphIndex) break;
-    if (framing.nationwide) return { code: docCountry, name: null };
+    if (framing.nationwide) return national;
+    if (framing.regionWide && regionWideTarget) return regionWideTarget;
     const place = placeInSentence(framing, framing.text.length, true);
     if (place) return place;
   }
-  return { code: docCountry, name: null };
+  return docRegion ?? national;
 }
+
+const SPECIAL_REGIONS: Record<string, string> = { HK: 'CN-HK', MO: 'CN-MO' };
+const SPECIAL_REGION_NAMES: Record<string, string> = { HK: 'Hong Kong', MO: 'Macao' };
 
 function placeCountry(code: string): string {
   return code.slice(0, 2);
@@ -644,6 +739,8 @@ function placeInSentence(sentence: SentenceContext, position: number, framing: b
   const before = places.filter((p) => p.start < position);
   const chosen = before.length ? before[before.length - 1]! : framing ? null : places[0]!;
   if (!chosen) return null;
+  // Hong Kong and Macao are special administrative regions of China: ISO 3166-2:CN codes them CN-HK and CN-MO.
+  if (SPECIAL_REGIONS[chosen.code]) return { code: SPECIAL_REGIONS[chosen.code]!, name: chosen.name };
   if (chosen.level === 'country') return { code: chosen.code, name: chosen.code === 'CN' ? null : chosen.name };
   // Abroad, the figure is coded by country ("a figure for another country ... gets that country's code").
   if (chosen.country !== 'CN') return { code: chosen.country, name: chosen.name };
@@ -656,16 +753,32 @@ function placeInSentence(sentence: SentenceContext, position: number, framing: b
 /** One row per distinct figure: later mentions of the same measure, value, unit and place merge into the first. */
 function mergeRepeats(figures: ExtractedFigure[]): ExtractedFigure[] {
   const byKey = new Map<string, ExtractedFigure>();
-  for (const figure of figures) {
-    const key = `${figure.measure}|${figure.value}|${figure.unit}|${figure.place_code ?? ''}`;
-    const first = byKey.get(key);
-    if (!first) {
-      byKey.set(key, { ...figure });
-      continue;
-    }
+  const merge = (first: ExtractedFigure, figure: ExtractedFigure) => {
     first.mentions++;
     // Headlines drop qualifiers ("15,000 arrested" over "nearly 15,000"): the body's word is the better one.
     if (first.inTitle && first.qualifier === 'exact' && !figure.inTitle && figure.qualifier !== 'exact') first.qualifier = figure.qualifier;
+  };
+  const valueKey = (f: ExtractedFigure) => `${f.measure}|${f.value}|${f.unit}`;
+  // Body figures first, one per measure, value, unit and place.
+  for (const figure of figures.filter((f) => !f.inTitle)) {
+    const key = `${valueKey(figure)}|${figure.place_code ?? ''}`;
+    const first = byKey.get(key);
+    if (first) merge(first, figure);
+    else byKey.set(key, { ...figure });
   }
-  return [...byKey.values()];
+  // A headline figure is the body's figure of the same value, wherever the headline's words place
+  // it; the row keeps the headline's offsets (the first mention) and the body's place and qualifier.
+  const result = [...byKey.values()];
+  for (const figure of figures.filter((f) => f.inTitle)) {
+    const body = result.find((f) => !f.inTitle && valueKey(f) === valueKey(figure));
+    if (body) {
+      body.mentions++;
+      Object.assign(body, { cleanStart: figure.cleanStart, cleanEnd: figure.cleanEnd, sentenceIndex: figure.sentenceIndex, sentence: figure.sentence, inTitle: true });
+      continue;
+    }
+    const twin = result.find((f) => f.inTitle && valueKey(f) === valueKey(figure));
+    if (twin) twin.mentions++;
+    else result.push({ ...figure });
+  }
+  return result.sort((a, b) => a.cleanStart - b.cleanStart);
 }

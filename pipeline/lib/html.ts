@@ -10,7 +10,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { classifyLines } from './boilerplate.js';
 import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
-import { extractTextMetadata, findDate, splitAuthorNames } from './metadata.js';
+import { extractHeadlineAreaMetadata, extractTextMetadata, findDate, splitAuthorNames } from './metadata.js';
 import { MappedTextBuilder, firstSegmentEndingAfter, sliceMappedText, trimMappedText, type MappedText } from './offsets.js';
 import type { CleanDoc, DocMetadata, OffsetSegment } from './types.js';
 
@@ -457,13 +457,83 @@ function readabilityCanRun(document: Document): boolean {
   return element !== null && element !== undefined && elementDepth(element) <= MAX_READABILITY_DEPTH;
 }
 
+/**
+ * Deepest element nesting we let linkedom parse. Its parser (htmlparser2) does O(depth) work per tag,
+ * so nesting costs depth squared: 40,000 nested <div>s took ~5 s to parse, 64,000 took ~20 s.
+ * Real pages nest a few dozen levels.
+ */
+const MAX_PARSE_DEPTH = 1000;
+
+/** Elements that never hold children, or whose end tag the parser implies: they do not deepen the tree. */
+const NON_NESTING_ELEMENTS = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr',
+  'p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'option', 'optgroup', 'colgroup', 'caption', 'rp', 'rt',
+  'html', 'head', 'body',
+]);
+
+/**
+ * The deepest open-element nesting of the markup, by one linear scan of its tags (an estimate of
+ * the parser's stack; raw-text elements such as <script> are skipped whole).
+ */
+export function markupNestingDepth(markup: string): number {
+  // Scan the lower-cased copy only: it is always a flat string (the input may be a rope whose
+  // character access is slow), and depth needs no original offsets.
+  const source = markup.toLowerCase();
+  let depth = 0;
+  let deepest = 0;
+  let i = source.indexOf('<');
+  while (i !== -1 && i < source.length) {
+    if (source.startsWith('<!--', i)) {
+      i = source.indexOf('<', skipPast(source, i + 4, '-->'));
+      continue;
+    }
+    const closing = source[i + 1] === '/';
+    const nameStart = i + (closing ? 2 : 1);
+    const name = /^[a-z][a-z0-9-]{0,40}/.exec(source.slice(nameStart, nameStart + 41))?.[0];
+    if (!name) {
+      i = source.indexOf('<', i + 1);
+      continue;
+    }
+    const end = tagEnd(source, i);
+    if (closing) {
+      if (!NON_NESTING_ELEMENTS.has(name)) depth = Math.max(0, depth - 1);
+    } else if (RAW_TEXT_ELEMENTS.has(name)) {
+      const close = source.indexOf(`</${name}`, end);
+      i = close === -1 ? -1 : source.indexOf('<', tagEnd(source, close));
+      continue;
+    } else if (!NON_NESTING_ELEMENTS.has(name) && source[end - 2] !== '/') {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    }
+    i = source.indexOf('<', end);
+  }
+  return deepest;
+}
+
+/** The decoded text stream as lines (at source line breaks), whitespace collapsed as a browser would. */
+function streamLines(stream: MappedText): HtmlLine[] {
+  const lines: HtmlLine[] = [];
+  for (let start = 0; start <= stream.text.length; ) {
+    const newline = stream.text.indexOf('\n', start);
+    const end = newline === -1 ? stream.text.length : newline;
+    const builder = new MappedTextBuilder();
+    appendStreamRange(stream, start, end, builder, { pendingSpace: null });
+    const line = trimMappedText(builder.build());
+    if (line.text.length > 0) lines.push({ line, startsParagraph: true });
+    start = end + 1;
+  }
+  return lines;
+}
+
 /** Minimum headline length (words) for an <h1> that does not match the page title. */
 const MIN_H1_WORDS = 3;
 
 /** The article of an HTML page: lines mapped into the HTML source, headline, metadata, furniture dropped. */
 export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): HtmlArticle {
   const stream = decodedTextStream(source);
-  const { document } = parseHTML(source) as unknown as { document: Document };
+  // Too deep to parse in reasonable time: work from the decoded text stream alone (an empty DOM).
+  const tooDeep = markupNestingDepth(source) > MAX_PARSE_DEPTH;
+  const { document } = parseHTML(tooDeep ? '' : source) as unknown as { document: Document };
   const root = document as unknown as DomNode;
   const ranges = alignTextNodes(textNodes(root), stream.text);
   const head = readHeadMetadata(document);
@@ -471,6 +541,11 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
   // The headline, read before Readability rearranges the document.
   const h1Element = document.querySelector('h1') as unknown as DomNode | null;
   const h1Line = h1Element ? linesOf(h1Element, stream, ranges)[0]?.line ?? null : null;
+  // The byline beside the headline usually sits in <header>, which Readability drops as furniture:
+  // read it from the whole page before Readability rearranges the document (metadata-helper fix).
+  const pageTexts = h1Line ? linesOf(root, stream, ranges).map((l) => l.line.text) : [];
+  const h1PageIndex = h1Line ? pageTexts.indexOf(h1Line.text) : -1;
+  const headlineAreaMeta = h1PageIndex >= 0 ? extractHeadlineAreaMetadata(pageTexts, h1PageIndex, lexicon) : null;
 
   const article = readabilityCanRun(document) ? new Readability(document, { serializer: (el: Node) => el as unknown as DomNode }).parse() : null;
   let lines: HtmlLine[] = [];
@@ -481,7 +556,7 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
     if (unplaced.length > 0) for (const [n, r] of alignTextNodes(unplaced, stream.text)) ranges.set(n, r);
     lines = linesOf(contentRoot, stream, ranges);
   }
-  if (lines.length === 0) lines = wholePageLines(source, stream);
+  if (lines.length === 0) lines = tooDeep ? streamLines(stream) : wholePageLines(source, stream);
 
   // Page furniture that survived Readability, by the plain-text rules.
   const texts = lines.map((l) => l.line.text);
@@ -519,9 +594,11 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
   const publishedFromReadability = isoDatePrefix(article?.publishedTime ?? null);
   const metadata: DocMetadata = {
     title: title || null,
-    publisher: siteName ?? textMeta.metadata.publisher,
+    publisher: siteName ?? headlineAreaMeta?.publisher ?? textMeta.metadata.publisher,
     authors: [...new Set([...head.authors, ...readabilityAuthors, ...textMeta.metadata.authors])],
-    published_date: head.published ?? publishedFromReadability ?? textMeta.metadata.published_date,
+    published_date: head.published ?? publishedFromReadability ?? headlineAreaMeta?.published_date ?? textMeta.metadata.published_date,
   };
+  // The byline beside the headline names the authors when nothing else did (metadata-helper fix).
+  if (metadata.authors.length === 0 && headlineAreaMeta) metadata.authors = [...headlineAreaMeta.authors];
   return { lines, titleIndex, metadata, dropped };
 }

@@ -31,6 +31,13 @@ const MAX_DATELINE_EXTRA_WORDS = 4;
 const MAX_NAME_WORDS = 4;
 /** An outlet's name is short. */
 const MAX_OUTLET_WORDS = 6;
+/**
+ * After an explicit "Source:" label the name may be a long official body ("X Autonomous Region
+ * Public Security Department"): the label, not the shape, says it is the publisher.
+ */
+const MAX_LABELLED_OUTLET_WORDS = 12;
+/** Wide gaps (3+ spaces) separate fields of a copied masthead line; names never contain them. */
+const FIELD_GAP = /[ \t\u00a0\u3000]{3,}/u;
 /** "Posted 3 March 2021" without a colon is a marker only in a short field, not in a sentence. */
 const MAX_UNLABELLED_MARKER_WORDS = 12;
 /** Bylines, datelines and sign-offs are short lines; longer ones are body text. */
@@ -173,10 +180,10 @@ export function splitAuthorNames(text: string, lexicon: CleanLexicon = ENGLISH_C
 // ---------------------------------------------------------------------------------------------
 // Publishers
 
-function isOutletName(candidate: string): boolean {
+function isOutletName(candidate: string, maxWords = MAX_OUTLET_WORDS): boolean {
   const name = candidate.trim();
   const parts = name.split(/\s+/u);
-  if (name.length < 2 || parts.length > MAX_OUTLET_WORDS) return false;
+  if (name.length < 2 || parts.length > maxWords) return false;
   return /^[\p{Lu}\d]/u.test(name) && !/[.!?]$/u.test(name) && !/^\d+$/u.test(name);
 }
 
@@ -195,18 +202,35 @@ export function publisherFromDomainLabel(label: string, pageText: string, lexico
   return lower.charAt(0).toUpperCase() + lower.slice(1);
 }
 
+/** The registrable label of a host name: the one before the public suffix ("news.example.co.uk" -> "example"). */
+function registrableLabel(host: string): string | null {
+  const hostLabels = host.toLowerCase().replace(/^www\d?\./u, '').split('.').filter(Boolean);
+  const suffixLength = hostLabels.length >= 3 && /^(co|com|org|net|gov|edu|ac)$/u.test(hostLabels[hostLabels.length - 2]!) ? 2 : 1;
+  return hostLabels[hostLabels.length - 1 - suffixLength] ?? null;
+}
+
 /** Domain labels of links on the page ("pymnts" for http://www.pymnts.com/x). */
 function linkDomainLabels(line: string): string[] {
   const labels: string[] = [];
   const re = /https?:\/\/([a-z0-9.-]{1,200})/giu;
   for (let m = re.exec(line); m; m = re.exec(line)) {
-    const hostLabels = m[1]!.toLowerCase().replace(/^www\d?\./u, '').split('.').filter(Boolean);
-    // The registrable label: the one before the public suffix ("news.example.co.uk" -> "example").
-    const suffixLength = hostLabels.length >= 3 && /^(co|com|org|net|gov|edu|ac)$/u.test(hostLabels[hostLabels.length - 2]!) ? 2 : 1;
-    const label = hostLabels[hostLabels.length - 1 - suffixLength];
+    const label = registrableLabel(m[1]!);
     if (label) labels.push(label);
   }
   return labels;
+}
+
+/**
+ * The outlet a masthead field that is just a web address names ("chinadaily.com.cn",
+ * "www.example.org/"), or null when the field is not a bare host or the host never names a publisher.
+ */
+function outletOfBareHost(field: string, lexicon: CleanLexicon): string | null {
+  const m = /^(?:https?:\/\/)?((?:[a-z0-9-]{1,63}\.){1,4}[a-z]{2,24})\/?$/iu.exec(field.trim());
+  if (!m) return null;
+  const label = registrableLabel(m[1]!);
+  if (!label || lexicon.nonPublisherDomainLabels.includes(label)) return null;
+  // The field itself is the only text searched for the brand's casing, so a bare label is capitalised.
+  return publisherFromDomainLabel(label, '', lexicon);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +247,10 @@ interface LineMatchers {
   authorLabel: RegExp;
   dateLabel: RegExp;
   sourceLabel: RegExp;
+  /** "Editor:", "Edited by": names that are credited but are not bylines. */
+  nonAuthorCreditLabel: RegExp;
+  /** "Views:", "Hits:": counters and widgets sharing the masthead line. */
+  counterLabel: RegExp;
   agencyDateline: RegExp;
   social: Set<string>;
 }
@@ -233,16 +261,22 @@ const lineMatcherCache = new WeakMap<CleanLexicon, LineMatchers>();
 function lineMatchers(lexicon: CleanLexicon): LineMatchers {
   const cached = lineMatcherCache.get(lexicon);
   if (cached) return cached;
-  const labels = [...lexicon.dateMarkers, ...lexicon.sourceLabels, ...lexicon.authorLabels]
+  const labels = [...lexicon.dateMarkers, ...lexicon.sourceLabels, ...lexicon.authorLabels, ...lexicon.nonAuthorCreditLabels, ...lexicon.counterLabels]
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp)
     .join('|');
   const agencies = lexicon.newsAgencies.map(escapeRegExp).join('|');
+  // A credit label without a colon is only a label in its "... by" form ("Edited by X"); "Editors
+  // of the paper said" is a sentence.
+  const byCredits = lexicon.nonAuthorCreditLabels.filter((l) => /\sby$/iu.test(l));
   const matchers: LineMatchers = {
-    labelStart: new RegExp(`\\s+(?=(?:${labels})\\s*:)`, 'giu'),
+    // Longest label first, matched left to right, so "Release time:" is one label and not "Release" + "time:".
+    labelStart: new RegExp(`(?<![\\p{L}\\d])(?:${labels})\\s*:`, 'giu'),
     authorLabel: labelRegex(lexicon.authorLabels, false),
     dateLabel: labelRegex(lexicon.dateMarkers, false),
     sourceLabel: labelRegex(lexicon.sourceLabels, true),
+    nonAuthorCreditLabel: new RegExp(`${labelRegex(lexicon.nonAuthorCreditLabels, true).source}|${labelRegex(byCredits, false).source}`, 'iu'),
+    counterLabel: labelRegex(lexicon.counterLabels, true),
     agencyDateline: new RegExp(`^(\\p{Lu}[\\p{Lu}\\s.'’-]{1,40})(,[^()]{0,40})?\\s*\\((${agencies})\\)\\s*[-–—]`, 'u'),
     social: new Set(lexicon.socialPlatforms),
   };
@@ -250,13 +284,36 @@ function lineMatchers(lexicon: CleanLexicon): LineMatchers {
   return matchers;
 }
 
-/** Splits a masthead line into fields at " | " and before labels such as "Published:". */
+/** Splits `field` before every label ("Published:", "Release time:") that follows a space. */
+function splitBeforeLabels(field: string, labelStart: RegExp): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  labelStart.lastIndex = 0;
+  for (let m = labelStart.exec(field); m; m = labelStart.exec(field)) {
+    if (m.index > from && /\s/u.test(field[m.index - 1]!)) {
+      pieces.push(field.slice(from, m.index));
+      from = m.index;
+    }
+  }
+  pieces.push(field.slice(from));
+  return pieces;
+}
+
+/** A line wrapped whole in brackets ("(Editor in charge: Li Hua)") reads as its inside. */
+function unwrapBrackets(line: string): string {
+  const m = /^[(（\[【]([^()（）[\]【】]{1,400})[)）\]】]$/u.exec(line);
+  return m ? m[1]!.trim() : line;
+}
+
+/** Splits a masthead line into fields at " | ", at wide gaps, and before labels such as "Published:". */
 function bylineFields(line: string, lexicon: CleanLexicon): string[] {
   const { labelStart } = lineMatchers(lexicon);
-  return line
+  return unwrapBrackets(line)
     .split(/\s+[|｜]\s+|\s*[|｜]\s*/u)
-    .flatMap((field) => field.split(labelStart))
-    .map((f) => f.trim())
+    .flatMap((field) => field.split(FIELD_GAP))
+    .flatMap((field) => splitBeforeLabels(field, labelStart))
+    // Markdown emphasis around a field ("*By Jane Doe*") is styling, not part of the value.
+    .map((f) => f.trim().replace(/^[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}$/gu, '').trim())
     .filter((f) => f.length > 0);
 }
 
@@ -268,7 +325,7 @@ function labelRegex(labels: readonly string[], requireColon: boolean): RegExp {
 /** Facts of a byline/masthead line ("By A and B | China Daily | Updated: 2019-11-15 08:34"), or null. */
 export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): LineFacts | null {
   if (line.length > MAX_META_LINE_CHARS) return null;
-  const { authorLabel, dateLabel, sourceLabel } = lineMatchers(lexicon);
+  const { authorLabel, dateLabel, sourceLabel, nonAuthorCreditLabel, counterLabel } = lineMatchers(lexicon);
   const facts: LineFacts = { authors: [], publisher: null, date: null };
   let labelled = false;
   const unlabelled: string[] = [];
@@ -276,10 +333,14 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
     const authorMatch = authorLabel.exec(field);
     const dateMatch = dateLabel.exec(field);
     const sourceMatch = sourceLabel.exec(field);
-    if (sourceMatch) {
+    if (nonAuthorCreditLabel.test(field) || counterLabel.test(field)) {
+      // Editors, translators and page counters are metadata furniture, never authors or outlets.
+      labelled = true;
+    } else if (sourceMatch) {
       labelled = true;
       const name = field.slice(sourceMatch[0].length).trim();
-      if (isOutletName(name)) facts.publisher ??= name;
+      const outlet = outletOfBareHost(name, lexicon) ?? (isOutletName(name, MAX_LABELLED_OUTLET_WORDS) ? name : null);
+      facts.publisher ??= outlet;
     } else if (dateMatch && (/:/u.test(dateMatch[0]) || (findDate(field, lexicon) && wordCount(field) <= MAX_UNLABELLED_MARKER_WORDS))) {
       labelled = true;
       facts.date ??= findDate(field, lexicon)?.iso ?? null;
@@ -304,7 +365,12 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
   if (!labelled) return null;
   // In a masthead line, a short capitalised field is the outlet ("| China Daily |").
   // Names already came through the author label, so a name-like field here is the outlet too.
-  for (const field of unlabelled) if (field && isOutletName(field)) facts.publisher ??= field;
+  // A bare web address in the line ("| example.com.cn |") names the outlet through its domain.
+  for (const field of unlabelled) {
+    if (!field) continue;
+    const outlet = outletOfBareHost(field, lexicon) ?? (isOutletName(field) ? field : null);
+    facts.publisher ??= outlet;
+  }
   return facts;
 }
 
@@ -377,6 +443,22 @@ function isHeadlineLike(line: string): boolean {
   if (/^[(\[]/u.test(line)) return false;
   // A headline has no final full stop ("... Arrests", "... 'Clean Up the Internet'", "... op “X”").
   return !/[.。:;,]$/u.test(line);
+}
+
+/**
+ * The headline without Markdown markup: heading marks ("# ", closing " ##"), strong/emphasis
+ * markers and link/image syntax ("[text](url)" -> "text"). Plain headlines pass through unchanged.
+ * Every pattern is bounded, so a hostile line cannot make it backtrack.
+ */
+export function plainHeadline(line: string): string {
+  const plain = line
+    .replace(/^#{1,6}[ \t]+/u, '')
+    .replace(/[ \t]+#{1,6}$/u, '')
+    .replace(/!?\[([^[\]\n]{0,500})\]\([^()\s]{0,2000}(?:[ \t]{1,10}"[^"\n]{0,200}")?\)/gu, '$1')
+    .replace(/\*\*|__/gu, '')
+    // Single-character emphasis only when it wraps words: "*Operation X*", not "5*3".
+    .replace(/(?<![\p{L}\d*])[*_](?=\S)([^*_\n]{1,500}?)(?<=\S)[*_](?![\p{L}\d*])/gu, '$1');
+  return squashSpaces(plain);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,7 +551,7 @@ export function extractTextMetadata(
   publishers.sort((a, b) => a.rank - b.rank);
   return {
     metadata: {
-      title: titleLine === null ? null : lines[titleLine]!,
+      title: titleLine === null ? null : plainHeadline(lines[titleLine]!) || null,
       publisher: publishers[0] ? squashSpaces(publishers[0].name) : null,
       // Pages glue names with no-break spaces; a name is the same name with plain spaces.
       authors: [...new Set(authors.map(squashSpaces))],
@@ -485,4 +567,26 @@ export function extractMetadata(text: string, lexicon: CleanLexicon = ENGLISH_CL
   const lines = text.split(/\r\n|\r|\n/u).map((l) => l.trim());
   const verdicts = classifyLines(lines, lexicon);
   return extractTextMetadata(lines, verdicts.map((v) => v.keep), lexicon).metadata;
+}
+
+/** Lines searched around the headline of a web page for its byline (many pages put it just above or below). */
+const HEADLINE_AREA_BEFORE = 3;
+const HEADLINE_AREA_AFTER = 8;
+
+/**
+ * Metadata shown beside the headline of a web page ("By A | example.com | Updated: ..."), read from
+ * ALL the page's lines. Article extraction drops the <header> that holds the headline and byline as
+ * page furniture, yet the byline is the page's own statement of author, outlet and date.
+ * `headlineIndex` is the headline's index in `pageLines`.
+ */
+export function extractHeadlineAreaMetadata(
+  pageLines: readonly string[],
+  headlineIndex: number,
+  lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON,
+): Omit<DocMetadata, 'title'> {
+  const from = Math.max(0, headlineIndex - HEADLINE_AREA_BEFORE);
+  const area = pageLines.slice(from, headlineIndex + 1 + HEADLINE_AREA_AFTER).map((l) => l.trim());
+  const verdicts = classifyLines(area, lexicon);
+  const { publisher, authors, published_date } = extractTextMetadata(area, verdicts.map((v) => v.keep), lexicon).metadata;
+  return { publisher, authors, published_date };
 }

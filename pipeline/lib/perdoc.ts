@@ -12,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { exists, writeJson } from './fsutil.js';
 import type { StageContext } from './stage.js';
-import { defaultWorkerCount, WorkerPool } from './workerPool.js';
+import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
 export interface PerDocRecord {
   doc_id: string;
@@ -77,7 +77,7 @@ export async function mapDocuments(
     /** The task, for in-process runs (CC_WORKERS=0). */
     task: DocumentTask;
     /** The same task by module and export name, for worker threads. */
-    worker: { moduleUrl: string; exportName: string };
+    worker: TaskFunction;
     total?: number;
   },
 ): Promise<PerDocCounts> {
@@ -87,12 +87,11 @@ export async function mapDocuments(
   const writer = new LineWriter(path.join(context.outDir, options.output));
   const workers = defaultWorkerCount();
   const timeoutMs = documentTimeoutMs();
-  // Started on the first document that needs work, so a run that reuses everything starts no thread.
-  let pool: WorkerPool<string[], DocumentTaskResult> | null = null;
+  // The pool starts on the first document that needs work, so a run that reuses everything starts no
+  // thread; it is shared with the next per-document stage. CC_WORKERS=0 runs in-process (no budget).
   const run = (lines: string[]): Promise<DocumentTaskResult> => {
     if (workers === 0) return Promise.resolve().then(() => options.task(lines));
-    pool ??= new WorkerPool({ ...options.worker, workers, timeoutMs });
-    return pool.run(lines);
+    return sharedPool<string[], DocumentTaskResult>({ workers, timeoutMs }).run(options.worker, lines);
   };
 
   // Results are written strictly in input order: a window of pending documents, oldest first.
@@ -100,7 +99,11 @@ export async function mapDocuments(
   const settle = (promise: Promise<DocumentTaskResult>) =>
     promise.then(
       (result) => ({ ...result, reused: false }),
-      (error: unknown) => ({ error: (error instanceof Error ? error.message : String(error)).split('\n')[0]! }),
+      (error: unknown) => {
+        // A pool that cannot start is the build's fault, not the document's: fail the stage.
+        if (error instanceof TaskFailure && error.kind === 'setup') throw error;
+        return { error: (error instanceof Error ? error.message : String(error)).split('\n')[0]! };
+      },
     );
   const flushOldest = async () => {
     const { record, result } = window.shift()!;
@@ -128,7 +131,7 @@ export async function mapDocuments(
     }
     while (window.length) await flushOldest();
   } finally {
-    await (pool as WorkerPool<string[], DocumentTaskResult> | null)?.close();
+    for (const pending of window) pending.result.catch(() => {}); // the stage is failing already; one error is enough
     await previous.close();
     await writer.close();
   }
@@ -172,7 +175,14 @@ async function previousRecords(context: StageContext, output: string) {
 export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord> {
   const stream = fs.createReadStream(file, { encoding: 'utf8' });
   const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield { ...leadingKeys(line), lines: [line] };
+  try {
+    for await (const line of lines) if (line) yield { ...leadingKeys(line), lines: [line] };
+  } finally {
+    // A reader closed early (the merge walk stops at the last needed record) must release its file,
+    // or the half-read stream keeps the process alive after the build.
+    lines.close();
+    stream.destroy();
+  }
 }
 
 /**
@@ -208,12 +218,14 @@ function stringEnd(text: string, start: number): number {
 }
 
 /** Appends ready-made JSON lines through a stream, honouring back-pressure. */
-class LineWriter {
+export class LineWriter {
   private readonly stream: fs.WriteStream;
+  count = 0;
   constructor(file: string) {
     this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
   }
   async write(line: string): Promise<void> {
+    this.count++;
     if (!this.stream.write(line + '\n')) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
   async close(): Promise<void> {

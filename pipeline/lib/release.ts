@@ -249,7 +249,7 @@ export async function makeRelease(options: ReleaseOptions): Promise<ReleaseResul
   if (differences.length) {
     const shown = differences.slice(0, 4).join(', ') + (differences.length > 4 ? ', ...' : '');
     throw new ReleaseError(
-      `release ${version} already exists in ${path.relative(process.cwd(), releaseDir) || releaseDir} and differs (${shown})`,
+      `release ${version} already exists in ${releaseDir} and differs (${shown})`,
       `a release never changes: bump "version" in package.json and add a CHANGELOG.md entry, or delete ${path.join(releaseDir, folderName)}* to rebuild ${version}`,
     );
   }

@@ -95,6 +95,7 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
   }
 
   const staged = path.join(config.out, `.${stage.output ?? stage.name}.tmp-${process.pid}`);
+  await removeStaleTemps(config.out);
   await fsp.rm(staged, { recursive: true, force: true });
   await fsp.mkdir(staged, { recursive: true });
   const previous = stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
@@ -162,6 +163,35 @@ export async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** `.<stage>.tmp-<pid>` folders and `<file>.tmp-<pid>` files: what runStage and writeFileAtomic stage into. */
+const TEMP_NAME = /\.tmp-(\d+)$/;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCodeOf(error) === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+/**
+ * A build killed mid-stage leaves its temp folder (and maybe a stamp's temp file) behind; nothing
+ * else ever removes them, so they piled up one per killed run. Remove those whose process is gone.
+ * A live process's temps are left alone (another build may be writing them).
+ */
+async function removeStaleTemps(out: string): Promise<void> {
+  for (const name of await fsp.readdir(out)) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid || processIsAlive(Number(pid))) continue;
+    await fsp.rm(path.join(out, name), { recursive: true, force: true });
+  }
 }
 
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {

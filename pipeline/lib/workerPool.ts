@@ -9,16 +9,14 @@
 //
 // Workers load TypeScript through tsx's register() API, resolved from this module, so the pool works
 // the same under `tsx`, vitest, or any other parent.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 export interface PoolOptions {
-  /** URL (file://) of the module whose export runs in the workers. */
-  moduleUrl: string;
-  /** Name of the exported function: (input) => output, synchronous or async. */
-  exportName: string;
   /** Worker threads; defaults to the machine's available parallelism. */
   workers?: number;
   /** Budget per task in milliseconds; the worker running a task past it is terminated. */
@@ -27,14 +25,24 @@ export interface PoolOptions {
   maxHeapMb?: number;
 }
 
+/** Which function a task runs: an export of a module, loaded once per worker on first use. */
+export interface TaskFunction {
+  /** URL (file://) of the module. */
+  moduleUrl: string;
+  /** Name of the exported function: (input) => output, synchronous or async. */
+  exportName: string;
+}
+
 /** Why one task did not produce an output. */
 export class TaskFailure extends Error {
-  constructor(message: string, readonly kind: 'error' | 'timeout' | 'crash') {
+  /** 'setup': a worker could not even load the task module — a bug in the build, not in a document. */
+  constructor(message: string, readonly kind: 'error' | 'timeout' | 'crash' | 'setup') {
     super(message);
   }
 }
 
 interface Task {
+  fn: TaskFunction;
   input: unknown;
   resolve(value: unknown): void;
   reject(error: TaskFailure): void;
@@ -47,31 +55,49 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-/** Worker entry, evaluated as CommonJS: register tsx, import the task module, serve tasks. */
+/**
+ * Worker entry, evaluated as CommonJS: register tsx, then serve tasks, importing each task's module
+ * on first use (one pool serves every per-document stage, so threads start once per build).
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const modules = new Map();
+async function load(moduleUrl, exportName) {
+  if (!modules.has(moduleUrl)) modules.set(moduleUrl, import(moduleUrl));
+  const fn = (await modules.get(moduleUrl))[exportName];
+  if (typeof fn !== 'function') throw new Error(moduleUrl + ' has no exported function ' + exportName);
+  return fn;
+}
 (async () => {
   const { register } = await import(workerData.tsxApi);
   register();
-  const mod = await import(workerData.moduleUrl);
-  const fn = mod[workerData.exportName];
-  if (typeof fn !== 'function') throw new Error('worker: ' + workerData.moduleUrl + ' has no export ' + workerData.exportName);
-  parentPort.on('message', async (input) => {
+  parentPort.on('message', async ({ moduleUrl, exportName, input }) => {
+    let fn;
+    try {
+      fn = await load(moduleUrl, exportName);
+    } catch (error) {
+      parentPort.postMessage({ ok: false, setup: true, error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
     try {
       parentPort.postMessage({ ok: true, output: await fn(input) });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      parentPort.postMessage({ ok: false, error: message });
+      parentPort.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
     }
   });
   parentPort.postMessage({ ready: true });
 })().catch((error) => { setImmediate(() => { throw error; }); });
 `;
 
-/** The tsx ESM API, resolved next to this module (an absolute URL works from any worker). */
+/**
+ * The ESM build of tsx's API, resolved next to this module (an absolute URL works from any worker).
+ * Read from tsx's package exports: require.resolve would give the CommonJS build, whose register()
+ * cannot find its own ESM loader.
+ */
 function tsxApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  return pathToFileURL(require.resolve('tsx/esm/api')).href;
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exportsField = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  return pathToFileURL(path.join(path.dirname(manifest), exportsField['./esm/api']!.import.default)).href;
 }
 
 export function defaultWorkerCount(): number {
@@ -80,11 +106,28 @@ export function defaultWorkerCount(): number {
   return Math.max(1, os.availableParallelism());
 }
 
+let shared: { key: string; pool: WorkerPool<unknown, unknown> } | null = null;
+
+/**
+ * One pool per process and configuration, shared by the per-document stages so worker threads (and
+ * the TypeScript loader in each) start once per build, not once per stage.
+ */
+export function sharedPool<In, Out>(options: PoolOptions): WorkerPool<In, Out> {
+  const key = JSON.stringify([options.workers ?? defaultWorkerCount(), options.timeoutMs, options.maxHeapMb ?? null]);
+  if (!shared || shared.key !== key || shared.pool.isClosed) {
+    void shared?.pool.close();
+    shared = { key, pool: new WorkerPool(options) };
+  }
+  return shared.pool as WorkerPool<In, Out>;
+}
+
 export class WorkerPool<In, Out> {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly tsxApi = tsxApiUrl();
   private closed = false;
+  /** Set when a worker died before it was ready: respawning would only loop. */
+  private setupError: string | null = null;
 
   constructor(private readonly options: PoolOptions) {
     const count = Math.max(1, options.workers ?? defaultWorkerCount());
@@ -92,12 +135,17 @@ export class WorkerPool<In, Out> {
   }
 
   /** Runs one task; rejects with a TaskFailure (never kills the pool). */
-  run(input: In): Promise<Out> {
+  run(fn: TaskFunction, input: In): Promise<Out> {
+    if (this.setupError) return Promise.reject(new TaskFailure(this.setupError, 'setup'));
     if (this.closed) return Promise.reject(new TaskFailure('pool is closed', 'crash'));
     return new Promise<Out>((resolve, reject) => {
-      this.queue.push({ input, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ fn, input, resolve: resolve as (value: unknown) => void, reject });
       this.dispatch();
     });
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.setupError !== null;
   }
 
   async close(): Promise<void> {
@@ -111,20 +159,25 @@ export class WorkerPool<In, Out> {
       eval: true,
       // The parent's loader flags (tsx's --import) are not needed: the worker registers tsx itself.
       execArgv: [],
-      workerData: { tsxApi: this.tsxApi, moduleUrl: this.options.moduleUrl, exportName: this.options.exportName },
+      workerData: { tsxApi: this.tsxApi },
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 },
     });
     const slot: Slot = { worker, ready: false, task: null, timer: null };
-    worker.on('message', (message: { ready?: true; ok?: boolean; output?: unknown; error?: string }) => {
+    // An idle worker must not keep the process alive: the pool outlives a stage and is never closed
+    // by a build that simply ends. A running task holds a ref (and its timer) until it settles.
+    worker.unref();
+    worker.on('message', (message: { ready?: true; ok?: boolean; setup?: boolean; output?: unknown; error?: string }) => {
       if (message.ready) {
         slot.ready = true;
+        // unref() before the thread is online does not stick for its port; repeat it now.
+        worker.unref();
         this.dispatch();
         return;
       }
       const task = this.finish(slot);
       if (!task) return;
       if (message.ok) task.resolve(message.output);
-      else task.reject(new TaskFailure(firstLine(message.error ?? 'unknown error'), 'error'));
+      else task.reject(new TaskFailure(firstLine(message.error ?? 'unknown error'), message.setup ? 'setup' : 'error'));
       this.dispatch();
     });
     worker.on('error', (error) => this.replace(slot, `worker crashed: ${firstLine(error.message)}`));
@@ -140,13 +193,15 @@ export class WorkerPool<In, Out> {
       const task = this.queue.shift()!;
       slot.task = task;
       slot.timer = setTimeout(() => this.timeout(slot), this.options.timeoutMs);
-      slot.worker.postMessage(task.input);
+      slot.worker.ref();
+      slot.worker.postMessage({ moduleUrl: task.fn.moduleUrl, exportName: task.fn.exportName, input: task.input });
     }
   }
 
   private finish(slot: Slot): Task | null {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
+    slot.worker.unref();
     const task = slot.task;
     slot.task = null;
     return task;
@@ -161,6 +216,13 @@ export class WorkerPool<In, Out> {
   /** A worker died on its own (crash, out-of-memory, exit): fail its task and start a new one. */
   private replace(slot: Slot, reason: string): void {
     if (!this.slots.includes(slot)) return; // already replaced (terminate also emits exit)
+    if (!slot.ready) {
+      this.setupError = `worker could not start: ${reason}`;
+      for (const task of this.queue.splice(0)) task.reject(new TaskFailure(this.setupError, 'setup'));
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      void this.retire(slot);
+      return;
+    }
     const task = this.finish(slot);
     task?.reject(new TaskFailure(reason, 'crash'));
     this.swap(slot);

@@ -1,16 +1,69 @@
 // Stage 1 — ingest: every file under SEEDS becomes a document (bytes, sha256, doc_id, decoded text)
 // or a reject with a one-line reason. Identical files are one document listing every name.
 // Input: the SEEDS folder. Output: out/ingest/{documents.jsonl, rejects.json}.
+//
+// Incremental: a file whose (path, size, mtime) matches the last run is not re-hashed (the hashes are
+// cached in OUT/.cache/, outside the published artifacts, because mtimes must never reach them), and
+// a document whose bytes and file list are unchanged is copied from the previous output line as is.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { decodeBytes, sniffFormat } from '../lib/decode.js';
-import { JsonlWriter, writeJson, walkFiles, type WalkedFile } from '../lib/fsutil.js';
+import { exists, readJson, writeJson, walkFiles, type WalkedFile } from '../lib/fsutil.js';
 import { sha256Hex } from '../lib/hash.js';
-import type { StageDefinition } from '../lib/stage.js';
+import { LineWriter, readLazyRecords, type LazyRecord } from '../lib/perdoc.js';
+import type { StageContext, StageDefinition } from '../lib/stage.js';
 import type { IngestedDoc, Reject } from '../lib/types.js';
 
 /** Articles are kilobytes; anything this large is not an article and would only slow the build. */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+/** relPath -> [size, mtimeMs, sha256] from the last run. */
+type HashCache = Record<string, [number, number, string]>;
+
+export function hashCachePath(out: string): string {
+  return path.join(out, '.cache', 'ingest-sha256.json');
+}
+
+async function loadHashCache(out: string): Promise<HashCache> {
+  const file = hashCachePath(out);
+  try {
+    return (await exists(file)) ? await readJson<HashCache>(file) : {};
+  } catch {
+    return {}; // a damaged cache only costs a re-hash
+  }
+}
+
+async function saveHashCache(out: string, cache: HashCache): Promise<void> {
+  const file = hashCachePath(out);
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  await fsp.writeFile(temp, JSON.stringify(cache));
+  await fsp.rename(temp, file);
+}
+
+/** The previous documents.jsonl, walked in source_file order beside the new groups. */
+async function previousLines(context: StageContext) {
+  const file = context.previous ? path.join(context.previous.dir, 'documents.jsonl') : null;
+  const usable = file !== null && context.previous!.codeHash === context.codeHash && (await exists(file));
+  const iterator = usable ? readLazyRecords(file)[Symbol.asyncIterator]() : null;
+  let head: LazyRecord | null = null;
+  let finished = !iterator;
+  const advance = async () => {
+    const next = await iterator!.next();
+    finished = Boolean(next.done);
+    head = next.done ? null : next.value;
+  };
+  if (iterator) await advance();
+  return {
+    async find(sourceFile: string): Promise<string | null> {
+      while (!finished && head && head.source_file < sourceFile) await advance();
+      return head && head.source_file === sourceFile ? head.lines[0]! : null;
+    },
+    async close(): Promise<void> {
+      await iterator?.return?.(undefined);
+    },
+  };
+}
 
 export const ingestStage: StageDefinition = {
   name: 'ingest',
@@ -20,8 +73,10 @@ export const ingestStage: StageDefinition = {
     // load
     const { files, problems } = await walkFiles(context.inputs.seeds!);
     const rejects: Reject[] = problems.map((p) => ({ source_file: p.relPath, reason: p.reason }));
+    const oldHashes = await loadHashCache(context.config.out);
+    const newHashes: HashCache = {};
 
-    // process: hash every file, group identical bytes, then decode one copy of each
+    // process: hash every file (or trust last run's hash), group identical bytes, then decode one copy of each
     const groups = new Map<string, WalkedFile[]>();
     for (const [index, file] of files.entries()) {
       context.progress(index, files.length * 2);
@@ -29,18 +84,30 @@ export const ingestStage: StageDefinition = {
         rejects.push({ source_file: file.relPath, reason: `file too large (${file.size} bytes > ${MAX_DOCUMENT_BYTES}); not an article` });
         continue;
       }
-      const sha = sha256Hex(await fsp.readFile(file.absPath));
+      const cached = oldHashes[file.relPath];
+      const sha = cached && cached[0] === file.size && cached[1] === file.mtimeMs ? cached[2] : sha256Hex(await fsp.readFile(file.absPath));
+      newHashes[file.relPath] = [file.size, file.mtimeMs, sha];
       const group = groups.get(sha);
       if (group) group.push(file);
       else groups.set(sha, [file]);
     }
 
     // save
-    const writer = new JsonlWriter(path.join(context.outDir, 'documents.jsonl'));
+    const writer = new LineWriter(path.join(context.outDir, 'documents.jsonl'));
+    const previous = await previousLines(context);
     let done = files.length;
     for (const [sha, group] of groups) {
       context.progress(done++, files.length * 2);
       const first = group[0]!;
+      const identity = { doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: first.relPath, source_files: group.map((f) => f.relPath) };
+      // Everything after these four keys follows from the bytes and the first name, so a previous line
+      // that starts with exactly them is this document's record, byte for byte.
+      const prefix = JSON.stringify(identity).slice(0, -1) + ',';
+      const reusable = await previous.find(first.relPath);
+      if (reusable?.startsWith(prefix)) {
+        await writer.write(reusable);
+        continue;
+      }
       const bytes = await fsp.readFile(first.absPath);
       const decoded = decodeBytes(bytes);
       if ('error' in decoded) {
@@ -48,18 +115,17 @@ export const ingestStage: StageDefinition = {
         continue;
       }
       const doc: IngestedDoc = {
-        doc_id: `doc_${sha.slice(0, 16)}`,
-        sha256: sha,
-        source_file: first.relPath,
-        source_files: group.map((f) => f.relPath),
+        ...identity,
         format: sniffFormat(first.relPath, decoded.text),
         encoding: decoded.encoding,
         bytes: bytes.length,
         text: decoded.text,
       };
-      await writer.write(doc);
+      await writer.write(JSON.stringify(doc));
     }
+    await previous.close();
     await writer.close();
+    await saveHashCache(context.config.out, newHashes);
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);
     for (const reject of rejects) context.log(`rejected ${reject.source_file}: ${reject.reason}`);

@@ -77,6 +77,9 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
     'accessories', 'cards', 'routers', 'modems', 'hard drives', 'tools', 'equipment', 'sets', 'units', 'boxes',
     'drugs', 'tablets', 'pills', 'counterfeits', 'copies', 'discs', 'dvds', 'gadgets', 'machines', 'vehicles', 'cars',
     'gold bars', 'cartons', 'servers', 'cosmetics', 'handsets', 'smartphones', 'sim boxes', 'cameras',
+    // Singulars, as machine translation writes them before a number ("bank card 12,000 Zhang").
+    'mobile phone', 'phone', 'bank card', 'computer', 'sim card', 'gun', 'bullet', 'cellphone', 'card', 'device',
+    'server', 'vehicle', 'imitation guns', 'imitation gun',
   ],
 };
 
@@ -134,13 +137,16 @@ export const VERBS: Record<VerbGroup, string[]> = {
   repatriate: [
     'repatriated', 'repatriate', 'repatriation', 'returned', 'extradited', 'extradition', 'escorted back', 'escorted',
     'handed over', 'deported', 'brought back', 'sent back', 'transferred back', 'flown back', 'repatriates',
-    'extradites', 'deports', 'returns', 'escorted home', 'sent home', 'flew back',
+    'extradites', 'deports', 'returns', 'escorted home', 'sent home', 'flew back', 'flown', 'brings back',
+    'bring back', 'bringing back', 'persuaded to return', 'persuaded back', 'persuaded', 'persuading',
+    'persuade back', 'urged to return', 'surrendered', 'returned to china', 'return',
   ],
   investigate: [
     'investigated', 'investigate', 'investigating', 'investigation', 'investigations', 'investigation of',
     'investigations of', 'filed', 'opened', 'handled', 'probed', 'probing', 'placed on file', 'registered', 'looked into',
     'launched investigations', 'dealt with', 'prosecuted', 'prosecuting', 'uncovered', 'detected', 'exposed',
     'initiated', 'accepted', 'investigates', 'probes', 'files', 'handles', 'probe', 'probe into', 'opens',
+    'referred', 'transferred', 'handed to prosecutors', 'prosecution', 'registered for investigation',
   ],
   solve: [
     'cracked', 'crack', 'cracking', 'solved', 'solving', 'cleared', 'broke', 'broken', 'busted', 'busting', 'smashed',
@@ -274,6 +280,29 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
   ],
 };
 
+/**
+ * Translated Chinese measure words that stand between a number and nothing ("bank card 12,000 Zhang",
+ * "mobile phone 4,300 more department", "suspects 17 name"): the counted noun is the one before.
+ */
+export const CLASSIFIER_WORDS: string[] = [
+  'zhang', 'department', 'departments', 'branch', 'branches', 'name', 'names', 'tai', 'ge', 'jia', 'ming', 'bu', 'tiao',
+  'article', 'articles', 'family', 'families', 'paragraph', 'paragraphs', 'seat', 'only', 'root',
+];
+
+/** People counted around these words are victims, not suspects: "100,000 people were held by scam gangs". */
+export const VICTIM_CONTEXT: string[] = [
+  'by scam gangs', 'by the gangs', 'by gangs', 'by criminal gangs', 'by fraud gangs', 'by syndicates', 'held captive',
+  'trafficked', 'lured', 'forced to', 'trapped', 'rescued', 'freed', 'enslaved', 'kidnapped', 'tricked', 'victims',
+  'victim', 'held hostage', 'held against their will',
+];
+
+/** Phrases that make a figure province-wide: it applies to the province the document is about. */
+export const REGION_WIDE_MARKERS: string[] = [
+  'across the province', 'province-wide', 'provincewide', 'throughout the province', 'the whole province',
+  'the whole region', 'across the region', 'throughout the region', 'region-wide', 'the whole city', 'across the city',
+  'citywide', 'city-wide', 'whole autonomous region',
+];
+
 /** Phrases that make a figure nationwide even where a region was named nearby. */
 export const NATIONWIDE_MARKERS: string[] = [
   'nationwide', 'across the country', 'across china', 'throughout the country', 'all over the country',
@@ -304,6 +333,12 @@ export const AUTHORITY_NOUNS: string[] = [
 /** Words before a place name that make it an origin or destination, not where the figure applies. */
 export const NON_LOCATIVE_BEFORE: string[] = [
   'from', 'to', 'into', 'toward', 'towards', 'via', 'back from', 'born in', 'with', 'border with', 'bordering', 'near',
+];
+
+/** Nouns after a place name that make it an attribute of an event, not where a figure applies ("the Tianjin blasts"). */
+export const NON_LOCATIVE_AFTER: string[] = [
+  'blast', 'blasts', 'explosion', 'explosions', 'disaster', 'earthquake', 'floods', 'flood', 'fire', 'riots', 'riot',
+  'protests', 'massacre', 'tragedy', 'accident', 'crash', 'outbreak', 'summit', 'declaration', 'model', 'style',
 ];
 
 /**

@@ -1,0 +1,119 @@
+// The worker pool behind the per-document stages: results come back per task (the stage writes them
+// in input order), a throwing document and a runaway document each become a one-line failure, and
+// the pool keeps serving afterwards. Plus the ordered per-document loop itself (mapDocuments).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jsonTask, leadingKeys, mapDocuments, type LazyRecord } from '../pipeline/lib/perdoc.js';
+import type { StageContext } from '../pipeline/lib/stage.js';
+import { TaskFailure, WorkerPool } from '../pipeline/lib/workerPool.js';
+import { tempDir } from './helpers/build.js';
+
+const TASKS = { moduleUrl: new URL('./fixtures/worker-pool/tasks.ts', import.meta.url).href, exportName: 'echoOrMisbehave' };
+type Input = { id: number; mode: 'ok' | 'throw' | 'hang' | 'slow' };
+
+const pool = new WorkerPool<Input, string>({ workers: 2, timeoutMs: 1500 });
+afterAll(() => pool.close());
+
+describe('WorkerPool', () => {
+  it('returns each task its own result, whatever order they finish in', async () => {
+    const inputs = Array.from({ length: 24 }, (_, id) => ({ id, mode: 'slow' as const }));
+    expect(await Promise.all(inputs.map((input) => pool.run(TASKS, input)))).toEqual(inputs.map((i) => `done ${i.id}`));
+  }, 30_000);
+
+  it('turns a throwing document into a one-line error failure and keeps working', async () => {
+    const failure = await pool.run(TASKS, { id: 7, mode: 'throw' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TaskFailure);
+    expect((failure as TaskFailure).kind).toBe('error');
+    expect((failure as TaskFailure).message).toBe('document 7 is malformed');
+    expect(await pool.run(TASKS, { id: 8, mode: 'ok' })).toBe('done 8');
+  }, 30_000);
+
+  it('cuts off a runaway document at its budget, replaces the worker, and keeps working', async () => {
+    const started = Date.now();
+    const [hung, ...others] = await Promise.allSettled([
+      pool.run(TASKS, { id: 1, mode: 'hang' }),
+      ...Array.from({ length: 6 }, (_, i) => pool.run(TASKS, { id: 10 + i, mode: 'ok' })),
+    ]);
+    expect(hung.status).toBe('rejected');
+    const reason = (hung as PromiseRejectedResult).reason as TaskFailure;
+    expect(reason.kind).toBe('timeout');
+    expect(reason.message).toMatch(/^timed out: still running after 1\.5s/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(others.map((o) => (o.status === 'fulfilled' ? o.value : 'failed'))).toEqual([10, 11, 12, 13, 14, 15].map((id) => `done ${id}`));
+    expect(await pool.run(TASKS, { id: 99, mode: 'ok' })).toBe('done 99');
+  }, 30_000);
+
+  it('reports a module that cannot be loaded as a setup failure, not a document failure', async () => {
+    const missing = { moduleUrl: new URL('./fixtures/worker-pool/tasks.ts', import.meta.url).href, exportName: 'noSuchExport' };
+    const failure = await pool.run(missing, { id: 1, mode: 'ok' }).catch((error: unknown) => error);
+    expect((failure as TaskFailure).kind).toBe('setup');
+  }, 30_000);
+});
+
+describe('leadingKeys', () => {
+  it('reads doc_id and source_file from the first keys without parsing the rest', () => {
+    const line = JSON.stringify({ doc_id: 'doc_1', sha256: 'ab', source_file: 'a/"quoted"\\name.txt', text: 'x'.repeat(1000) });
+    expect(leadingKeys(line)).toEqual({ doc_id: 'doc_1', source_file: 'a/"quoted"\\name.txt' });
+  });
+  it('falls back to a full parse for other key orders', () => {
+    expect(leadingKeys(JSON.stringify({ n: 1, source_file: 'b.txt', doc_id: 'doc_2' }))).toEqual({ doc_id: 'doc_2', source_file: 'b.txt' });
+  });
+});
+
+describe('mapDocuments', () => {
+  function context(outDir: string): StageContext {
+    return { config: { root: '.', seeds: '.', out: outDir }, inputs: {}, outDir, previous: null, codeHash: 'test', log: () => {}, progress: () => {} };
+  }
+  async function* records(modes: Input['mode'][]): AsyncGenerator<LazyRecord> {
+    for (const [id, mode] of modes.entries()) {
+      const source_file = `f${String(id).padStart(3, '0')}.txt`;
+      yield { doc_id: `doc_${id}`, source_file, lines: [JSON.stringify({ doc_id: `doc_${id}`, source_file, id, mode })] };
+    }
+  }
+  const echo = jsonTask((record: Input & { doc_id: string; source_file: string }) => {
+    if (record.mode === 'throw') throw new Error(`bad ${record.id}`);
+    return { doc_id: record.doc_id, source_file: record.source_file, out: record.id };
+  });
+
+  it('writes outputs in input order and failures with a one-line reason (in-process mode)', async () => {
+    const outDir = tempDir('perdoc');
+    const previous = process.env.CC_WORKERS;
+    process.env.CC_WORKERS = '0';
+    try {
+      const modes: Input['mode'][] = Array.from({ length: 50 }, (_, i) => (i === 13 ? 'throw' : 'ok'));
+      const counts = await mapDocuments(context(outDir), { input: records(modes), output: 'out.jsonl', task: echo, worker: TASKS });
+      expect(counts).toMatchObject({ in: 50, out: 49, failed: 1, reused: 0 });
+      const lines = fs.readFileSync(path.join(outDir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).out);
+      expect(lines).toEqual(modes.map((_, i) => i).filter((i) => i !== 13));
+      expect(JSON.parse(fs.readFileSync(path.join(outDir, 'failures.json'), 'utf8'))).toEqual([{ source_file: 'f013.txt', doc_id: 'doc_13', reason: 'bad 13' }]);
+    } finally {
+      if (previous === undefined) delete process.env.CC_WORKERS;
+      else process.env.CC_WORKERS = previous;
+    }
+  });
+
+  it('keeps input order on worker threads; a throwing and a runaway document become failure records', async () => {
+    const outDir = tempDir('perdoc-workers');
+    const saved = { workers: process.env.CC_WORKERS, budget: process.env.CC_DOC_TIMEOUT_S };
+    process.env.CC_WORKERS = '2';
+    process.env.CC_DOC_TIMEOUT_S = '1.5';
+    try {
+      const modes: Input['mode'][] = Array.from({ length: 40 }, (_, i) => (i === 5 ? 'throw' : i === 21 ? 'hang' : 'slow'));
+      const lineTask = { moduleUrl: TASKS.moduleUrl, exportName: 'echoLines' };
+      const counts = await mapDocuments(context(outDir), { input: records(modes), output: 'out.jsonl', task: echo, worker: lineTask });
+      expect(counts).toMatchObject({ in: 40, out: 38, failed: 2 });
+      const outputs = fs.readFileSync(path.join(outDir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).out);
+      expect(outputs).toEqual(modes.map((_, i) => i).filter((i) => i !== 5 && i !== 21).map((i) => `done ${i}`));
+      const failures = JSON.parse(fs.readFileSync(path.join(outDir, 'failures.json'), 'utf8'));
+      expect(failures.map((f: { source_file: string }) => f.source_file)).toEqual(['f005.txt', 'f021.txt']);
+      expect(failures[0].reason).toBe('document 5 is malformed');
+      expect(failures[1].reason).toMatch(/^timed out: still running after 1\.5s/);
+    } finally {
+      for (const [key, value] of [['CC_WORKERS', saved.workers], ['CC_DOC_TIMEOUT_S', saved.budget]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  }, 60_000);
+});

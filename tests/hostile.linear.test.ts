@@ -17,8 +17,9 @@ import type { CleanDoc } from '../pipeline/lib/types.js';
 /** A linear step gives ~4; quadratic gives ~16. 8 leaves room for cache effects and GC. */
 const MAX_RATIO = 8;
 /** Milliseconds of jitter forgiven on top of the ratio. */
-const SLACK_MS = 40;
+const SLACK_MS = 60;
 const RUNS = 3;
+const ATTEMPTS = 3;
 
 /** Pathological text shapes, each generated at (about) n characters. */
 const TEXT_SHAPES: Record<string, (n: number) => string> = {
@@ -62,8 +63,15 @@ function expectLinear(label: string, shape: (n: number) => string, n: number, st
   const small = shape(n);
   const large = shape(4 * n);
   step(small); // warm up: lexicon tables, regex compilation, JIT
-  const tSmall = fastestMs(() => step(small));
-  const tLarge = fastestMs(() => step(large));
+  // Other processes (parallel test files, builds) can stall one measurement; a super-linear step
+  // fails every attempt, noise does not, so a pair of measurements gets up to ATTEMPTS tries.
+  let tSmall = 0;
+  let tLarge = 0;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    tSmall = fastestMs(() => step(small));
+    tLarge = fastestMs(() => step(large));
+    if (tLarge < MAX_RATIO * tSmall + SLACK_MS) break;
+  }
   expect(tLarge, `${label}: ${tSmall.toFixed(1)} ms at ${small.length} chars, ${tLarge.toFixed(1)} ms at ${large.length}`).toBeLessThan(MAX_RATIO * tSmall + SLACK_MS);
 }
 

@@ -354,7 +354,7 @@ function readFigure(
   } else {
     if (mention.form === 'words' && mention.value === 1) return null; // "one of the" is never a figure
     typed = typeCount({ left, right, wideLeft: list.afterPrevious ? wideLeft : left, wideRight: list.beforeNext ? wideRight : right, mention, previousClass });
-    if (typed?.nounClass === 'person' && (matchers.victimContext.findAll(right).length || matchers.victimContext.findAll(left.slice(-40)).length)) return null;
+    if (typed?.nounClass === 'person' && (matchers.victimContext.findAll(right).length || matchers.victimContext.findAll(left.slice(-20)).length)) return null;
     // "Held" is also what gangs do to their victims: with trafficking or captivity in the sentence, it is not a detention.
     if (typed && /verb:(?:held|being held|holding)$/u.test(typed.rule) && matchers.victimContext.findAll(sentence.lower).length) return null;
   }
@@ -530,6 +530,8 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   // No counted noun: "arrested 15,000 for cybercrime", "two had been sentenced". Only a person verb
   // right next to the number may stand in for the noun.
   if (mention.form === 'words' && mention.value < 2) return null;
+  // "busted a gang of 45": the number counts the gang's members, not arrests.
+  if (/\bof\s*$/u.test(left)) return null;
   const adjacent = verbs.find((v) => v.adjacent && MEASURE_BY_CLASS_AND_VERB.person[v.group]);
   if (!adjacent) return null;
   return { measure: MEASURE_BY_CLASS_AND_VERB.person[adjacent.group]!, unit: 'people', rule: `implicit-people+verb:${adjacent.phrase}`, nounClass: 'person' };

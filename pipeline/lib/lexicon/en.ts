@@ -138,7 +138,7 @@ export const VERBS: Record<VerbGroup, string[]> = {
     'repatriated', 'repatriate', 'repatriation', 'returned', 'extradited', 'extradition', 'escorted back', 'escorted',
     'handed over', 'deported', 'brought back', 'sent back', 'transferred back', 'flown back', 'repatriates',
     'extradites', 'deports', 'returns', 'escorted home', 'sent home', 'flew back', 'flown', 'brings back',
-    'bring back', 'bringing back', 'persuaded to return', 'persuaded back', 'persuaded', 'persuading',
+    'bring back', 'bringing back', 'flew', 'fly', 'flies', 'persuaded to return', 'persuaded back', 'persuaded', 'persuading',
     'persuade back', 'urged to return', 'surrendered', 'returned to china', 'return',
   ],
   investigate: [
@@ -294,6 +294,9 @@ export const VICTIM_CONTEXT: string[] = [
   'by scam gangs', 'by the gangs', 'by gangs', 'by criminal gangs', 'by fraud gangs', 'by syndicates', 'held captive',
   'trafficked', 'lured', 'forced to', 'trapped', 'rescued', 'freed', 'enslaved', 'kidnapped', 'tricked', 'victims',
   'victim', 'held hostage', 'held against their will',
+  // People who were NOT caught or are no longer held.
+  'at large', 'on the run', 'still wanted', 'remain at large', 'fled', 'escaped', 'released on bail', 'were released',
+  'been released', 'not arrested', 'evaded arrest',
 ];
 
 /** Phrases that make a figure province-wide: it applies to the province the document is about. */

@@ -1,13 +1,12 @@
 // End to end: build the seeds into a temp folder, score against the hand-checked gold, and check
 // the backbone's promises (tables present, Parquet readable and typed, idempotent, atomic).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas, TABLE_NAMES } from '../pipeline/lib/schema.js';
 import { STAGES } from '../pipeline/stages/index.js';
-import { ROOT, SEEDS, SHARED, build, folderHashes, tempDir } from './helpers/build.js';
+import { ROOT, SEEDS, SHARED, build, folderHashes, scoreDataset, tempDir } from './helpers/build.js';
 import { parseCsv } from './helpers/csv.js';
 
 /** Floors for the seed gold; raise them as extraction improves, never lower them. */
@@ -35,11 +34,8 @@ describe('seed build', () => {
   it('scores at or above the floors on the seed gold', () => {
     const gold = path.join(SHARED, 'gold/seeds');
     expect(fs.existsSync(gold), `gold folder ${gold} (set SHARED_DIR)`).toBe(true);
-    const reportFile = path.join(out, 'score.json');
-    const run = spawnSync(process.execPath, [path.join(SHARED, 'tools/score-dataset.mjs'), '--dataset', dataset, '--gold', gold, '--input', SEEDS, '--json', reportFile], { encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-    console.log(run.stdout);
+    const { report, stdout } = scoreDataset(dataset, gold, SEEDS);
+    console.log(stdout);
     expect(report.provenance.exact).toBe(FLOORS.provenance);
     expect(report.figures.f1).toBeGreaterThanOrEqual(FLOORS.figuresF1);
     expect(report.documents.title).toBeGreaterThanOrEqual(FLOORS.title);

@@ -44,6 +44,7 @@ export interface ExtractedFigure {
 const CLAUSE_BOUNDARY = /(?:[;:!?]|,\s*(?:who|which|whose|when|where|while|although|though|but)\b|\b(?:who|which|whose|because|although|though|when|whereas|if|unless|so that)\b|[(\[）)]|—|–\s)/gu;
 
 const MAX_LEFT_CHARS = 120;
+const MAX_NUMBERS_PER_SENTENCE = 200;
 const MAX_RIGHT_CHARS = 160;
 
 const matchers = {
@@ -140,6 +141,8 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
         prefixStart: mention.prefixStart - sentence.span.start,
       });
     }
+    // A "sentence" with hundreds of numbers is a data dump (a table, a list of ids), not reporting.
+    if (inSentence.length > MAX_NUMBERS_PER_SENTENCE) continue;
     let previousClass: NounClass | null = null;
     inSentence.forEach((candidate, i) => {
       if (nonFigureReason(doc.text, candidate.mention) || isYearOfDate(doc.text, candidate.mention)) return;

@@ -47,8 +47,12 @@ export interface DocumentTaskResult {
 
 export type DocumentTask = (lines: string[]) => DocumentTaskResult;
 
-/** Default per-document budget; CC_DOC_TIMEOUT_S overrides it (a pathological input must not stall the build). */
-export const DEFAULT_DOC_TIMEOUT_S = 10;
+/**
+ * Default per-document budget; CC_DOC_TIMEOUT_S overrides it (a pathological input must not stall the
+ * build). Generous, because a loaded machine must never turn a good article into a failure: articles
+ * take milliseconds.
+ */
+export const DEFAULT_DOC_TIMEOUT_S = 30;
 
 export function documentTimeoutMs(): number {
   const fromEnv = Number(process.env.CC_DOC_TIMEOUT_S);

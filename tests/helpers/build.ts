@@ -1,4 +1,5 @@
 // Test helpers: build the dataset in-process into a temp folder, hash a folder's files.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,4 +34,23 @@ export function folderHashes(dir: string): Record<string, string> {
   };
   walk(dir);
   return hashes;
+}
+
+export interface ScoreReport {
+  figures: { f1: number; precision: number; recall: number; tp: number; fp: number; fn: number };
+  attributes: { qualifier: number; place: number; currency: number };
+  provenance: { rows: number; exact: number };
+  documents: { title: number; publisher: number; authors: number; published_date: number; found: number };
+  campaigns: { f1: number; distinct_ids: number; gold_campaigns: number };
+  claims: { found_with_right_count?: number; missing?: boolean };
+  misses: string[];
+  false_alarms: string[];
+}
+
+/** Scores a built dataset with the project's shared scorer (../shared/tools/score-dataset.mjs). */
+export function scoreDataset(dataset: string, gold: string, input: string): { report: ScoreReport; stdout: string } {
+  const reportFile = path.join(path.dirname(dataset), `score-${path.basename(gold)}.json`);
+  const run = spawnSync(process.execPath, [path.join(SHARED, 'tools/score-dataset.mjs'), '--dataset', dataset, '--gold', gold, '--input', input, '--json', reportFile], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`score-dataset failed (${run.status}): ${run.stderr}`);
+  return { report: JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ScoreReport, stdout: run.stdout };
 }

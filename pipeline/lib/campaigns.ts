@@ -14,7 +14,7 @@
 // All English wording lives in CAMPAIGN_LEXICON_EN and AGENCIES so another language can be added.
 
 import { createHash } from 'node:crypto';
-import { valuesCompatible, type Qualifier } from './claims.js';
+import { valueInterval, valuesCompatible, type Qualifier } from './claims.js';
 import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
 
@@ -1470,7 +1470,11 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
   for (const m of ms) {
     if (!m.normalizedName || !m.name) continue;
     if (m.kind === 'descriptive') descriptive.add(m.normalizedName);
-    else properNames.set(m.normalizedName, [...(properNames.get(m.normalizedName) ?? []), m.name]);
+    else {
+      const forms = properNames.get(m.normalizedName);
+      if (forms) forms.push(m.name);
+      else properNames.set(m.normalizedName, [m.name]);
+    }
   }
   const published = parseIsoDate(doc.published_date);
   const dated = ms.find((m) => m.launchMonth !== null) ?? null;
@@ -1611,44 +1615,381 @@ function hasAnyMention(p: DocProfile): boolean {
   return p.nMentions > 0;
 }
 
-/** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
-function clusterProfiles(profiles: DocProfile[]): DocProfile[][] {
-  const n = profiles.length;
-  const scores: PairScore[][] = profiles.map((a) => profiles.map((b) => (a === b ? { score: 0, block: null } : scorePair(a, b))));
-  const links: { i: number; j: number; score: number }[] = [];
-  for (let i = 0; i < n; i += 1) {
-    for (let j = i + 1; j < n; j += 1) {
-      const s = scores[i]![j]!;
-      if (!s.block && s.score >= LINK_THRESHOLD) links.push({ i, j, score: s.score });
-    }
-  }
-  links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
-  const groupOf = profiles.map((_, i) => i);
-  const members = profiles.map((_, i) => [i]);
-  for (const { i, j } of links) {
-    const gi = groupOf[i]!;
-    const gj = groupOf[j]!;
-    if (gi === gj) continue;
-    const blocked = members[gi]!.some((x) => members[gj]!.some((y) => scores[x]![y]!.block !== null));
-    if (blocked) continue;
-    for (const y of members[gj]!) groupOf[y] = gi;
-    members[gi] = [...members[gi]!, ...members[gj]!];
-    members[gj] = [];
-  }
-  return members.filter((m) => m.length > 0).map((m) => m.map((k) => profiles[k]!));
+// ---------------------------------------------------------------------------- sparse linking
+//
+// Scoring every pair of documents is quadratic. Instead, a pair is scored only when the two meet
+// under a blocking key, and the keys are chosen so that every pair able to reach LINK_THRESHOLD
+// meets (see LINK_WEIGHTS; without a shared name or an agreeing figure, names add at most 0 and
+// agency + year + duration give 3, so the launch month and two of those three are needed):
+//   names   — two names whose word sets overlap by half or more (Jaccard >= 0.5) share the key
+//             (their common words, the other name's length); smaller overlaps add nothing positive;
+//   figures — an agreeing figure (>= MIN_IDENTIFYING_FIGURE) puts both values in one log bucket;
+//   month   — (month, agency, year), (month, agency, duration), (month, year, duration).
+// Documents that score identically against everything (same names, dates, agency, figures) are
+// collapsed into one unit first, so 5,000 reprints of one story cost one comparison, not 12.5 M.
+// Hard blocks between groups are checked on group summaries (within a group, months, name years
+// and durations already agree), falling back to member pairs only when figures might conflict.
+
+/** Names with more words are compared with every named unit instead of being indexed by word subsets. */
+const MAX_INDEXED_NAME_WORDS = 8;
+/** Width (as a ratio) of figure value buckets; overlapping value intervals always share a bucket. */
+const FIGURE_BUCKET_RATIO = 1.1;
+/**
+ * Values below this cannot agree with an identifying figure: compatible intervals differ by at most
+ * 1.25 / 0.8 (an "over" and an "under"), less than a factor of 2.
+ */
+const MIN_INDEXED_FIGURE = MIN_IDENTIFYING_FIGURE / 2;
+/** Durations within DURATION_TOLERANCE fall in the same or adjacent bucket of this width (a ratio). */
+const DURATION_BUCKET_RATIO = 1 / (1 - DURATION_TOLERANCE) + 0.001;
+
+function singleYear(p: DocProfile): number | null {
+  return p.years && p.years[0] === p.years[1] ? p.years[0] : null;
 }
 
-/** A document without any mention joins the campaign it scores best with, if strongly enough and unblocked. */
-function attachOrphans(groups: DocProfile[][], orphans: DocProfile[]): void {
-  for (const o of orphans) {
-    let best: { group: DocProfile[]; score: number } | null = null;
-    for (const g of groups) {
-      const pairs = g.map((p) => scorePair(o, p));
-      if (pairs.some((s) => s.block)) continue;
-      const score = Math.max(...pairs.map((s) => s.score));
-      if (score >= ORPHAN_THRESHOLD && (!best || score > best.score)) best = { group: g, score };
+/** Every subset of `words` (sorted, distinct) with at least `min` words, joined by spaces. */
+function wordSubsets(words: readonly string[], min: number): string[] {
+  const out: string[] = [];
+  for (let mask = 1; mask < 1 << words.length; mask += 1) {
+    const picked = words.filter((_, i) => (mask & (1 << i)) !== 0);
+    if (picked.length >= min) out.push(picked.join(' '));
+  }
+  return out;
+}
+
+function nameWords(name: string): string[] {
+  return [...new Set(name.split(' '))].sort(byText);
+}
+
+function allNames(p: DocProfile): string[] {
+  return [...p.properNames.keys(), ...p.descriptive];
+}
+
+/**
+ * Jaccard(A, B) >= 0.5 means |A ∩ B| = I with 3I >= |A| + |B|, so I >= |A| / 2 and I >= |B| / 2.
+ * A is indexed under each subset S of at least half its words, tagged with |A|; B looks up each of
+ * its own such subsets for every length |A| with |A| + |B| <= 3|S|. The pair meets under S = A ∩ B.
+ */
+function nameIndexKeys(name: string): string[] {
+  const words = nameWords(name);
+  return wordSubsets(words, Math.ceil(words.length / 2)).map((s) => `n:${s}#${words.length}`);
+}
+
+function nameProbeKeys(name: string): string[] {
+  const words = nameWords(name);
+  const keys: string[] = [];
+  for (const s of wordSubsets(words, Math.ceil(words.length / 2))) {
+    const size = s.split(' ').length;
+    for (let other = size; other <= Math.min(MAX_INDEXED_NAME_WORDS, 3 * size - words.length); other += 1) keys.push(`n:${s}#${other}`);
+  }
+  return keys;
+}
+
+function isLongName(name: string): boolean {
+  return nameWords(name).length > MAX_INDEXED_NAME_WORDS;
+}
+
+function logBucket(value: number, ratio: number): number {
+  return Math.floor(Math.log(value) / Math.log(ratio));
+}
+
+function figureKeys(p: DocProfile): string[] {
+  const keys: string[] = [];
+  for (const f of p.figures) {
+    if (!(f.value >= MIN_INDEXED_FIGURE)) continue;
+    const [lo, hi] = valueInterval(f.value, f.qualifier);
+    for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(`f:${f.measure}|${f.unit ?? ''}|${b}`);
+  }
+  return keys;
+}
+
+/** Two durations that are sameDuration() share at least one of these keys. */
+function durationKeys(duration: number): string[] {
+  if (!(duration > 0)) return [String(duration)];
+  const b = logBucket(duration, DURATION_BUCKET_RATIO);
+  return [String(b), String(b + 1)];
+}
+
+function monthKeys(p: DocProfile): string[] {
+  if (p.month === null) return [];
+  const year = singleYear(p);
+  const keys: string[] = [];
+  if (p.agency && year !== null) keys.push(`m:${p.month}|a:${p.agency}|y:${year}`);
+  if (p.duration !== null) {
+    for (const d of durationKeys(p.duration)) {
+      if (p.agency) keys.push(`m:${p.month}|a:${p.agency}|d:${d}`);
+      if (year !== null) keys.push(`m:${p.month}|y:${year}|d:${d}`);
     }
-    best?.group.push(o);
+  }
+  return keys;
+}
+
+function indexKeys(p: DocProfile): string[] {
+  const names = allNames(p).filter((n) => !isLongName(n)).flatMap(nameIndexKeys);
+  return [...new Set([...names, ...figureKeys(p), ...monthKeys(p)])];
+}
+
+function probeKeys(p: DocProfile): string[] {
+  const names = allNames(p).filter((n) => !isLongName(n)).flatMap(nameProbeKeys);
+  return [...new Set([...names, ...figureKeys(p), ...monthKeys(p)])];
+}
+
+function hasLongName(p: DocProfile): boolean {
+  return allNames(p).some(isLongName);
+}
+
+/** Everything scorePair and the campaign row read from a profile, so equal signatures are interchangeable. */
+function scoringSignature(p: DocProfile): string {
+  const figures = p.figures.map((f) => JSON.stringify([f.measure, f.unit ?? null, f.place_code ?? null, f.value, f.qualifier])).sort(byText);
+  return JSON.stringify([
+    [...p.properNames.keys()].sort(byText), [...p.descriptive].sort(byText), p.agency, p.agencyRegion, p.agencyHierarchy,
+    p.nameYear, p.month, p.day, p.years, p.yearStated, p.duration, figures,
+  ]);
+}
+
+/** Profiles (in order) collapsed into units of interchangeable documents that would link to each other. */
+function collapseIdentical(profiles: readonly DocProfile[]): DocProfile[][] {
+  const units: DocProfile[][] = [];
+  const unitOf = new Map<string, number>();
+  for (const p of profiles) {
+    const self = scorePair(p, p);
+    const signature = !self.block && self.score >= LINK_THRESHOLD ? scoringSignature(p) : null;
+    const at = signature === null ? undefined : unitOf.get(signature);
+    if (at !== undefined) units[at]!.push(p);
+    else {
+      if (signature !== null) unitOf.set(signature, units.length);
+      units.push([p]);
+    }
+  }
+  return units;
+}
+
+/** What a group's members allow a newcomer to be, for the hard-block check without member pairs. */
+interface GroupSummary {
+  /** Largest low end and smallest high end of the members' possible launch years. */
+  yearLoMax: number;
+  yearHiMin: number;
+  nameYear: number | null;
+  month: number | null;
+  durationMin: number;
+  durationMax: number;
+  /** One member per distinct (agency, region, hierarchy). */
+  agencies: DocProfile[];
+  /** measure|unit -> common part of all members' value intervals ([lo > hi] when there is none). */
+  figureSpans: Map<string, [number, number]>;
+  /** Members (unit representatives) with figures, for the pairwise fallback. */
+  withFigures: DocProfile[];
+}
+
+const agencyKey = (p: DocProfile): string => `${p.agency}|${p.agencyRegion}|${p.agencyHierarchy}`;
+
+function summarize(p: DocProfile): GroupSummary {
+  const figureSpans = new Map<string, [number, number]>();
+  for (const f of p.figures) {
+    const key = `${f.measure}|${f.unit ?? ''}`;
+    const [lo, hi] = valueInterval(f.value, f.qualifier);
+    const span = figureSpans.get(key);
+    figureSpans.set(key, span ? [Math.max(span[0], lo), Math.min(span[1], hi)] : [lo, hi]);
+  }
+  return {
+    yearLoMax: p.years ? p.years[0] : -Infinity,
+    yearHiMin: p.years ? p.years[1] : Infinity,
+    nameYear: p.nameYear,
+    month: p.month,
+    durationMin: p.duration ?? Infinity,
+    durationMax: p.duration ?? -Infinity,
+    agencies: p.agency ? [p] : [],
+    figureSpans,
+    withFigures: p.figures.length > 0 ? [p] : [],
+  };
+}
+
+function mergeSummaries(a: GroupSummary, b: GroupSummary): GroupSummary {
+  const agencies = [...a.agencies];
+  const known = new Set(agencies.map(agencyKey));
+  for (const p of b.agencies) if (!known.has(agencyKey(p))) agencies.push(p);
+  const figureSpans = new Map(a.figureSpans);
+  for (const [key, [lo, hi]] of b.figureSpans) {
+    const span = figureSpans.get(key);
+    figureSpans.set(key, span ? [Math.max(span[0], lo), Math.min(span[1], hi)] : [lo, hi]);
+  }
+  const [big, small] = a.withFigures.length >= b.withFigures.length ? [a.withFigures, b.withFigures] : [b.withFigures, a.withFigures];
+  for (const p of small) big.push(p);
+  return {
+    yearLoMax: Math.max(a.yearLoMax, b.yearLoMax),
+    yearHiMin: Math.min(a.yearHiMin, b.yearHiMin),
+    nameYear: a.nameYear ?? b.nameYear,
+    month: a.month ?? b.month,
+    durationMin: Math.min(a.durationMin, b.durationMin),
+    durationMax: Math.max(a.durationMax, b.durationMax),
+    agencies,
+    figureSpans,
+    withFigures: big,
+  };
+}
+
+/**
+ * Would any member of `a` be blocked against any member of `b` (scorePair(x of a, y of b))?
+ * Years, name years, months, durations and agencies are decided on the summaries; figures only
+ * when some measure's values do not all overlap, by member pairs.
+ */
+function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
+  if (a.yearHiMin < b.yearLoMax || b.yearHiMin < a.yearLoMax) return true;
+  if (a.nameYear !== null && b.nameYear !== null && a.nameYear !== b.nameYear) return true;
+  if (a.month !== null && b.month !== null && a.month !== b.month) return true;
+  // Within a group every pair of durations is the same; across, the extremes decide.
+  if (a.durationMin !== Infinity && b.durationMin !== Infinity) {
+    if (!sameDuration(Math.min(a.durationMin, b.durationMin), Math.max(a.durationMax, b.durationMax))) return true;
+  }
+  for (const x of a.agencies) for (const y of b.agencies) if (agencyRelation(x, y) === 'conflict') return true;
+  let figuresMayConflict = false;
+  for (const [key, [lo, hi]] of a.figureSpans) {
+    const other = b.figureSpans.get(key);
+    if (other && Math.max(lo, other[0]) > Math.min(hi, other[1])) figuresMayConflict = true;
+  }
+  if (!figuresMayConflict) return false;
+  for (const x of a.withFigures) for (const y of b.withFigures) if (scorePair(x, y).block !== null) return true;
+  return false;
+}
+
+/** Inverted index from blocking keys to unit numbers. */
+class KeyIndex {
+  private readonly lists = new Map<string, number[]>();
+  add(unit: number, keys: readonly string[]): void {
+    for (const key of keys) {
+      const list = this.lists.get(key);
+      if (list) list.push(unit);
+      else this.lists.set(key, [unit]);
+    }
+  }
+  /** Distinct units under any of the keys, in first-seen order. */
+  lookup(keys: readonly string[]): number[] {
+    const seen = new Set<number>();
+    for (const key of keys) for (const u of this.lists.get(key) ?? []) seen.add(u);
+    return [...seen];
+  }
+}
+
+/** Groups of units as linked lists (members keep merge order) under a union-find whose root is the group. */
+class UnitGroups {
+  private readonly parent: number[] = [];
+  private readonly next: number[] = [];
+  private readonly head: number[] = [];
+  private readonly tail: number[] = [];
+  readonly summary: (GroupSummary | null)[] = [];
+
+  constructor(readonly units: DocProfile[][]) {
+    units.forEach((u, i) => this.init(i, u[0]!));
+  }
+
+  private init(i: number, rep: DocProfile): void {
+    this.parent[i] = i;
+    this.next[i] = -1;
+    this.head[i] = i;
+    this.tail[i] = i;
+    this.summary[i] = summarize(rep);
+  }
+
+  find(i: number): number {
+    let root = i;
+    while (this.parent[root] !== root) root = this.parent[root]!;
+    while (this.parent[i] !== root) {
+      const up = this.parent[i]!;
+      this.parent[i] = root;
+      i = up;
+    }
+    return root;
+  }
+
+  /** Append group `gj`'s members after group `gi`'s; `gi` stays the group. */
+  merge(gi: number, gj: number): void {
+    this.parent[gj] = gi;
+    this.next[this.tail[gi]!] = this.head[gj]!;
+    this.tail[gi] = this.tail[gj]!;
+    this.summary[gi] = mergeSummaries(this.summary[gi]!, this.summary[gj]!);
+    this.summary[gj] = null;
+  }
+
+  /** A new unit (an orphan) appended to group `g`. */
+  attach(g: number, unit: DocProfile[]): number {
+    const i = this.units.length;
+    this.units.push(unit);
+    this.init(i, unit[0]!);
+    this.merge(g, i);
+    return i;
+  }
+
+  /** Groups in order of their first unit; members in merge order. */
+  groups(): { root: number; members: DocProfile[] }[] {
+    const out: { root: number; members: DocProfile[] }[] = [];
+    for (let g = 0; g < this.parent.length; g += 1) {
+      if (this.parent[g] !== g) continue;
+      const members: DocProfile[] = [];
+      for (let u = this.head[g]!; u !== -1; u = this.next[u]!) members.push(...this.units[u]!);
+      out.push({ root: g, members });
+    }
+    return out;
+  }
+}
+
+/** Scored links between units that reach LINK_THRESHOLD unblocked, strongest first. */
+function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; score: number }[] {
+  const index = new KeyIndex();
+  reps.forEach((p, i) => index.add(i, indexKeys(p)));
+  const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
+  const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
+  const links: { i: number; j: number; score: number }[] = [];
+  reps.forEach((a, i) => {
+    const candidates = new Set(index.lookup(probeKeys(a)));
+    // A very long name is not indexed by word subsets: compare it with every named unit.
+    if (hasLongName(a)) for (const j of named) candidates.add(j);
+    else if (allNames(a).length > 0) for (const j of longNamed) candidates.add(j);
+    for (const j of candidates) {
+      if (j <= i) continue;
+      const s = scorePair(a, reps[j]!);
+      if (!s.block && s.score >= LINK_THRESHOLD) links.push({ i, j, score: s.score });
+    }
+  });
+  return links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
+}
+
+/** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
+function clusterProfiles(profiles: DocProfile[]): UnitGroups {
+  const groups = new UnitGroups(collapseIdentical(profiles));
+  for (const { i, j } of candidateLinks(groups.units.map((u) => u[0]!))) {
+    const gi = groups.find(i);
+    const gj = groups.find(j);
+    if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) continue;
+    groups.merge(gi, gj);
+  }
+  return groups;
+}
+
+/**
+ * A document without any mention joins the campaign it scores best with, if strongly enough and
+ * unblocked (ties: the earlier group). Groups are found through the blocking keys: a member that
+ * does not share a key with the orphan scores below LINK_THRESHOLD < ORPHAN_THRESHOLD.
+ */
+function attachOrphans(groups: UnitGroups, orphans: DocProfile[]): void {
+  const index = new KeyIndex();
+  groups.units.forEach((u, i) => index.add(i, indexKeys(u[0]!)));
+  const longNamed = groups.units.map((u, i) => (hasLongName(u[0]!) ? i : -1)).filter((i) => i >= 0);
+  for (const o of orphans) {
+    const candidates = index.lookup(probeKeys(o));
+    if (allNames(o).length > 0) candidates.push(...longNamed);
+    const bestOfGroup = new Map<number, number>();
+    for (const u of candidates) {
+      const g = groups.find(u);
+      const score = scorePair(o, groups.units[u]![0]!).score;
+      bestOfGroup.set(g, Math.max(bestOfGroup.get(g) ?? -Infinity, score));
+    }
+    const own = summarize(o);
+    let best: { group: number; score: number } | null = null;
+    for (const [g, score] of [...bestOfGroup].sort((x, y) => x[0] - y[0])) {
+      if (score < ORPHAN_THRESHOLD || (best && score <= best.score)) continue;
+      if (groupsBlocked(own, groups.summary[g]!)) continue;
+      best = { group: g, score };
+    }
+    if (best) index.add(groups.attach(best.group, [o]), indexKeys(o));
   }
 }
 
@@ -1668,7 +2009,9 @@ function pickForm(formsByDoc: string[][], lex: CampaignLexicon): string | null {
     for (const f of forms) {
       const key = f.toLowerCase();
       mentionCount.set(key, (mentionCount.get(key) ?? 0) + 1);
-      spelling.set(key, [...(spelling.get(key) ?? []), f]);
+      const list = spelling.get(key);
+      if (list) list.push(f);
+      else spelling.set(key, [f]);
     }
   }
   // "Thunder 2023" over "Thunder": the year tells editions of a recurring campaign apart.
@@ -1798,12 +2141,14 @@ export function linkCampaigns(
   const withMentions = profiles.filter(hasAnyMention);
   const groups = clusterProfiles(withMentions);
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)));
-  const drafts = groups.map((g) => draftCampaign(g, lex));
+  const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.
   const baseIds = drafts.map((d) => stableCampaignId(...d.idKey));
+  const idCounts = new Map<string, number>();
+  for (const id of baseIds) idCounts.set(id, (idCounts.get(id) ?? 0) + 1);
   const docCampaign = new Map<string, string | null>(profiles.map((p) => [p.doc_id, null]));
   const campaigns: CampaignRow[] = drafts.map((d, i) => {
-    const collides = baseIds.filter((id) => id === baseIds[i]).length > 1;
+    const collides = idCounts.get(baseIds[i]!)! > 1;
     const campaign_id = collides ? stableCampaignId(d.idKey[0] + '|' + d.docIds[0], d.idKey[1], d.idKey[2]) : baseIds[i]!;
     for (const docId of d.docIds) docCampaign.set(docId, campaign_id);
     return { campaign_id, ...d.row };

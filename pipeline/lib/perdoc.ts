@@ -254,3 +254,12 @@ export async function* zipByDocument<A extends PerDocRecord, B extends PerDocRec
     await rightIterator.return?.(undefined);
   }
 }
+
+/** The number of documents ingest wrote (out/ingest/summary.json), for progress bars; undefined if unknown. */
+export async function ingestedDocumentCount(ingestDir: string): Promise<number | undefined> {
+  try {
+    return (JSON.parse(await fs.promises.readFile(path.join(ingestDir, 'summary.json'), 'utf8')) as { documents: number }).documents;
+  } catch {
+    return undefined;
+  }
+}

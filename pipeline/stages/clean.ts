@@ -3,7 +3,7 @@
 // Input: out/ingest. Output: out/clean/documents.jsonl (CleanDoc per line, in ingest order).
 import path from 'node:path';
 import { cleanDocument } from '../lib/clean.js';
-import { jsonTask, mapDocuments, readLazyRecords } from '../lib/perdoc.js';
+import { ingestedDocumentCount, jsonTask, mapDocuments, readLazyRecords } from '../lib/perdoc.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { IngestedDoc } from '../lib/types.js';
 
@@ -20,6 +20,7 @@ export const cleanStage: StageDefinition = {
       output: 'documents.jsonl',
       task: cleanTask,
       worker: { moduleUrl: import.meta.url, exportName: 'cleanTask' },
+      total: await ingestedDocumentCount(context.inputs.ingest!),
     });
     return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.failed} failed` };
   },

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { findCampaignMentions, type CampaignMention } from '../lib/campaigns.js';
 import { extractFigures } from '../lib/extract.js';
 import { cleanToSource } from '../lib/offsets.js';
-import { jsonTask, mapDocuments, readLazyRecords, zipByDocument } from '../lib/perdoc.js';
+import { ingestedDocumentCount, jsonTask, mapDocuments, readLazyRecords, zipByDocument } from '../lib/perdoc.js';
 import { codePointIndexer } from '../lib/provenance.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { CleanDoc, DocMetadata, IngestedDoc } from '../lib/types.js';
@@ -106,6 +106,7 @@ export const extractStage: StageDefinition = {
       output: 'documents.jsonl',
       task: extractTask,
       worker: { moduleUrl: import.meta.url, exportName: 'extractTask' },
+      total: await ingestedDocumentCount(context.inputs.ingest!),
     });
     return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.tally} new figures, ${counts.failed} failed` };
   },

@@ -1,6 +1,6 @@
 // Stage 1 — ingest: every file under SEEDS becomes a document (bytes, sha256, doc_id, decoded text)
 // or a reject with a one-line reason. Identical files are one document listing every name.
-// Input: the SEEDS folder. Output: out/ingest/{documents.jsonl, rejects.json}.
+// Input: the SEEDS folder. Output: out/ingest/{documents.jsonl, rejects.json, summary.json}.
 //
 // Incremental: a file whose (path, size, mtime) matches the last run is not re-hashed (the hashes are
 // cached in OUT/.cache/, outside the published artifacts, because mtimes must never reach them), and
@@ -128,6 +128,8 @@ export const ingestStage: StageDefinition = {
     await saveHashCache(context.config.out, newHashes);
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);
+    // Counts for the next stages' progress bars (they stream documents.jsonl and cannot count ahead).
+    await writeJson(path.join(context.outDir, 'summary.json'), { documents: writer.count, rejected: rejects.length });
     for (const reject of rejects) context.log(`rejected ${reject.source_file}: ${reject.reason}`);
     return { ok: true, summary: `${files.length + problems.length} files in, ${writer.count} documents out, ${rejects.length} rejected` };
   },

@@ -14,7 +14,7 @@
 // All English wording lives in CAMPAIGN_LEXICON_EN and AGENCIES so another language can be added.
 
 import { createHash } from 'node:crypto';
-import { valueInterval, valuesCompatible, type Qualifier } from './claims.js';
+import { intervalsOverlap, valueInterval, type Interval, type Qualifier } from './claims.js';
 import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
 
@@ -1530,17 +1530,59 @@ function figuresComparable(a: HeadlineFigure, b: HeadlineFigure): boolean {
   );
 }
 
+interface IntervalFigure {
+  figure: HeadlineFigure;
+  interval: Interval;
+}
+
+/** A profile's figures grouped once for figureAgreement (which runs for every candidate pair). */
+interface FigureTable {
+  /** Figures per measure|unit|place, in order of first appearance. */
+  byKey: IntervalFigure[][];
+  /** Figures per measure|unit. */
+  byMeasureUnit: Map<string, IntervalFigure[]>;
+}
+
+const figureTables = new WeakMap<DocProfile, FigureTable>();
+
+function figureTable(p: DocProfile): FigureTable {
+  const cached = figureTables.get(p);
+  if (cached) return cached;
+  const byKeyMap = new Map<string, IntervalFigure[]>();
+  const byMeasureUnit = new Map<string, IntervalFigure[]>();
+  for (const figure of p.figures) {
+    const item = { figure, interval: valueInterval(figure.value, figure.qualifier) };
+    const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
+    const key = `${measureUnit}|${figure.place_code ?? ''}`;
+    for (const [map, k] of [[byKeyMap, key], [byMeasureUnit, measureUnit]] as const) {
+      const list = map.get(k);
+      if (list) list.push(item);
+      else map.set(k, [item]);
+    }
+  }
+  const table = { byKey: [...byKeyMap.values()], byMeasureUnit };
+  figureTables.set(p, table);
+  return table;
+}
+
 /** Per measure shared by both documents: do any of their values agree? */
 function figureAgreement(a: DocProfile, b: DocProfile): { agreeing: number; conflicting: boolean } {
-  const keys = new Set(a.figures.map((f) => `${f.measure}|${f.unit ?? ''}|${f.place_code ?? ''}`));
+  const tb = figureTable(b);
   let agreeing = 0;
   let conflicting = false;
-  for (const key of keys) {
-    const fa = a.figures.filter((f) => `${f.measure}|${f.unit ?? ''}|${f.place_code ?? ''}` === key);
-    const fb = b.figures.filter((f) => figuresComparable(fa[0]!, f));
+  for (const fa of figureTable(a).byKey) {
+    const first = fa[0]!.figure;
+    const fb = (tb.byMeasureUnit.get(`${first.measure}|${first.unit ?? ''}`) ?? []).filter((y) => figuresComparable(first, y.figure));
     if (fb.length === 0) continue;
-    const agree = fa.some((x) => fb.some((y) => valuesCompatible(x, y) && Math.max(x.value, y.value) >= MIN_IDENTIFYING_FIGURE));
-    const anyCompatible = agree || fa.some((x) => fb.some((y) => valuesCompatible(x, y)));
+    let agree = false;
+    let anyCompatible = false;
+    for (const x of fa) {
+      for (const y of fb) {
+        if (!intervalsOverlap(x.interval, y.interval)) continue;
+        anyCompatible = true;
+        if (Math.max(x.figure.value, y.figure.value) >= MIN_IDENTIFYING_FIGURE) agree = true;
+      }
+    }
     if (agree) agreeing += 1;
     else if (!anyCompatible) conflicting = true;
   }
@@ -1723,14 +1765,55 @@ function monthKeys(p: DocProfile): string[] {
   return keys;
 }
 
+/** Launch-year ranges wider than this are not split into yearly keys (they meet every year). */
+const MAX_KEYED_YEAR_SPAN = 3;
+const ANY = '*';
+
+/** The launch years a profile is indexed under, or null when it allows (almost) any year. */
+function keyedYears(p: DocProfile): number[] | null {
+  if (!p.years || p.years[1] - p.years[0] > MAX_KEYED_YEAR_SPAN) return null;
+  const years: number[] = [];
+  for (let y = p.years[0]; y <= p.years[1]; y += 1) years.push(y);
+  return years;
+}
+
+/**
+ * Name and figure keys are refined by launch month and year, because a shared name alone would
+ * put every edition of a recurring campaign in one block: two profiles meet only if their months
+ * are equal or one is unknown, and their year ranges overlap — otherwise scorePair blocks them anyway.
+ * A profile with an unknown month probes every month; one with unknown years is indexed under
+ * ANY year and probes the year-free index (`wide`).
+ */
+function refine(base: readonly string[], p: DocProfile, side: 'index' | 'probe'): string[] {
+  const months = side === 'index' || p.month !== null ? [p.month === null ? ANY : String(p.month), ANY] : [ANY, ...Array.from({ length: 12 }, (_, i) => String(i + 1))];
+  const monthFacets = side === 'index' ? months.slice(0, 1) : months;
+  const years = keyedYears(p);
+  const yearFacets = years === null ? [ANY] : side === 'index' ? years.map(String) : [...years.map(String), ANY];
+  const keys: string[] = [];
+  for (const k of base) for (const m of monthFacets) for (const y of yearFacets) keys.push(`${k}|${m}|${y}`);
+  return keys;
+}
+
+/** Year-free keys: only profiles with unknown or very wide years probe these. */
+function wideKeys(base: readonly string[], p: DocProfile, side: 'index' | 'probe'): string[] {
+  const months = side === 'index' ? [p.month === null ? ANY : String(p.month)] : p.month !== null ? [String(p.month), ANY] : [ANY, ...Array.from({ length: 12 }, (_, i) => String(i + 1))];
+  return base.flatMap((k) => months.map((m) => `w:${k}|${m}`));
+}
+
+function baseKeys(p: DocProfile, side: 'index' | 'probe'): string[] {
+  const names = allNames(p).filter((n) => !isLongName(n)).flatMap(side === 'index' ? nameIndexKeys : nameProbeKeys);
+  return [...names, ...figureKeys(p)];
+}
+
 function indexKeys(p: DocProfile): string[] {
-  const names = allNames(p).filter((n) => !isLongName(n)).flatMap(nameIndexKeys);
-  return [...new Set([...names, ...figureKeys(p), ...monthKeys(p)])];
+  const base = baseKeys(p, 'index');
+  return [...new Set([...refine(base, p, 'index'), ...wideKeys(base, p, 'index'), ...monthKeys(p)])];
 }
 
 function probeKeys(p: DocProfile): string[] {
-  const names = allNames(p).filter((n) => !isLongName(n)).flatMap(nameProbeKeys);
-  return [...new Set([...names, ...figureKeys(p), ...monthKeys(p)])];
+  const base = baseKeys(p, 'probe');
+  const refined = keyedYears(p) === null ? wideKeys(base, p, 'probe') : refine(base, p, 'probe');
+  return [...new Set([...refined, ...monthKeys(p)])];
 }
 
 function hasLongName(p: DocProfile): boolean {
@@ -1861,6 +1944,7 @@ class KeyIndex {
       else this.lists.set(key, [unit]);
     }
   }
+  debug(): void { console.error([...this.lists].sort((a, b) => b[1].length - a[1].length).slice(0, 15).map(([k, v]) => `${k}=${v.length}`).join('\n')); }
   /** Distinct units under any of the keys, in first-seen order. */
   lookup(keys: readonly string[]): number[] {
     const seen = new Set<number>();
@@ -1949,6 +2033,7 @@ function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; sc
       if (!s.block && s.score >= LINK_THRESHOLD) links.push({ i, j, score: s.score });
     }
   });
+  if (process.env.LINK_DEBUG) { let pairs = 0; reps.forEach((a, i) => { for (const j of index.lookup(probeKeys(a))) if (j > i) pairs += 1; }); console.error(`units ${reps.length} pairs ${pairs} links ${links.length}`); index.debug(); }
   return links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
 }
 

@@ -139,7 +139,19 @@ export function stableClaimId(scope: string, measure: string, unit: string, plac
 interface Cluster {
   figures: ClaimInput[];
   docs: Set<string>;
+  /** The distinct values each document gives in this cluster. */
+  valuesByDoc: Map<string, Set<number>>;
   value: number;
+}
+
+function valuesByDoc(figures: readonly ClaimInput[]): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const f of figures) {
+    const values = out.get(f.doc_id);
+    if (values) values.add(f.value);
+    else out.set(f.doc_id, new Set([f.value]));
+  }
+  return out;
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -223,7 +235,11 @@ function hasDocOutside(a: Cluster, b: Cluster): boolean {
 /** Do two claims of one group disagree (see the status rules at the top of this file)? */
 function clustersConflict(a: Cluster, b: Cluster): boolean {
   if (hasDocOutside(a, b) && hasDocOutside(b, a)) return true;
-  return a.figures.some((fa) => b.figures.some((fb) => fa.doc_id === fb.doc_id && isScaleMismatch(fa.value, fb.value)));
+  // Only figures of one document can be a scale mismatch: compare per document, not all pairs.
+  for (const fa of a.figures) {
+    for (const value of b.valuesByDoc.get(fa.doc_id) ?? []) if (isScaleMismatch(fa.value, value)) return true;
+  }
+  return false;
 }
 
 function describeCluster(c: Cluster): string {
@@ -260,6 +276,7 @@ function claimsOfGroup(group: readonly ClaimInput[]): ClaimRow[] {
   const clusters: Cluster[] = clusterCompatible(group).map((figures) => ({
     figures,
     docs: new Set(figures.map((f) => f.doc_id)),
+    valuesByDoc: valuesByDoc(figures),
     value: representativeValue(figures),
   }));
   const rows = clusters.map((c) => toRow(c, clusters.filter((o) => o !== c && clustersConflict(c, o))));

@@ -1537,13 +1537,19 @@ interface IntervalFigure {
 
 /** A profile's figures grouped once for figureAgreement (which runs for every candidate pair). */
 interface FigureTable {
-  /** Figures per measure|unit|place, in order of first appearance. */
-  byKey: IntervalFigure[][];
+  /** Figures per measure|unit|place, in order of first appearance, with their measure|unit. */
+  byKey: { measureUnit: string; first: HeadlineFigure; items: IntervalFigure[] }[];
   /** Figures per measure|unit. */
   byMeasureUnit: Map<string, IntervalFigure[]>;
 }
 
 const figureTables = new WeakMap<DocProfile, FigureTable>();
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 function figureTable(p: DocProfile): FigureTable {
   const cached = figureTables.get(p);
@@ -1553,14 +1559,14 @@ function figureTable(p: DocProfile): FigureTable {
   for (const figure of p.figures) {
     const item = { figure, interval: valueInterval(figure.value, figure.qualifier) };
     const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
-    const key = `${measureUnit}|${figure.place_code ?? ''}`;
-    for (const [map, k] of [[byKeyMap, key], [byMeasureUnit, measureUnit]] as const) {
-      const list = map.get(k);
-      if (list) list.push(item);
-      else map.set(k, [item]);
-    }
+    pushTo(byKeyMap, `${measureUnit}|${figure.place_code ?? ''}`, item);
+    pushTo(byMeasureUnit, measureUnit, item);
   }
-  const table = { byKey: [...byKeyMap.values()], byMeasureUnit };
+  const byKey = [...byKeyMap.values()].map((items) => {
+    const first = items[0]!.figure;
+    return { measureUnit: `${first.measure}|${first.unit ?? ''}`, first, items };
+  });
+  const table = { byKey, byMeasureUnit };
   figureTables.set(p, table);
   return table;
 }
@@ -1570,19 +1576,22 @@ function figureAgreement(a: DocProfile, b: DocProfile): { agreeing: number; conf
   const tb = figureTable(b);
   let agreeing = 0;
   let conflicting = false;
-  for (const fa of figureTable(a).byKey) {
-    const first = fa[0]!.figure;
-    const fb = (tb.byMeasureUnit.get(`${first.measure}|${first.unit ?? ''}`) ?? []).filter((y) => figuresComparable(first, y.figure));
-    if (fb.length === 0) continue;
+  for (const { measureUnit, first, items } of figureTable(a).byKey) {
+    const others = tb.byMeasureUnit.get(measureUnit);
+    if (!others) continue;
+    let comparable = false;
     let agree = false;
     let anyCompatible = false;
-    for (const x of fa) {
-      for (const y of fb) {
+    for (const y of others) {
+      if (!figuresComparable(first, y.figure)) continue;
+      comparable = true;
+      for (const x of items) {
         if (!intervalsOverlap(x.interval, y.interval)) continue;
         anyCompatible = true;
         if (Math.max(x.figure.value, y.figure.value) >= MIN_IDENTIFYING_FIGURE) agree = true;
       }
     }
+    if (!comparable) continue;
     if (agree) agreeing += 1;
     else if (!anyCompatible) conflicting = true;
   }
@@ -1624,6 +1633,17 @@ function agencyRelation(a: DocProfile, b: DocProfile): 'same' | 'compatible' | '
   return sameHierarchy && (a.agencyRegion !== null || b.agencyRegion !== null) ? 'compatible' : 'conflict';
 }
 
+/** The hard blocks that need no figures: contradicting years, name years, agencies, months or durations. */
+function attributeBlock(a: DocProfile, b: DocProfile): string | null {
+  if (a.years && b.years && (a.years[1] < b.years[0] || b.years[1] < a.years[0])) return 'year';
+  // "Thunder 2022" and "Thunder 2023" are two campaigns whatever else they share.
+  if (a.nameYear !== null && b.nameYear !== null && a.nameYear !== b.nameYear) return 'name-year';
+  if (agencyRelation(a, b) === 'conflict') return a.agencyRegion && b.agencyRegion && a.agencyRegion !== b.agencyRegion ? 'agency-region' : 'agency';
+  if (a.month !== null && b.month !== null && a.month !== b.month) return 'month';
+  if (a.duration !== null && b.duration !== null && !sameDuration(a.duration, b.duration)) return 'duration';
+  return null;
+}
+
 /** Score two document profiles (see LINK_WEIGHTS); blocks are contradictions that forbid a link outright. */
 export function scorePair(a: DocProfile, b: DocProfile): PairScore {
   const W = LINK_WEIGHTS;
@@ -1631,16 +1651,9 @@ export function scorePair(a: DocProfile, b: DocProfile): PairScore {
   const names = bestNameSimilarity(a, b);
   const bothYearsStated = a.yearStated && b.yearStated;
   const sameStatedYear = bothYearsStated && a.years![0] === b.years![0];
-  const agencies = agencyRelation(a, b);
-  let block: string | null = null;
-  if (a.years && b.years && (a.years[1] < b.years[0] || b.years[1] < a.years[0])) block = 'year';
-  // "Thunder 2022" and "Thunder 2023" are two campaigns whatever else they share.
-  else if (a.nameYear !== null && b.nameYear !== null && a.nameYear !== b.nameYear) block = 'name-year';
-  else if (agencies === 'conflict') block = a.agencyRegion && b.agencyRegion && a.agencyRegion !== b.agencyRegion ? 'agency-region' : 'agency';
-  else if (a.month !== null && b.month !== null && a.month !== b.month) block = 'month';
-  else if (a.duration !== null && b.duration !== null && !sameDuration(a.duration, b.duration)) block = 'duration';
+  let block = attributeBlock(a, b);
   // Same exact name in the same stated year is one campaign even when later reports give larger totals.
-  else if (figures.conflicting && !(names === 1 && sameStatedYear)) block = 'figures';
+  if (block === null && figures.conflicting && !(names === 1 && sameStatedYear)) block = 'figures';
 
   let score = 0;
   if (names !== null) score += names >= 0.999 ? W.sameName : names >= 0.5 ? W.similarName : names === 0 ? W.differentName : 0;
@@ -1735,8 +1748,12 @@ function logBucket(value: number, ratio: number): number {
 }
 
 function figureKeys(p: DocProfile): string[] {
+  return figureKeysOf(p.figures);
+}
+
+function figureKeysOf(figures: readonly HeadlineFigure[]): string[] {
   const keys: string[] = [];
-  for (const f of p.figures) {
+  for (const f of figures) {
     if (!(f.value >= MIN_INDEXED_FIGURE)) continue;
     const [lo, hi] = valueInterval(f.value, f.qualifier);
     for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(`f:${f.measure}|${f.unit ?? ''}|${b}`);
@@ -1777,27 +1794,63 @@ function keyedYears(p: DocProfile): number[] | null {
   return years;
 }
 
+/** The agency facets a profile is indexed under (see agencyRelation), or null when its agency is unknown. */
+function agencyIndexFacets(p: DocProfile): string[] | null {
+  if (!p.agency) return null;
+  const facets = [`a:${p.agency}`];
+  if (p.agencyHierarchy) facets.push(`h:${p.agencyHierarchy}`);
+  if (p.agencyRegion) facets.push(`r:${p.agencyRegion}`, ...(p.agencyHierarchy ? [`hr:${p.agencyHierarchy}`] : []));
+  return facets;
+}
+
 /**
- * Name and figure keys are refined by launch month and year, because a shared name alone would
- * put every edition of a recurring campaign in one block: two profiles meet only if their months
- * are equal or one is unknown, and their year ranges overlap — otherwise scorePair blocks them anyway.
- * A profile with an unknown month probes every month; one with unknown years is indexed under
- * ANY year and probes the year-free index (`wide`).
+ * Facets that meet every agency agencyRelation does not call a conflict: the same agency, one of
+ * the same region, or (for a local body) any body of its hierarchy, and (for a national one) the
+ * local bodies of its hierarchy; unknown agencies are indexed under ANY.
+ */
+function agencyProbeFacets(p: DocProfile): string[] {
+  const facets = [`a:${p.agency}`, ANY];
+  if (p.agencyRegion) facets.push(`r:${p.agencyRegion}`, ...(p.agencyHierarchy ? [`h:${p.agencyHierarchy}`] : []));
+  else if (p.agencyHierarchy) facets.push(`hr:${p.agencyHierarchy}`);
+  return facets;
+}
+
+/** A profile with unknown (or very wide) years meets every year: it probes the facet-free keys. */
+function isWide(p: DocProfile): boolean {
+  return keyedYears(p) === null;
+}
+
+/**
+ * Name and figure keys are refined by launch year and running agency, because a shared name alone
+ * would put every edition of a recurring campaign in one block: two profiles meet only if their
+ * year ranges overlap and their agencies do not conflict — otherwise attributeBlock stops them
+ * anyway. Every profile is also indexed under year-only keys (`y:`) for those with an unknown
+ * agency to probe, and under facet-free keys (`w:`) for those with unknown years.
  */
 function refine(base: readonly string[], p: DocProfile, side: 'index' | 'probe'): string[] {
-  const months = side === 'index' || p.month !== null ? [p.month === null ? ANY : String(p.month), ANY] : [ANY, ...Array.from({ length: 12 }, (_, i) => String(i + 1))];
-  const monthFacets = side === 'index' ? months.slice(0, 1) : months;
   const years = keyedYears(p);
   const yearFacets = years === null ? [ANY] : side === 'index' ? years.map(String) : [...years.map(String), ANY];
   const keys: string[] = [];
-  for (const k of base) for (const m of monthFacets) for (const y of yearFacets) keys.push(`${k}|${m}|${y}`);
+  if (side === 'index') {
+    // Under year and agency, and under year alone for the profiles whose agency is unknown.
+    const agencyFacets = agencyIndexFacets(p) ?? [ANY];
+    for (const k of base) {
+      for (const y of yearFacets) {
+        keys.push(`y:${k}|${y}`);
+        for (const a of agencyFacets) keys.push(`${k}|${y}|${a}`);
+      }
+    }
+  } else if (!p.agency) {
+    for (const k of base) for (const y of yearFacets) keys.push(`y:${k}|${y}`);
+  } else {
+    const agencyFacets = agencyProbeFacets(p);
+    for (const k of base) for (const y of yearFacets) for (const a of agencyFacets) keys.push(`${k}|${y}|${a}`);
+  }
   return keys;
 }
 
-/** Year-free keys: only profiles with unknown or very wide years probe these. */
-function wideKeys(base: readonly string[], p: DocProfile, side: 'index' | 'probe'): string[] {
-  const months = side === 'index' ? [p.month === null ? ANY : String(p.month)] : p.month !== null ? [String(p.month), ANY] : [ANY, ...Array.from({ length: 12 }, (_, i) => String(i + 1))];
-  return base.flatMap((k) => months.map((m) => `w:${k}|${m}`));
+function wideKeys(base: readonly string[]): string[] {
+  return base.map((k) => `w:${k}`);
 }
 
 function baseKeys(p: DocProfile, side: 'index' | 'probe'): string[] {
@@ -1807,13 +1860,15 @@ function baseKeys(p: DocProfile, side: 'index' | 'probe'): string[] {
 
 function indexKeys(p: DocProfile): string[] {
   const base = baseKeys(p, 'index');
-  return [...new Set([...refine(base, p, 'index'), ...wideKeys(base, p, 'index'), ...monthKeys(p)])];
+  return [...new Set([...refine(base, p, 'index'), ...wideKeys(base), ...monthKeys(p)])];
+}
+
+function refinedProbeKeys(base: readonly string[], p: DocProfile): string[] {
+  return isWide(p) ? wideKeys(base) : refine(base, p, 'probe');
 }
 
 function probeKeys(p: DocProfile): string[] {
-  const base = baseKeys(p, 'probe');
-  const refined = keyedYears(p) === null ? wideKeys(base, p, 'probe') : refine(base, p, 'probe');
-  return [...new Set([...refined, ...monthKeys(p)])];
+  return [...new Set([...refinedProbeKeys(baseKeys(p, 'probe'), p), ...monthKeys(p)])];
 }
 
 function hasLongName(p: DocProfile): boolean {
@@ -1944,7 +1999,6 @@ class KeyIndex {
       else this.lists.set(key, [unit]);
     }
   }
-  debug(): void { console.error([...this.lists].sort((a, b) => b[1].length - a[1].length).slice(0, 15).map(([k, v]) => `${k}=${v.length}`).join('\n')); }
   /** Distinct units under any of the keys, in first-seen order. */
   lookup(keys: readonly string[]): number[] {
     const seen = new Set<number>();
@@ -2028,12 +2082,12 @@ function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; sc
     if (hasLongName(a)) for (const j of named) candidates.add(j);
     else if (allNames(a).length > 0) for (const j of longNamed) candidates.add(j);
     for (const j of candidates) {
-      if (j <= i) continue;
+      // The attribute blocks are cheap; most same-name pairs of a recurring campaign stop here.
+      if (j <= i || attributeBlock(a, reps[j]!) !== null) continue;
       const s = scorePair(a, reps[j]!);
       if (!s.block && s.score >= LINK_THRESHOLD) links.push({ i, j, score: s.score });
     }
   });
-  if (process.env.LINK_DEBUG) { let pairs = 0; reps.forEach((a, i) => { for (const j of index.lookup(probeKeys(a))) if (j > i) pairs += 1; }); console.error(`units ${reps.length} pairs ${pairs} links ${links.length}`); index.debug(); }
   return links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
 }
 
@@ -2050,6 +2104,26 @@ function clusterProfiles(profiles: DocProfile[]): UnitGroups {
 }
 
 /**
+ * Units that may score ORPHAN_THRESHOLD with `o`. Without a name or a launch month, only agency,
+ * single year, duration and agreeing figures count, so a unit must agree on enough of `o`'s
+ * figure groups: count, per unit, the groups whose keys it shares (an upper bound on agreement).
+ */
+function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
+  if (allNames(o).length > 0 || o.month !== null) return index.lookup(probeKeys(o));
+  const W = LINK_WEIGHTS;
+  const otherEvidence = (o.agency ? W.sameAgency : 0) + (singleYear(o) !== null ? W.sameYear : 0) + (o.duration !== null ? W.sameDuration : 0);
+  if (otherEvidence + W.agreeingFiguresMax < ORPHAN_THRESHOLD) return [];
+  const needed = Math.ceil((ORPHAN_THRESHOLD - otherEvidence) / W.agreeingFigure - 1e-9);
+  if (needed <= 0) return index.lookup(probeKeys(o));
+  const counts = new Map<number, number>();
+  for (const { items } of figureTable(o).byKey) {
+    const keys = refinedProbeKeys(figureKeysOf(items.map((x) => x.figure)), o);
+    for (const u of index.lookup(keys)) counts.set(u, (counts.get(u) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n >= needed).map(([u]) => u);
+}
+
+/**
  * A document without any mention joins the campaign it scores best with, if strongly enough and
  * unblocked (ties: the earlier group). Groups are found through the blocking keys: a member that
  * does not share a key with the orphan scores below LINK_THRESHOLD < ORPHAN_THRESHOLD.
@@ -2059,7 +2133,7 @@ function attachOrphans(groups: UnitGroups, orphans: DocProfile[]): void {
   groups.units.forEach((u, i) => index.add(i, indexKeys(u[0]!)));
   const longNamed = groups.units.map((u, i) => (hasLongName(u[0]!) ? i : -1)).filter((i) => i >= 0);
   for (const o of orphans) {
-    const candidates = index.lookup(probeKeys(o));
+    const candidates = orphanCandidates(o, index);
     if (allNames(o).length > 0) candidates.push(...longNamed);
     const bestOfGroup = new Map<number, number>();
     for (const u of candidates) {

@@ -224,7 +224,20 @@ export function representativeValue(figures: readonly ClaimInput[]): number {
       bestCount = docs.size;
     }
   }
-  return best ?? Math.min(...figures.map((f) => f.value));
+  return best ?? minOf(figures.map((f) => f.value));
+}
+
+// Loops, not Math.min(...values): spreading 100k+ arguments overflows the call stack.
+function minOf(values: readonly number[]): number {
+  let min = Infinity;
+  for (const v of values) if (v < min) min = v;
+  return min;
+}
+
+function maxOf(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
 }
 
 function hasDocOutside(a: Cluster, b: Cluster): boolean {
@@ -265,9 +278,9 @@ function toRow(c: Cluster, conflictsWith: Cluster[]): ClaimRow {
     figure_ids: c.figures.map((f) => f.figure_id).sort(byText).join('; '),
     publishers: publishers.join('; '),
     status: conflicting ? 'conflicting' : docIds.length >= 2 ? 'corroborated' : 'single_source',
-    conservative_value: Math.min(...values),
-    min_value: Math.min(...values),
-    max_value: Math.max(...values),
+    conservative_value: minOf(values),
+    min_value: minOf(values),
+    max_value: maxOf(values),
     conflicting_values: shown.map(describeCluster).join('; '),
   };
 }

@@ -4,38 +4,16 @@
 // generated part of DATASET_CARD.md (--no-card leaves it alone).
 // Exit codes: 0 released (or already released, identical), 1 the data failed validation,
 //             2 usage error or a release of this version exists with different contents.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failUsage, parseFolderOptions } from './lib/cli.js';
 import { makeRelease, ReleaseError } from './lib/release.js';
 import { STAGES } from './stages/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function fail(message: string, hint: string): never {
-  process.stderr.write(`release: ${message}\n  hint: ${hint}\n`);
-  process.exit(2);
-}
-
-function parseArgs(argv: string[]): { seeds: string; out: string; card: boolean } {
-  const options = { seeds: 'seeds', out: 'out', card: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--no-card') options.card = false;
-    else if (arg === '--seeds' || arg === '--out') {
-      const value = argv[++i];
-      if (!value) fail(`${arg} needs a folder`, `e.g. ${arg} ${arg === '--seeds' ? 'seeds' : 'out'}`);
-      options[arg === '--seeds' ? 'seeds' : 'out'] = value;
-    } else fail(`unknown argument '${arg}'`, 'usage: release.ts [--seeds DIR] [--out DIR] [--no-card]');
-  }
-  return options;
-}
-
-const options = parseArgs(process.argv.slice(2));
-const seeds = path.resolve(options.seeds);
-const out = path.resolve(options.out);
-if (!fs.existsSync(seeds) || !fs.statSync(seeds).isDirectory()) fail(`input folder '${options.seeds}' does not exist`, 'put articles in seeds/ or pass SEEDS=/path/to/articles');
-if (path.relative(seeds, out) === '' || !path.relative(seeds, out).startsWith('..')) fail(`output folder '${options.out}' is inside the input folder`, 'choose an OUT outside SEEDS');
+const fail = (message: string, hint: string): never => failUsage('release', message, hint);
+const { seeds, out, flags } = parseFolderOptions('release', process.argv.slice(2), ['--no-card']);
 
 try {
   const result = await makeRelease({
@@ -44,7 +22,7 @@ try {
     out,
     stages: STAGES,
     sharedDir: process.env.SHARED_DIR ?? path.resolve(root, '../shared'),
-    refreshRepositoryCard: options.card,
+    refreshRepositoryCard: !flags.has('--no-card'),
     print: (line) => process.stdout.write(`${line}\n`),
   });
   if (result.status === 'build-failed') {

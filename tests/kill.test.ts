@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, SEEDS, folderHashes, tempDir } from './helpers/build.js';
+import { mulberry32 } from '../bench/generate.js';
 
 const KILLS = 20;
 const SEED = 0x5eed_0008;
@@ -18,17 +19,6 @@ const out = tempDir('kill-out');
 let reference: Record<string, string>;
 let buildMs: number;
 
-/** mulberry32: a small seeded PRNG, so a failing kill schedule can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs the CLI; with killAfterMs, SIGKILLs its whole process group then (tsx runs the build in a
@@ -104,7 +94,7 @@ afterAll(() => {
 
 describe('SIGKILL at random moments', () => {
   it(`never leaves a partial out/dataset (${KILLS} kills), and the next build is byte-identical to a clean one`, async () => {
-    const random = prng(SEED);
+    const random = mulberry32(SEED) /* seeded, so a failing kill schedule can be replayed */;
     let publishedOnce = false;
     const outcomes: string[] = [];
     for (let k = 0; k < KILLS; k++) {

@@ -7,7 +7,7 @@
 //   generic  — a campaign noun with modifiers only: "special action", "six-month special operation"
 // and reads the agency, launch month/year and duration stated around each mention.
 //
-// Part 2 (`linkCampaigns`) scores pairs of documents on name, agency, launch date, duration and
+// Part 2 (`linkCampaigns`) scores candidate pairs of documents (see "sparse linking") on name, agency, launch date, duration and
 // headline figures together (weights in LINK_WEIGHTS), refuses links that contradict each other
 // (hard blocks), and merges greedily from the strongest link down.
 //
@@ -1680,6 +1680,8 @@ function hasAnyMention(p: DocProfile): boolean {
 //             (their common words, the other name's length); smaller overlaps add nothing positive;
 //   figures — an agreeing figure (>= MIN_IDENTIFYING_FIGURE) puts both values in one log bucket;
 //   month   — (month, agency, year), (month, agency, duration), (month, year, duration).
+// Name and figure keys are further split by launch year and agency (see `refine`), so the
+// editions of a recurring campaign, which hard blocks keep apart anyway, do not share blocks.
 // Documents that score identically against everything (same names, dates, agency, figures) are
 // collapsed into one unit first, so 5,000 reprints of one story cost one comparison, not 12.5 M.
 // Hard blocks between groups are checked on group summaries (within a group, months, name years

@@ -80,21 +80,26 @@ export async function readJsonlAll<T>(file: string): Promise<T[]> {
   return rows;
 }
 
-/** Appends JSON Lines to a file through a stream, honouring back-pressure. */
-export class JsonlWriter {
+/** Appends ready-made JSON lines through a stream, honouring back-pressure. */
+export class LineWriter {
   private readonly stream: fs.WriteStream;
   count = 0;
   constructor(file: string) {
     this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
   }
-  async write(record: unknown): Promise<void> {
+  async write(line: string): Promise<void> {
     this.count++;
-    if (!this.stream.write(JSON.stringify(record) + '\n')) {
-      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-    }
+    if (!this.stream.write(line + '\n')) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
   async close(): Promise<void> {
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+/** Appends records as JSON Lines. */
+export class JsonlWriter extends LineWriter {
+  async writeRecord(record: unknown): Promise<void> {
+    await this.write(JSON.stringify(record));
   }
 }
 

@@ -10,7 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { exists, writeJson } from './fsutil.js';
+import { LineWriter, exists, writeJson } from './fsutil.js';
+
+export { LineWriter };
 import type { StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
@@ -221,21 +223,6 @@ function stringEnd(text: string, start: number): number {
   return -1;
 }
 
-/** Appends ready-made JSON lines through a stream, honouring back-pressure. */
-export class LineWriter {
-  private readonly stream: fs.WriteStream;
-  count = 0;
-  constructor(file: string) {
-    this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
-  }
-  async write(line: string): Promise<void> {
-    this.count++;
-    if (!this.stream.write(line + '\n')) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-  }
-  async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  }
-}
 
 /**
  * Joins two record streams that are both in source_file order by doc_id: yields [left, right] for

@@ -104,7 +104,7 @@ export const linkStage: StageDefinition = {
       for (const row of sortRows(tables[table], schemas[table])) {
         // Schema columns first, in schema order; anything else is kept so validation can report it.
         const extra = Object.keys(row).filter((c) => !columns.includes(c));
-        await writer.write(Object.fromEntries([...columns.filter((c) => c in row), ...extra].map((c) => [c, row[c]])));
+        await writer.writeRecord(Object.fromEntries([...columns.filter((c) => c in row), ...extra].map((c) => [c, row[c]])));
       }
       await writer.close();
     }

@@ -2001,6 +2001,32 @@ class KeyIndex {
       else this.lists.set(key, [unit]);
     }
   }
+  /**
+   * Sorted-neighbourhood blocking: the units within `window` places of `unit` in each key's list
+   * (lists are in unit order). A block no longer than 2 x window + 1 is compared in full; a larger one
+   * (thousands of reports of one recurring campaign) only with its neighbours, so the work stays
+   * linear in the corpus. Neighbours in unit order are neighbours in document order.
+   */
+  near(unit: number, keys: readonly string[], window: number): number[] {
+    const seen = new Set<number>();
+    for (const key of keys) {
+      const list = this.lists.get(key);
+      if (!list) continue;
+      if (list.length <= 2 * window + 1) {
+        for (const u of list) seen.add(u);
+        continue;
+      }
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid]! < unit) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = Math.max(0, lo - window); k < Math.min(list.length, lo + window + 1); k++) seen.add(list[k]!);
+    }
+    return [...seen];
+  }
   /** Distinct units under any of the keys, in first-seen order. */
   lookup(keys: readonly string[]): number[] {
     const seen = new Set<number>();
@@ -2071,6 +2097,9 @@ class UnitGroups {
   }
 }
 
+/** How many units before and after a unit it is compared with inside one large block (see KeyIndex.near). */
+export const BLOCK_NEIGHBOURHOOD = 100;
+
 /** Scored links between units that reach LINK_THRESHOLD unblocked, strongest first. */
 function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; score: number }[] {
   const index = new KeyIndex();
@@ -2079,7 +2108,7 @@ function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; sc
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links: { i: number; j: number; score: number }[] = [];
   reps.forEach((a, i) => {
-    const candidates = new Set(index.lookup(probeKeys(a)));
+    const candidates = new Set(index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD));
     // A very long name is not indexed by word subsets: compare it with every named unit.
     if (hasLongName(a)) for (const j of named) candidates.add(j);
     else if (allNames(a).length > 0) for (const j of longNamed) candidates.add(j);

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED } from './helpers/build.js';
 import { parseCsv as readCsv } from './helpers/csv.js';
 import { extractHeadlineAreaMetadata, extractMetadata, findDate, plainHeadline, publisherFromDomainLabel, readBylineLine, splitAuthorNames } from '../pipeline/lib/metadata.js';
 import { extractHtmlArticle } from '../pipeline/lib/html.js';
 
 
-const gold = readCsv(readFileSync('/work/shared/gold/seeds/documents.csv', 'utf8'));
+const gold = readCsv(readFileSync(path.join(SHARED, 'gold/seeds/documents.csv'), 'utf8'));
 
 describe('metadata of the seed articles matches the gold table', () => {
   it('has five gold rows', () => expect(gold.length).toBe(5));

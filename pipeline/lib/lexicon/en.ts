@@ -255,7 +255,10 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
     'involving', 'involved', 'involves', 'worth', 'valued at', 'value', 'amount', 'amounting to', 'amounted to',
     'turnover', 'transactions', 'transaction', 'flow of funds', 'funds', 'laundering', 'laundered', 'money laundering',
     'sum', 'sums', 'totalling', 'totaling', 'scale of', 'bets', 'wagers', 'wagered', 'gambling funds', 'capital',
-    'moved', 'processed', 'fraud of', 'holding', 'containing',
+    'moved', 'processed', 'fraud of', 'holding', 'containing', 'handled', 'handling', 'channelled', 'channeled',
+    'funnelled', 'funneled', 'washed', 'siphoned',
+    // After the amount: "$1.2bn fraud ring", "a 300 million yuan scam".
+    'fraud ring', 'fraud', 'scam', 'scams', 'scheme', 'ponzi scheme', 'pyramid scheme', 'racket', 'gambling ring',
   ],
   criminal_proceeds: [
     'profit', 'profits', 'proceeds', 'earned', 'earning', 'made', 'making', 'illegal gains', 'illicit gains', 'gains',

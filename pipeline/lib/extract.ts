@@ -434,7 +434,7 @@ function readQualifier(left: string, right: string, mention: NumberMention): Qua
     if (hit.phrase === 'over' && /\b(?:handed|hand|hands|took|take|taken|turned|turn|taking)$/u.test(before.slice(0, hit.start).trimEnd())) continue;
     return qualifier;
   }
-  const after = right.replace(/^[\s"'”’]+/u, '').replace(/^(?:[\p{L}-]+\s+){0,2}/u, (words) => words); // keep as is
+  const after = right.replace(/^[\s"'”’]+/u, '');
   for (const qualifier of ['over', 'about'] as const) {
     if (matchers.qualifiersAfter[qualifier].startsWith(after)) return qualifier;
   }
@@ -569,7 +569,6 @@ function nounAfter(right: string): NounHit | null {
   let text = right.replace(/^\s*(?:-\s*)?/u, '');
   // A quoted epithet between number and noun: 1.88 million “violent and dangerous” messages.
   text = text.replace(/^(?:[“"‘'][^“”"‘’']{0,60}[”"’']\s*)/u, (quoted) => ' '.repeat(quoted.length));
-  const offset = right.length - text.length;
   const window = text.slice(0, 80);
   let stop = firstStop(window);
   // "46,000 QQ and WeChat accounts", "41,000 telecom and online fraud cases": no noun before the
@@ -609,7 +608,6 @@ function nounAfter(right: string): NounHit | null {
   }
   // "15,000 Chinese arrested": a demonym straight after a number counts people.
   if (demonym && demonymCountry(capitalise(demonym[1]!))) return { cls: 'person', event: null, phrase: demonym[1]!, side: 'demonym' };
-  void offset;
   return null;
 }
 

@@ -1,5 +1,6 @@
 // Test helpers: build the dataset in-process into a temp folder, hash a folder's files.
 import { spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,4 +54,38 @@ export function scoreDataset(dataset: string, gold: string, input: string): { re
   const run = spawnSync(process.execPath, [path.join(SHARED, 'tools/score-dataset.mjs'), '--dataset', dataset, '--gold', gold, '--input', input, '--json', reportFile], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`score-dataset failed (${run.status}): ${run.stderr}`);
   return { report: JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ScoreReport, stdout: run.stdout };
+}
+
+/** Lower bounds on a score report; a field left out is not checked. */
+export interface ScoreFloors {
+  figuresF1: number;
+  provenance: number;
+  qualifier?: number;
+  place?: number;
+  currency?: number;
+  title: number;
+  publisher: number;
+  authors: number;
+  published_date: number;
+  campaignF1: number;
+}
+
+/** Every measured figure of the report is at or above its floor (one assertion per figure, named). */
+export function expectScoreAtLeast(report: ScoreReport, floors: ScoreFloors): void {
+  const measured: [keyof ScoreFloors, number][] = [
+    ['figuresF1', report.figures.f1],
+    ['provenance', report.provenance.exact],
+    ['qualifier', report.attributes.qualifier],
+    ['place', report.attributes.place],
+    ['currency', report.attributes.currency],
+    ['title', report.documents.title],
+    ['publisher', report.documents.publisher],
+    ['authors', report.documents.authors],
+    ['published_date', report.documents.published_date],
+    ['campaignF1', report.campaigns.f1],
+  ];
+  for (const [name, value] of measured) {
+    const floor = floors[name];
+    if (floor !== undefined) expect(value, name).toBeGreaterThanOrEqual(floor);
+  }
 }

@@ -5,6 +5,10 @@
 // Incremental: a file whose (path, size, mtime) matches the last run is not re-hashed (the hashes are
 // cached in OUT/.cache/, outside the published artifacts, because mtimes must never reach them), and
 // a document whose bytes and file list are unchanged is copied from the previous output line as is.
+//
+// Files are read synchronously: one awaited read costs about 0.37 ms of promise and thread-pool round
+// trip, twenty times the read itself for an article-sized file, and ingest has nothing to overlap.
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { decodeBytes, sniffFormat } from '../lib/decode.js';
@@ -85,7 +89,7 @@ export const ingestStage: StageDefinition = {
         continue;
       }
       const cached = oldHashes[file.relPath];
-      const sha = cached && cached[0] === file.size && cached[1] === file.mtimeMs ? cached[2] : sha256Hex(await fsp.readFile(file.absPath));
+      const sha = cached && cached[0] === file.size && cached[1] === file.mtimeMs ? cached[2] : sha256Hex(fs.readFileSync(file.absPath));
       newHashes[file.relPath] = [file.size, file.mtimeMs, sha];
       const group = groups.get(sha);
       if (group) group.push(file);
@@ -108,7 +112,7 @@ export const ingestStage: StageDefinition = {
         await writer.write(reusable);
         continue;
       }
-      const bytes = await fsp.readFile(first.absPath);
+      const bytes = fs.readFileSync(first.absPath);
       const decoded = decodeBytes(bytes);
       if ('error' in decoded) {
         for (const file of group) rejects.push({ source_file: file.relPath, reason: decoded.error });

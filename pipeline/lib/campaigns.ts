@@ -14,7 +14,7 @@
 // All English wording lives in CAMPAIGN_LEXICON_EN and AGENCIES so another language can be added.
 
 import { createHash } from 'node:crypto';
-import { intervalsOverlap, valueInterval, type Interval, type Qualifier } from './claims.js';
+import { valueInterval, type Qualifier } from './claims.js';
 import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
 
@@ -1438,6 +1438,7 @@ interface DocProfile {
   yearStated: boolean;
   duration: number | null;
   figures: readonly HeadlineFigure[];
+  figureTable: FigureTable;
 }
 
 function mostFrequent<T>(items: readonly T[]): T | null {
@@ -1515,6 +1516,7 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
     yearStated: statedYear !== null,
     duration: ms.find((m) => m.durationMonths !== null)?.durationMonths ?? null,
     figures: doc.figures,
+    figureTable: buildFigureTable(doc.figures),
   };
 }
 
@@ -1522,28 +1524,25 @@ function sameDuration(a: number, b: number): boolean {
   return Math.abs(a - b) <= DURATION_TOLERANCE * Math.max(a, b);
 }
 
-function figuresComparable(a: HeadlineFigure, b: HeadlineFigure): boolean {
-  return (
-    a.measure === b.measure &&
-    (a.unit ?? null) === (b.unit ?? null) &&
-    (a.place_code == null || b.place_code == null || a.place_code === b.place_code)
-  );
+/** One figure as figureAgreement compares it: its interval unpacked into numbers. */
+interface FigureEntry {
+  unit: string | null;
+  place: string | null;
+  value: number;
+  lo: number;
+  hi: number;
 }
 
-interface IntervalFigure {
-  figure: HeadlineFigure;
-  interval: Interval;
-}
-
-/** A profile's figures grouped once for figureAgreement (which runs for every candidate pair). */
+/**
+ * A profile's figures grouped once for figureAgreement, which runs for every candidate pair (tens
+ * of millions at 100k documents): plain arrays and numbers, built when the profile is made.
+ */
 interface FigureTable {
-  /** Figures per measure|unit|place, in order of first appearance, with their measure|unit. */
-  byKey: { measureUnit: string; first: HeadlineFigure; items: IntervalFigure[] }[];
+  /** Figures per measure|unit|place, in order of first appearance. */
+  byKey: { measureUnit: string; unit: string | null; place: string | null; items: FigureEntry[] }[];
   /** Figures per measure|unit. */
-  byMeasureUnit: Map<string, IntervalFigure[]>;
+  byMeasureUnit: Map<string, FigureEntry[]>;
 }
-
-const figureTables = new WeakMap<DocProfile, FigureTable>();
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -1551,49 +1550,59 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function figureTable(p: DocProfile): FigureTable {
-  const cached = figureTables.get(p);
-  if (cached) return cached;
-  const byKeyMap = new Map<string, IntervalFigure[]>();
-  const byMeasureUnit = new Map<string, IntervalFigure[]>();
-  for (const figure of p.figures) {
-    const item = { figure, interval: valueInterval(figure.value, figure.qualifier) };
+function buildFigureTable(figures: readonly HeadlineFigure[]): FigureTable {
+  const byKeyMap = new Map<string, FigureTable['byKey'][number]>();
+  const byMeasureUnit = new Map<string, FigureEntry[]>();
+  for (const figure of figures) {
+    const [lo, hi] = valueInterval(figure.value, figure.qualifier);
+    const entry: FigureEntry = { unit: figure.unit ?? null, place: figure.place_code ?? null, value: figure.value, lo, hi };
     const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
-    pushTo(byKeyMap, `${measureUnit}|${figure.place_code ?? ''}`, item);
-    pushTo(byMeasureUnit, measureUnit, item);
+    const key = `${measureUnit}|${figure.place_code ?? ''}`;
+    const group = byKeyMap.get(key);
+    if (group) group.items.push(entry);
+    else byKeyMap.set(key, { measureUnit, unit: entry.unit, place: entry.place, items: [entry] });
+    pushTo(byMeasureUnit, measureUnit, entry);
   }
-  const byKey = [...byKeyMap.values()].map((items) => {
-    const first = items[0]!.figure;
-    return { measureUnit: `${first.measure}|${first.unit ?? ''}`, first, items };
-  });
-  const table = { byKey, byMeasureUnit };
-  figureTables.set(p, table);
-  return table;
+  return { byKey: [...byKeyMap.values()], byMeasureUnit };
 }
 
-/** Per measure shared by both documents: do any of their values agree? */
-function figureAgreement(a: DocProfile, b: DocProfile): { agreeing: number; conflicting: boolean } {
-  const tb = figureTable(b);
+/** Two figures of one measure|unit describe the same quantity unless both name different places. */
+function entriesComparable(a: { unit: string | null; place: string | null }, b: FigureEntry): boolean {
+  return a.unit === b.unit && (a.place === null || b.place === null || a.place === b.place);
+}
+
+/**
+ * Per measure shared by both documents: do any of their values agree? Returns the number of
+ * agreeing measures, or -1 as soon as one measure conflicts when `stopOnConflict` (the caller then
+ * only needs to know that the pair is blocked).
+ */
+function figureAgreement(a: DocProfile, b: DocProfile, stopOnConflict = false): { agreeing: number; conflicting: boolean } {
+  const others = b.figureTable.byMeasureUnit;
   let agreeing = 0;
   let conflicting = false;
-  for (const { measureUnit, first, items } of figureTable(a).byKey) {
-    const others = tb.byMeasureUnit.get(measureUnit);
-    if (!others) continue;
+  for (const group of a.figureTable.byKey) {
+    const ys = others.get(group.measureUnit);
+    if (ys === undefined) continue;
     let comparable = false;
     let agree = false;
     let anyCompatible = false;
-    for (const y of others) {
-      if (!figuresComparable(first, y.figure)) continue;
+    for (let yi = 0; yi < ys.length; yi++) {
+      const y = ys[yi]!;
+      if (!entriesComparable(group, y)) continue;
       comparable = true;
-      for (const x of items) {
-        if (!intervalsOverlap(x.interval, y.interval)) continue;
+      for (let xi = 0; xi < group.items.length; xi++) {
+        const x = group.items[xi]!;
+        if (x.lo > y.hi || y.lo > x.hi) continue;
         anyCompatible = true;
-        if (Math.max(x.figure.value, y.figure.value) >= MIN_IDENTIFYING_FIGURE) agree = true;
+        if (Math.max(x.value, y.value) >= MIN_IDENTIFYING_FIGURE) agree = true;
       }
     }
     if (!comparable) continue;
     if (agree) agreeing += 1;
-    else if (!anyCompatible) conflicting = true;
+    else if (!anyCompatible) {
+      conflicting = true;
+      if (stopOnConflict) break;
+    }
   }
   return { agreeing, conflicting };
 }
@@ -1644,17 +1653,9 @@ function attributeBlock(a: DocProfile, b: DocProfile): string | null {
   return null;
 }
 
-/** Score two document profiles (see LINK_WEIGHTS); blocks are contradictions that forbid a link outright. */
-export function scorePair(a: DocProfile, b: DocProfile): PairScore {
+/** The score of a pair from its parts (see LINK_WEIGHTS). */
+function scoreOf(a: DocProfile, b: DocProfile, agreeingFigures: number, names: number | null): number {
   const W = LINK_WEIGHTS;
-  const figures = figureAgreement(a, b);
-  const names = bestNameSimilarity(a, b);
-  const bothYearsStated = a.yearStated && b.yearStated;
-  const sameStatedYear = bothYearsStated && a.years![0] === b.years![0];
-  let block = attributeBlock(a, b);
-  // Same exact name in the same stated year is one campaign even when later reports give larger totals.
-  if (block === null && figures.conflicting && !(names === 1 && sameStatedYear)) block = 'figures';
-
   let score = 0;
   if (names !== null) score += names >= 0.999 ? W.sameName : names >= 0.5 ? W.similarName : names === 0 ? W.differentName : 0;
   if ((names === null || names < 0.5) && descriptiveMatch(a, b)) score += W.descriptiveName;
@@ -1662,8 +1663,36 @@ export function scorePair(a: DocProfile, b: DocProfile): PairScore {
   if (a.month !== null && a.month === b.month) score += W.sameMonth;
   if (a.years && b.years && a.years[0] === a.years[1] && b.years[0] === b.years[1] && a.years[0] === b.years[0]) score += W.sameYear;
   if (a.duration !== null && b.duration !== null && sameDuration(a.duration, b.duration)) score += W.sameDuration;
-  score += Math.min(W.agreeingFiguresMax, figures.agreeing * W.agreeingFigure);
-  return { score, block };
+  score += Math.min(W.agreeingFiguresMax, agreeingFigures * W.agreeingFigure);
+  return score;
+}
+
+function sameStatedYear(a: DocProfile, b: DocProfile): boolean {
+  return a.yearStated && b.yearStated && a.years![0] === b.years![0];
+}
+
+/** Score two document profiles (see LINK_WEIGHTS); blocks are contradictions that forbid a link outright. */
+export function scorePair(a: DocProfile, b: DocProfile): PairScore {
+  const figures = figureAgreement(a, b);
+  const names = bestNameSimilarity(a, b);
+  let block = attributeBlock(a, b);
+  // Same exact name in the same stated year is one campaign even when later reports give larger totals.
+  if (block === null && figures.conflicting && !(names === 1 && sameStatedYear(a, b))) block = 'figures';
+  return { score: scoreOf(a, b, figures.agreeing, names), block };
+}
+
+/**
+ * scorePair's score for a pair attributeBlock lets through, or null when the pair is blocked — with
+ * the cheap checks first: most candidate pairs inside a large block disagree on a figure, and then
+ * neither the names nor the full figure comparison are needed.
+ */
+function unblockedScore(a: DocProfile, b: DocProfile): number | null {
+  const mayOverrideConflict = sameStatedYear(a, b);
+  const figures = figureAgreement(a, b, !mayOverrideConflict);
+  if (figures.conflicting && !mayOverrideConflict) return null;
+  const names = bestNameSimilarity(a, b);
+  if (figures.conflicting && names !== 1) return null;
+  return scoreOf(a, b, figures.agreeing, names);
 }
 
 function hasAnyMention(p: DocProfile): boolean {
@@ -1759,6 +1788,16 @@ function figureKeysOf(figures: readonly HeadlineFigure[]): string[] {
     if (!(f.value >= MIN_INDEXED_FIGURE)) continue;
     const [lo, hi] = valueInterval(f.value, f.qualifier);
     for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(`f:${f.measure}|${f.unit ?? ''}|${b}`);
+  }
+  return keys;
+}
+
+/** figureKeysOf for one group of a FigureTable (the same keys as its figures give). */
+function intervalKeys(group: FigureTable['byKey'][number]): string[] {
+  const keys: string[] = [];
+  for (const x of group.items) {
+    if (!(x.value >= MIN_INDEXED_FIGURE)) continue;
+    for (let b = logBucket(x.lo, FIGURE_BUCKET_RATIO); b <= logBucket(x.hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(`f:${group.measureUnit}|${b}`);
   }
   return keys;
 }
@@ -2115,8 +2154,8 @@ function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; sc
     for (const j of candidates) {
       // The attribute blocks are cheap; most same-name pairs of a recurring campaign stop here.
       if (j <= i || attributeBlock(a, reps[j]!) !== null) continue;
-      const s = scorePair(a, reps[j]!);
-      if (!s.block && s.score >= LINK_THRESHOLD) links.push({ i, j, score: s.score });
+      const score = unblockedScore(a, reps[j]!);
+      if (score !== null && score >= LINK_THRESHOLD) links.push({ i, j, score });
     }
   });
   return links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
@@ -2147,8 +2186,8 @@ function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
   const needed = Math.ceil((ORPHAN_THRESHOLD - otherEvidence) / W.agreeingFigure - 1e-9);
   if (needed <= 0) return index.lookup(probeKeys(o));
   const counts = new Map<number, number>();
-  for (const { items } of figureTable(o).byKey) {
-    const keys = refinedProbeKeys(figureKeysOf(items.map((x) => x.figure)), o);
+  for (const group of o.figureTable.byKey) {
+    const keys = refinedProbeKeys(intervalKeys(group), o);
     for (const u of index.lookup(keys)) counts.set(u, (counts.get(u) ?? 0) + 1);
   }
   return [...counts].filter(([, n]) => n >= needed).map(([u]) => u);

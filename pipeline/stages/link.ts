@@ -2,12 +2,16 @@
 // however it is named), gives every document and figure its campaign_id, and groups figures into
 // claims. Builds the four published tables as rows.
 // Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order).
+//
+// Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
+// per document only what linking and claims need (mentions, figure values) and where its line is;
+// the tables are then written by reading each document's line again, in the order each table needs.
 import path from 'node:path';
 import { buildClaims, type ClaimInput } from '../lib/claims.js';
-import { figureCampaign, linkCampaigns } from '../lib/campaigns.js';
-import { JsonlWriter, readJsonl } from '../lib/fsutil.js';
+import { figureCampaign, linkCampaigns, type CampaignMention, type DocCampaignEvidence } from '../lib/campaigns.js';
 import { stableId } from '../lib/hash.js';
-import { columnsOf, loadSchemas, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName } from '../lib/schema.js';
+import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
+import { columnsOf, loadSchemas, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
@@ -16,74 +20,109 @@ export function figureId(docId: string, measure: string, value: number, unit: st
   return `fig_${stableId(docId, measure, value, unit, placeCode)}`;
 }
 
-export function buildTables(docs: ExtractedDocument[]): Record<TableName, Row[]> {
-  const { campaigns, docCampaign } = linkCampaigns(
-    docs.map((doc) => ({
+/** What linking and claims need from one document, and where to find the rest of it. */
+interface DocSummary {
+  ref: LineRef;
+  doc_id: string;
+  source_file: string;
+  mentions: readonly CampaignMention[];
+  /** One claim input per figure, in the document's order; campaign_id is filled in after linking. */
+  claimInputs: (ClaimInput & { sentence_index: number })[];
+}
+
+function summarize(doc: ExtractedDocument, ref: LineRef): { summary: DocSummary; evidence: DocCampaignEvidence } {
+  return {
+    summary: {
+      ref,
+      doc_id: doc.doc_id,
+      source_file: doc.source_file,
+      mentions: doc.campaign_mentions,
+      claimInputs: doc.figures.map((f) => ({
+        figure_id: figureId(doc.doc_id, f.measure, f.value, f.unit, f.place_code),
+        doc_id: doc.doc_id,
+        campaign_id: null,
+        measure: f.measure,
+        value: f.value,
+        unit: f.unit,
+        qualifier: f.qualifier as Qualifier,
+        place_code: f.place_code ?? '',
+        publisher: doc.metadata.publisher,
+        sentence_index: f.sentence_index,
+      })),
+    },
+    evidence: {
       doc_id: doc.doc_id,
       published_date: doc.metadata.published_date,
       mentions: doc.campaign_mentions,
       figures: doc.figures.map((f) => ({ measure: f.measure, value: f.value, qualifier: f.qualifier as Qualifier })),
-    })),
-  );
-  const documents: Row[] = [];
-  const figures: Row[] = [];
-  for (const doc of docs) {
-    const docCampaignId = docCampaign.get(doc.doc_id) ?? null;
-    documents.push({
-      doc_id: doc.doc_id,
-      source_file: doc.source_file,
-      title: doc.metadata.title,
-      publisher: doc.metadata.publisher,
-      authors: doc.metadata.authors.length ? doc.metadata.authors.join('; ') : null,
-      published_date: doc.metadata.published_date,
-      campaign_id: docCampaignId,
-      source_files: doc.source_files.join('; '),
-      format: doc.format,
-      encoding: doc.encoding,
-      bytes: doc.bytes,
-      sha256: doc.sha256,
-      n_figures: doc.figures.length,
-    });
-    for (const figure of doc.figures) {
-      figures.push({
-        figure_id: figureId(doc.doc_id, figure.measure, figure.value, figure.unit, figure.place_code),
-        doc_id: doc.doc_id,
-        measure: figure.measure,
-        value: figure.value,
-        unit: figure.unit,
-        qualifier: figure.qualifier,
-        value_text: figure.value_text,
-        char_start: figure.char_start,
-        char_end: figure.char_end,
-        sentence: figure.sentence,
-        place_code: figure.place_code,
-        place_name: figure.place_name,
-        campaign_id: figureCampaign(docCampaignId, figure.sentence_index, doc.campaign_mentions),
-        mentions: figure.mentions,
-        source_file: doc.source_file,
-        rule: figure.rule,
-      });
-    }
-  }
-  const publisherOf = new Map(docs.map((d) => [d.doc_id, d.metadata.publisher]));
-  const claimInputs: ClaimInput[] = figures.map((f) => ({
-    figure_id: String(f.figure_id),
-    doc_id: String(f.doc_id),
-    campaign_id: (f.campaign_id as string | null) ?? null,
-    measure: String(f.measure),
-    value: Number(f.value),
-    unit: String(f.unit),
-    qualifier: f.qualifier as ClaimInput['qualifier'],
-    place_code: (f.place_code as string | null) ?? '',
-    publisher: publisherOf.get(String(f.doc_id)) ?? null,
-  }));
-  return {
-    documents,
-    figures,
-    campaigns: campaigns as unknown as Row[],
-    claims: buildClaims(claimInputs) as unknown as Row[],
+    },
   };
 }
+
+export function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
+  return {
+    doc_id: doc.doc_id,
+    source_file: doc.source_file,
+    title: doc.metadata.title,
+    publisher: doc.metadata.publisher,
+    authors: doc.metadata.authors.length ? doc.metadata.authors.join('; ') : null,
+    published_date: doc.metadata.published_date,
+    campaign_id: campaignId,
+    source_files: doc.source_files.join('; '),
+    format: doc.format,
+    encoding: doc.encoding,
+    bytes: doc.bytes,
+    sha256: doc.sha256,
+    n_figures: doc.figures.length,
+  };
+}
+
+export function figureRows(doc: ExtractedDocument, docCampaignId: string | null): Row[] {
+  return doc.figures.map((figure) => ({
+    figure_id: figureId(doc.doc_id, figure.measure, figure.value, figure.unit, figure.place_code),
+    doc_id: doc.doc_id,
+    measure: figure.measure,
+    value: figure.value,
+    unit: figure.unit,
+    qualifier: figure.qualifier,
+    value_text: figure.value_text,
+    char_start: figure.char_start,
+    char_end: figure.char_end,
+    sentence: figure.sentence,
+    place_code: figure.place_code,
+    place_name: figure.place_name,
+    campaign_id: figureCampaign(docCampaignId, figure.sentence_index, doc.campaign_mentions),
+    mentions: figure.mentions,
+    source_file: doc.source_file,
+    rule: figure.rule,
+  }));
+}
+
+/** Writes rows as JSON lines: schema columns first, in schema order; anything else is kept so validation can report it. */
+class TableWriter {
+  private readonly writer: BufferedLineWriter;
+  private readonly columns: string[];
+  private readonly columnSet: Set<string>;
+  constructor(dir: string, table: TableName, schema: TableSchema) {
+    this.writer = new BufferedLineWriter(path.join(dir, `${table}.jsonl`));
+    this.columns = columnsOf(schema);
+    this.columnSet = new Set(this.columns);
+  }
+  get count(): number {
+    return this.writer.count;
+  }
+  write(row: Row): void {
+    const ordered: Row = {};
+    for (const c of this.columns) if (c in row) ordered[c] = row[c]!;
+    for (const c in row) if (!this.columnSet.has(c)) ordered[c] = row[c]!;
+    this.writer.write(JSON.stringify(ordered));
+  }
+  close(): void {
+    this.writer.close();
+  }
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export const linkStage: StageDefinition = {
   name: 'link',
@@ -91,24 +130,60 @@ export const linkStage: StageDefinition = {
   inputs: (config) => ({ extract: path.join(config.out, 'extract') }),
   codeFiles: (config) => schemaFiles(config.root),
   async run(context) {
-    // load
-    const docs: ExtractedDocument[] = [];
-    for await (const doc of readJsonl<ExtractedDocument>(path.join(context.inputs.extract!, 'documents.jsonl'))) docs.push(doc);
-    // process
-    const tables = buildTables(docs);
-    const schemas = loadSchemas(context.config.root);
-    // save: rows sorted by the schema's key, columns in schema order
-    for (const table of TABLE_NAMES) {
-      const columns = columnsOf(schemas[table]);
-      const writer = new JsonlWriter(path.join(context.outDir, `${table}.jsonl`));
-      for (const row of sortRows(tables[table], schemas[table])) {
-        // Schema columns first, in schema order; anything else is kept so validation can report it.
-        const extra = Object.keys(row).filter((c) => !columns.includes(c));
-        await writer.writeRecord(Object.fromEntries([...columns.filter((c) => c in row), ...extra].map((c) => [c, row[c]])));
-      }
-      await writer.close();
+    // load: one pass, compact summaries only
+    const extractFile = path.join(context.inputs.extract!, 'documents.jsonl');
+    const summaries: DocSummary[] = [];
+    const evidence: DocCampaignEvidence[] = [];
+    for (const { text, ref } of linesWithRefs(extractFile)) {
+      const { summary, evidence: docEvidence } = summarize(JSON.parse(text) as ExtractedDocument, ref);
+      summaries.push(summary);
+      evidence.push(docEvidence);
     }
-    const counts = TABLE_NAMES.map((t) => `${tables[t].length} ${t}`).join(', ');
-    return { ok: true, summary: `${docs.length} documents in; ${counts}` };
+
+    // process: campaigns, then every figure's campaign, then claims
+    const { campaigns, docCampaign } = linkCampaigns(evidence);
+    evidence.length = 0;
+    const claimInputs: ClaimInput[] = [];
+    for (const s of summaries) {
+      const docCampaignId = docCampaign.get(s.doc_id) ?? null;
+      for (const { sentence_index, ...input } of s.claimInputs) {
+        claimInputs.push({ ...input, campaign_id: figureCampaign(docCampaignId, sentence_index, s.mentions) });
+      }
+      s.claimInputs = [];
+    }
+    const claims = buildClaims(claimInputs);
+    claimInputs.length = 0;
+
+    // save: rows sorted by each schema's key (documents and figures re-read document by document)
+    const schemas = loadSchemas(context.config.root);
+    const lines = new LineFile(extractFile);
+    const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: 0 };
+    try {
+      const readDoc = (s: DocSummary): ExtractedDocument => JSON.parse(lines.read(s.ref)) as ExtractedDocument;
+      const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
+      // documents: by source_file (unique per document), then doc_id
+      for (const s of [...summaries].sort((a, b) => byText(a.source_file, b.source_file) || byText(a.doc_id, b.doc_id))) {
+        documents.write(documentRow(readDoc(s), docCampaign.get(s.doc_id) ?? null));
+      }
+      documents.close();
+      counts.documents = documents.count;
+      // figures: by doc_id first, so each document's rows are sorted on their own
+      const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
+      for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
+        for (const row of sortRows(figureRows(readDoc(s), docCampaign.get(s.doc_id) ?? null), schemas.figures)) figures.write(row);
+      }
+      figures.close();
+      counts.figures = figures.count;
+    } finally {
+      lines.close();
+    }
+    for (const [table, rows] of [['campaigns', campaigns], ['claims', claims]] as const) {
+      const writer = new TableWriter(context.outDir, table, schemas[table]);
+      for (const row of sortRows(rows as unknown as Row[], schemas[table])) writer.write(row);
+      writer.close();
+      counts[table] = writer.count;
+    }
+    const summary = TABLE_NAMES.map((t) => `${counts[t]} ${t}`).join(', ');
+    return { ok: true, summary: `${summaries.length} documents in; ${summary}` };
   },
 };

@@ -633,7 +633,8 @@ function nounBefore(left: string): NounHit | null {
 function firstStop(window: string): number {
   let stop = window.length;
   // A verb ends the noun phrase: in "dens 28 seized imitation guns" the guns are not counted by 28.
-  const verb = matchers.verbs.findAll(window).find((h) => !matchers.nouns.findAll(window).some((n) => n.start <= h.start && n.end >= h.end));
+  const nouns = matchers.nouns.findAll(window);
+  const verb = matchers.verbs.findAll(window).find((h) => !nouns.some((n) => n.start <= h.start && n.end >= h.end));
   if (verb) stop = Math.min(stop, verb.start);
   const punctuation = /[,.;:!?()（）\[\]]|\s-\s|\d/u.exec(window);
   if (punctuation) stop = Math.min(stop, punctuation.index);

@@ -304,20 +304,35 @@ function tokenize(text: string, from: number, to: number): Token[] {
   let prevEnd = 0;
   for (const m of slice.matchAll(WORD_RE)) {
     const start = m.index;
-    const gap = slice.slice(prevEnd, start);
+    const lower = m[0].toLowerCase();
     tokens.push({
       text: m[0],
-      lower: m[0].toLowerCase().replace(/’/g, "'"),
+      lower: lower.includes('’') ? lower.replace(/’/g, "'") : lower,
       start: from + start,
       end: from + start + m[0].length,
-      breakBefore: tokens.length > 0 && /\S/.test(gap),
+      breakBefore: tokens.length > 0 && hasNonSpace(slice, prevEnd, start),
     });
     prevEnd = start + m[0].length;
   }
   return tokens;
 }
 
-const isCapitalised = (t: Token): boolean => UPPER_RE.test(t.text);
+/** /\S/ over text[from, to), without slicing it out. */
+function hasNonSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) continue;
+    if (code < 0x80 || !SPACE_RE.test(text[i]!)) return true;
+  }
+  return false;
+}
+const SPACE_RE = /\s/;
+
+/** Starts with an upper-case letter; ASCII answered without the Unicode regex (asked many times per token). */
+const isCapitalised = (t: Token): boolean => {
+  const code = t.text.charCodeAt(0);
+  return code < 0x80 ? code >= 0x41 && code <= 0x5a : UPPER_RE.test(t.text);
+};
 const isYear = (t: Token): boolean => YEAR_RE.test(t.text);
 
 /** Lexicon lists as sets, built once per lexicon. */
@@ -335,6 +350,8 @@ interface LexiconSets {
   determiners: Set<string>;
   stop: Set<string>;
   small: Set<string>;
+  /** First words of the relative month phrases: most tokens start none, and skip building a two-word key. */
+  relativeMonthFirstWords: Set<string>;
 }
 
 const setsCache = new WeakMap<CampaignLexicon, LexiconSets>();
@@ -355,6 +372,7 @@ function lexiconSets(lex: CampaignLexicon): LexiconSets {
       determiners: new Set(lex.referenceDeterminers),
       stop: new Set(lex.nameStopWords),
       small: new Set(lex.titleCaseSmallWords),
+      relativeMonthFirstWords: new Set(Object.keys(lex.relativeMonths).map((phrase) => phrase.split(' ')[0]!)),
     };
     setsCache.set(lex, sets);
   }
@@ -433,7 +451,14 @@ export interface AgencyMatch {
   deployer?: boolean;
 }
 
-const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+const WORD_CHAR_RE = /[\p{L}\p{N}]/u;
+/** A letter or digit; ASCII answered without the Unicode regex (this runs for every quote mark and match edge). */
+const isWordChar = (ch: string | undefined): boolean => {
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  return WORD_CHAR_RE.test(ch);
+};
 
 function boundedIndexOf(hay: string, needle: string, from: number): number {
   let at = hay.indexOf(needle, from);
@@ -534,6 +559,14 @@ function provinceNameFallback(p: PlaceMatch): string {
   return placeByCode(p.code)?.name ?? p.name;
 }
 
+const sortedBodies = new WeakMap<LocalAgencyLexicon, string[]>();
+/** The lexicon's body phrases, longest first, sorted once per lexicon (findLocalAgencies runs per sentence). */
+function bodiesLongestFirst(lex: LocalAgencyLexicon): string[] {
+  let bodies = sortedBodies.get(lex);
+  if (!bodies) sortedBodies.set(lex, (bodies = Object.keys(lex.bodies).sort((a, b) => b.length - a.length)));
+  return bodies;
+}
+
 /**
  * Provincial and municipal bodies in text[from, to): a place followed by a body phrase
  * ("Zhejiang Provincial Public Security Department", "Shenzhen police", "Hong Kong Police Force"),
@@ -547,7 +580,7 @@ export function findLocalAgencies(
   to = text.length,
   lex: LocalAgencyLexicon = LOCAL_AGENCY_LEXICON_EN,
 ): AgencyMatch[] {
-  const bodies = Object.keys(lex.bodies).sort((a, b) => b.length - a.length);
+  const bodies = bodiesLongestFirst(lex);
   const out: AgencyMatch[] = [];
   const push = (place: Pick<PlaceMatch, 'name' | 'code' | 'level' | 'country'>, body: string, start: number, end: number): void => {
     const hierarchy = lex.bodies[body]!;
@@ -626,6 +659,8 @@ interface QuotePair {
 const OPENING_CURLY = new Set(['“', '‘', '«', '„']);
 const CLOSING_FOR: Readonly<Record<string, string>> = { '“': '”', '‘': '’', '«': '»', '„': '“' };
 const MAX_QUOTE_LENGTH = 120;
+/** Code units findQuotePairs acts on: the line break and every quote mark it knows. */
+const QUOTE_SCAN_UNITS = new Set(['\n', '"', "'", '’', ...OPENING_CURLY, ...Object.values(CLOSING_FOR), '”', '»', '“'].map((ch) => ch.charCodeAt(0)));
 
 /**
  * Quote pairs in text, in one linear pass. Curly quotes nest (a stack); straight quotes toggle;
@@ -641,6 +676,8 @@ export function findQuotePairs(text: string): QuotePair[] {
     if (close - open - 1 <= MAX_QUOTE_LENGTH && close > open + 1) pairs.push({ open, start: open + 1, end: close });
   };
   for (let i = 0; i < text.length; i += 1) {
+    // Only line breaks and quote marks do anything below: skip other characters without making strings.
+    if (!QUOTE_SCAN_UNITS.has(text.charCodeAt(i))) continue;
     const ch = text[i]!;
     if (ch === '\n') {
       stack = [];
@@ -756,6 +793,8 @@ function findDurations(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets)
  * launch or duration cue (a bare "between January and June" is a reporting period, not the campaign).
  */
 function monthRangeAt(tokens: Token[], i: number, lex: CampaignLexicon, sets: LexiconSets): number | null {
+  // Checked first because it is the cheapest test and rules out almost every token (runs per token).
+  if (tokens[i - 1]?.lower !== 'from') return null;
   const first = tokens[i]!;
   const joiner = tokens[i + 1];
   const last = tokens[i + 2];
@@ -831,6 +870,7 @@ function findLaunchDates(tokens: Token[], lex: CampaignLexicon, sets: LexiconSet
       out.push({ value: { month: null, day: null, year: Number(t.text), monthOffset: null }, tokenIndex: i, tokenEnd: i + 1 });
       continue;
     }
+    if (!sets.relativeMonthFirstWords.has(t.lower)) continue;
     const phrase2 = tokens[i + 1] ? `${t.lower} ${tokens[i + 1]!.lower}` : '';
     const offset = lex.relativeMonths[phrase2];
     if (offset !== undefined && hasCueBefore(tokens, i, 6, sets.launchBefore)) {

@@ -292,12 +292,20 @@ function classifyAlone(line: string, m: Matchers): LineVerdict {
   return { keep: true, end: line.length };
 }
 
+const matchersByLexicon = new WeakMap<CleanLexicon, Matchers>();
+/** A lexicon's compiled matchers, built once: they hold no state, and building them costs more than classifying a page. */
+function matchersFor(lexicon: CleanLexicon): Matchers {
+  let matchers = matchersByLexicon.get(lexicon);
+  if (!matchers) matchersByLexicon.set(lexicon, (matchers = new Matchers(lexicon)));
+  return matchers;
+}
+
 /**
  * Classifies each trimmed line of a page as article text or furniture. Blank lines are kept (with
  * end 0) so indices stay aligned with the input.
  */
 export function classifyLines(lines: readonly string[], lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): LineVerdict[] {
-  const m = new Matchers(lexicon);
+  const m = matchersFor(lexicon);
   const verdicts = lines.map((line) => (line.length === 0 ? ({ keep: true, end: 0 } as LineVerdict) : classifyAlone(line, m)));
   const kept = (i: number): boolean => lines[i]!.length > 0 && verdicts[i]!.keep;
 

@@ -2073,6 +2073,10 @@ function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
 /** Inverted index from blocking keys to unit numbers. */
 class KeyIndex {
   private readonly lists = new Map<string, number[]>();
+  /** For large lists: the members ordered by position, built on first use. */
+  private readonly ordered = new Map<string, { size: number; positions: Float64Array; units: Int32Array }>();
+  /** `position(unit)` is a fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking. */
+  constructor(private readonly position: (unit: number) => number = () => 0) {}
   add(unit: number, keys: readonly string[]): void {
     for (const key of keys) {
       const list = this.lists.get(key);
@@ -2081,13 +2085,16 @@ class KeyIndex {
     }
   }
   /**
-   * Sorted-neighbourhood blocking: the units within `window` places of `unit` in each key's list
-   * (lists are in unit order). A block no longer than 2 x window + 1 is compared in full; a larger one
-   * (thousands of reports of one recurring campaign) only with its neighbours, so the work stays
-   * linear in the corpus. Neighbours in unit order are neighbours in document order.
+   * Sorted-neighbourhood blocking. A block no larger than 2 x window + 1 is compared in full; in a
+   * larger one (thousands of reports of one recurring campaign) a unit meets only the members whose
+   * position lies within window / 2^ceil(log2(size)) of its own, about window to 2 x window of them,
+   * so the work stays linear in the corpus. The positions come from the documents' ids, not from
+   * places in the list, so the neighbours a unit meets are the same in every block it shares with
+   * them (the union over its blocks stays small) and do not shift when a document is added.
    */
   near(unit: number, keys: readonly string[], window: number): number[] {
     const seen = new Set<number>();
+    const at = this.position(unit);
     for (const key of keys) {
       const list = this.lists.get(key);
       if (!list) continue;
@@ -2095,16 +2102,26 @@ class KeyIndex {
         for (const u of list) seen.add(u);
         continue;
       }
+      const { positions, units } = this.orderedList(key, list);
+      const radius = window / 2 ** Math.ceil(Math.log2(list.length));
       let lo = 0;
-      let hi = list.length;
+      let hi = positions.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (list[mid]! < unit) lo = mid + 1;
+        if (positions[mid]! < at - radius) lo = mid + 1;
         else hi = mid;
       }
-      for (let k = Math.max(0, lo - window); k < Math.min(list.length, lo + window + 1); k++) seen.add(list[k]!);
+      for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) seen.add(units[k]!);
     }
     return [...seen];
+  }
+  private orderedList(key: string, list: readonly number[]): { positions: Float64Array; units: Int32Array } {
+    const cached = this.ordered.get(key);
+    if (cached && cached.size === list.length) return cached;
+    const order = [...list].sort((x, y) => this.position(x) - this.position(y) || x - y);
+    const entry = { size: list.length, positions: Float64Array.from(order, (u) => this.position(u)), units: Int32Array.from(order) };
+    this.ordered.set(key, entry);
+    return entry;
   }
   /** Distinct units under any of the keys, in first-seen order. */
   lookup(keys: readonly string[]): number[] {
@@ -2179,9 +2196,15 @@ class UnitGroups {
 /** How many units before and after a unit it is compared with inside one large block (see KeyIndex.near). */
 export const BLOCK_NEIGHBOURHOOD = 100;
 
+/** A document's fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking (see KeyIndex.near). */
+function blockingPosition(docId: string): number {
+  return createHash('sha256').update(docId).digest().readUInt32BE(0) / 2 ** 32;
+}
+
 /** Scored links between units that reach LINK_THRESHOLD unblocked, strongest first. */
 function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; score: number }[] {
-  const index = new KeyIndex();
+  const positions = reps.map((p) => blockingPosition(p.doc_id));
+  const index = new KeyIndex((unit) => positions[unit]!);
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);

@@ -16,6 +16,21 @@ export interface CardFacts {
 }
 
 export function renderCard(prose: string, facts: CardFacts): string {
+  const stats = new CardStats();
+  for (const table of TABLE_NAMES) for (const row of facts.tables[table]) stats.add(table, row);
+  return renderCardFromStats(prose, { schemas: facts.schemas, stats, version: facts.version, ...(facts.extra !== undefined ? { extra: facts.extra } : {}) });
+}
+
+/** What renderCardFromStats needs: the statistics instead of the tables. */
+export interface CardStatsFacts {
+  schemas: Record<TableName, TableSchema>;
+  stats: CardStats;
+  version: string;
+  extra?: string;
+}
+
+/** The same card as renderCard, from statistics gathered one row at a time (see CardStats). */
+export function renderCardFromStats(prose: string, facts: CardStatsFacts): string {
   const generated = `${GENERATED_BEGIN}\n${generatedSections(facts)}${GENERATED_END}`;
   const begin = prose.indexOf(GENERATED_BEGIN);
   const end = prose.indexOf(GENERATED_END);
@@ -23,23 +38,67 @@ export function renderCard(prose: string, facts: CardFacts): string {
   return `${prose.trimEnd()}\n\n${generated}\n`;
 }
 
-function generatedSections(facts: CardFacts): string {
-  const { schemas, tables } = facts;
+/** The distributions the card shows: title, table, column. */
+const DISTRIBUTIONS: readonly { title: string; table: TableName; column: string }[] = [
+  { title: 'Figures by measure', table: 'figures', column: 'measure' },
+  { title: 'Figures by place', table: 'figures', column: 'place_code' },
+  { title: 'Documents by publisher', table: 'documents', column: 'publisher' },
+  { title: 'Claims by status', table: 'claims', column: 'status' },
+];
+
+/**
+ * The card's statistics, gathered one row at a time (any table order; rows of a table in table
+ * order): row counts, value counts, the documents' date range, and one line per campaign.
+ */
+export class CardStats {
+  readonly rows: Record<TableName, number> = Object.fromEntries(TABLE_NAMES.map((t) => [t, 0])) as Record<TableName, number>;
+  readonly counts = DISTRIBUTIONS.map(() => new Map<string, number>());
+  private readonly byTable = new Map<TableName, { column: string; counts: Map<string, number> }[]>();
+  firstDate: string | undefined;
+  lastDate: string | undefined;
+  datedDocuments = 0;
+  readonly campaignLines: string[] = [];
+
+  constructor() {
+    DISTRIBUTIONS.forEach(({ table, column }, i) => {
+      if (!this.byTable.has(table)) this.byTable.set(table, []);
+      this.byTable.get(table)!.push({ column, counts: this.counts[i]! });
+    });
+  }
+
+  add(table: TableName, row: Row): void {
+    this.rows[table]++;
+    for (const { column, counts } of this.byTable.get(table) ?? []) {
+      const key = row[column] === null || row[column] === undefined ? '(empty)' : String(row[column]);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    if (table === 'documents') {
+      const date = row.published_date;
+      if (typeof date === 'string') {
+        this.datedDocuments++;
+        if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
+        if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
+      }
+    } else if (table === 'campaigns') {
+      const c = row;
+      this.campaignLines.push(`| ${c.campaign_id} | ${md(c.name)} | ${md(c.agency)} | ${md(c.start_date)} | ${c.n_documents} |`);
+    }
+  }
+}
+
+function generatedSections(facts: CardStatsFacts): string {
+  const { schemas, stats } = facts;
   const out: string[] = [];
   out.push(`## Contents of release ${facts.version}\n`);
   out.push('| table | rows | columns |\n| --- | ---: | ---: |');
-  for (const table of TABLE_NAMES) out.push(`| ${table} | ${tables[table].length} | ${columnsOf(schemas[table]).length} |`);
+  for (const table of TABLE_NAMES) out.push(`| ${table} | ${stats.rows[table]} | ${columnsOf(schemas[table]).length} |`);
   out.push('');
-  out.push(...distribution('Figures by measure', tables.figures, 'measure'));
-  out.push(...distribution('Figures by place', tables.figures, 'place_code'));
-  out.push(...distribution('Documents by publisher', tables.documents, 'publisher'));
-  out.push(...distribution('Claims by status', tables.claims, 'status'));
-  const dates = tables.documents.map((d) => d.published_date).filter((d): d is string => typeof d === 'string').sort();
-  out.push(`Documents' published dates range from ${dates[0] ?? 'n/a'} to ${dates[dates.length - 1] ?? 'n/a'} (${tables.documents.length - dates.length} documents state no date).\n`);
-  if (tables.campaigns.length) {
+  DISTRIBUTIONS.forEach(({ title }, i) => out.push(...distribution(title, stats.counts[i]!)));
+  out.push(`Documents' published dates range from ${stats.firstDate ?? 'n/a'} to ${stats.lastDate ?? 'n/a'} (${stats.rows.documents - stats.datedDocuments} documents state no date).\n`);
+  if (stats.rows.campaigns) {
     out.push('### Campaigns\n');
     out.push('| campaign_id | name | agency | start | documents |\n| --- | --- | --- | --- | ---: |');
-    for (const c of tables.campaigns) out.push(`| ${c.campaign_id} | ${md(c.name)} | ${md(c.agency)} | ${md(c.start_date)} | ${c.n_documents} |`);
+    for (const line of stats.campaignLines) out.push(line);
     out.push('');
   }
   if (facts.extra) out.push(facts.extra.trimEnd(), '');
@@ -61,12 +120,7 @@ function generatedSections(facts: CardFacts): string {
   return out.join('\n') + '\n';
 }
 
-function distribution(title: string, rows: Row[], column: string): string[] {
-  const counts = new Map<string, number>();
-  for (const row of rows) {
-    const key = row[column] === null || row[column] === undefined ? '(empty)' : String(row[column]);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+function distribution(title: string, counts: Map<string, number>): string[] {
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return [`### ${title}\n`, '| value | rows |\n| --- | ---: |', ...sorted.map(([k, n]) => `| ${md(k)} | ${n} |`), ''];
 }

@@ -6,18 +6,55 @@
 import { stringify } from 'csv-stringify/sync';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
+import { collectGarbageIfGrown } from './gcHint.js';
 import { columnsOf, isNullable, logicalType, type LogicalType, type Row, type TableName, type TableSchema } from './schema.js';
 
 export function tableToCsv(rows: Row[], schema: TableSchema): string {
   const columns = columnsOf(schema);
   const records = rows.map((row) => columns.map((column) => csvCell(row[column])));
-  return stringify(records, { header: true, columns, record_delimiter: '\n', bom: false, quoted_match: /^[\s]|[\s]$/ });
+  return stringify(records, { header: true, columns, record_delimiter: '\n', bom: false, quoted_match: CSV_QUOTED_MATCH });
 }
+
+/** Cells that start or end with white space are quoted (a reader would trim them otherwise). */
+const CSV_QUOTED_MATCH = /^[\s]|[\s]$/;
 
 function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
   return value;
+}
+
+/**
+ * One CSV field exactly as tableToCsv's csv-stringify call writes it: quoted when it contains a quote,
+ * the delimiter or the record delimiter `\n`, or matches CSV_QUOTED_MATCH; quotes doubled inside.
+ * (csv-stringify with a record_delimiter given does not quote a lone `\r` inside a field.)
+ */
+function csvField(cell: string): string {
+  if (cell === '') return '';
+  const first = cell.charCodeAt(0);
+  const last = cell.charCodeAt(cell.length - 1);
+  // \s is only ever a code unit <= 32 or >= 127: skip the regex for printable ASCII ends
+  const edgeSpace = (first <= 32 || first >= 127 || last <= 32 || last >= 127) && CSV_QUOTED_MATCH.test(cell);
+  const hasQuote = cell.includes('"');
+  if (edgeSpace || hasQuote || cell.includes(',') || cell.includes('\n')) return `"${hasQuote ? cell.replaceAll('"', '""') : cell}"`;
+  return cell;
+}
+
+/**
+ * Streaming CSV, byte for byte what tableToCsv returns for the same rows: `header` is its first line,
+ * `line(row)` each following line (each ends with `\n`).
+ */
+export function csvLines(schema: TableSchema): { header: string; line(row: Row): string } {
+  const columns = columnsOf(schema);
+  const last = columns.length - 1;
+  return {
+    header: columns.map(csvField).join(',') + '\n',
+    line(row) {
+      let out = '';
+      for (let i = 0; i < last; i++) out += csvField(csvCell(row[columns[i]!])) + ',';
+      return out + csvField(csvCell(row[columns[last]!])) + '\n';
+    },
+  };
 }
 
 const PARQUET_TYPES: Record<LogicalType, Pick<SchemaElement, 'type' | 'converted_type' | 'logical_type'>> = {
@@ -33,26 +70,132 @@ export function parquetTypeName(type: LogicalType): string {
 }
 
 export function tableToParquet(rows: Row[], schema: TableSchema): Uint8Array {
-  const columns = columnsOf(schema);
-  const parquetSchema: SchemaElement[] = [
-    { name: 'root', num_children: columns.length },
-    ...columns.map((name) => {
-      const column = schema.properties[name]!;
-      return {
-        name,
-        ...PARQUET_TYPES[logicalType(column)],
-        repetition_type: isNullable(column) ? ('OPTIONAL' as const) : ('REQUIRED' as const),
-      };
-    }),
-  ];
-  const columnData = columns.map((name) => {
-    const type = logicalType(schema.properties[name]!);
-    return { name, data: rows.map((row) => parquetCell(row[name] ?? null, type)) };
-  });
+  const columns = new ParquetColumns(schema);
+  for (const row of rows) columns.add(row);
   const writer = new ByteWriter();
-  // One row group and a fixed creator string: the same rows always give the same bytes.
-  parquetWrite({ writer, columnData, schema: parquetSchema, rowGroupSize: Math.max(rows.length, 1), createdBy: 'cybercrime-crackdowns' });
+  columns.write(writer);
   return new Uint8Array(writer.getBuffer());
+}
+
+/**
+ * A table's Parquet columns, filled one row at a time: the rows themselves need not be kept.
+ * `write` produces exactly tableToParquet's bytes for the rows added.
+ *
+ * Memory: a column keeps the rows' values as parsed (small integers stay unboxed; strings that repeat,
+ * like ids of a sorted table or enum values, are stored once) and is converted to the writer's values
+ * (BigInt, Date, ...) only when the writer asks for that column, which it does one column at a time.
+ */
+export class ParquetColumns {
+  private readonly schema: SchemaElement[];
+  private readonly names: string[];
+  private readonly types: LogicalType[];
+  private readonly values: (string | number | null)[][];
+  private readonly interners: StringInterner[];
+  rows = 0;
+
+  constructor(schema: TableSchema) {
+    this.names = columnsOf(schema);
+    this.types = this.names.map((name) => logicalType(schema.properties[name]!));
+    this.values = this.names.map(() => []);
+    this.interners = this.names.map(() => new StringInterner());
+    this.schema = [
+      { name: 'root', num_children: this.names.length },
+      ...this.names.map((name) => {
+        const column = schema.properties[name]!;
+        return {
+          name,
+          ...PARQUET_TYPES[logicalType(column)],
+          repetition_type: isNullable(column) ? ('OPTIONAL' as const) : ('REQUIRED' as const),
+        };
+      }),
+    ];
+  }
+
+  add(row: Row): void {
+    this.rows++;
+    for (let i = 0; i < this.names.length; i++) {
+      const value = row[this.names[i]!] ?? null;
+      this.values[i]!.push(typeof value === 'string' ? this.interners[i]!.intern(value) : value);
+    }
+  }
+
+  /** Writes the whole file; the columns are released afterwards. */
+  write(writer: ByteWriter): void {
+    let converted: { index: number; data: unknown[] } | null = null;
+    const column = (index: number): unknown[] => {
+      if (converted?.index !== index) {
+        converted = null; // let the previous column go before converting the next
+        collectGarbageIfGrown();
+        const type = this.types[index]!;
+        const raw = this.values[index]!;
+        converted = { index, data: type === 'string' && raw.every((v) => v === null || typeof v === 'string') ? raw : raw.map((v) => parquetCell(v, type)) };
+      }
+      return converted.data;
+    };
+    // hyparquet-writer reads `data` column by column, so one converted column exists at a time
+    // (reading them all at once would still give the same bytes, with more memory).
+    const columnData = this.names.map((name, index) => ({
+      name,
+      get data() {
+        return column(index);
+      },
+    }));
+    const rowGroupSize = Math.max(this.rows, 1);
+    // One row group and a fixed creator string: the same rows always give the same bytes.
+    parquetWrite({ writer, columnData, schema: this.schema, rowGroupSize, createdBy: 'cybercrime-crackdowns' });
+    converted = null;
+    this.values.length = 0;
+  }
+}
+
+/**
+ * Returns an equal string, reusing an earlier one when it repeats: the previous value (sorted tables
+ * repeat ids in runs) or, for short values, any value seen while the column has few distinct ones.
+ */
+class StringInterner {
+  private last: string | null = null;
+  private seen: Map<string, string> | null = new Map();
+  private static readonly MAX_LENGTH = 64;
+  private static readonly MAX_DISTINCT = 1 << 14;
+
+  intern(value: string): string {
+    if (value === this.last) return this.last;
+    this.last = value;
+    if (this.seen === null || value.length > StringInterner.MAX_LENGTH) return value;
+    const known = this.seen.get(value);
+    if (known !== undefined) return (this.last = known);
+    if (this.seen.size >= StringInterner.MAX_DISTINCT) this.seen = null; // many distinct values: not worth it
+    else this.seen.set(value, value);
+    return value;
+  }
+}
+
+/**
+ * A ByteWriter that hands its bytes to `sink` whenever more than `chunkBytes` are buffered (and on
+ * finish), like hyparquet-writer's own file writer: a large Parquet file is never whole in memory.
+ * The sink must consume the bytes before returning (they are overwritten afterwards).
+ */
+export class SpillingByteWriter extends ByteWriter {
+  constructor(
+    private readonly sink: (bytes: Uint8Array) => void,
+    private readonly chunkBytes = 1 << 20,
+  ) {
+    super(Math.max(1024, chunkBytes * 2));
+  }
+
+  override ensure(size: number): void {
+    if (this.index > this.chunkBytes) this.spill();
+    super.ensure(size);
+  }
+
+  override finish(): void {
+    this.spill();
+  }
+
+  private spill(): void {
+    if (this.index > 0) this.sink(new Uint8Array(this.buffer, 0, this.index));
+    this.index = 0;
+  }
 }
 
 function parquetCell(value: string | number | null, type: LogicalType): unknown {

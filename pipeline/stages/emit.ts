@@ -5,13 +5,18 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { renderCard } from '../lib/card.js';
-import { readJson, readJsonlAll } from '../lib/fsutil.js';
-import { sha256Hex } from '../lib/hash.js';
-import { dataPackage, tableToCsv, tableToParquet, type ResourceFile } from '../lib/publish.js';
-import { loadSchemas, schemaFiles, TABLE_NAMES, type Row, type TableName } from '../lib/schema.js';
+import { CardStats, renderCardFromStats } from '../lib/card.js';
+import { readJson } from '../lib/fsutil.js';
+import { collectGarbageIfGrown } from '../lib/gcHint.js';
+import { HashedFile } from '../lib/hashedFile.js';
+import { readJsonlBatches } from '../lib/jsonlBatches.js';
+import { csvLines, dataPackage, ParquetColumns, SpillingByteWriter, type ResourceFile } from '../lib/publish.js';
+import { loadSchemas, schemaFiles, TABLE_NAMES, type Row } from '../lib/schema.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { ValidationReport } from '../lib/validate.js';
+
+/** CSV text is written in pieces of about this many characters. */
+const CSV_FLUSH_CHARS = 1 << 20;
 
 export const emitStage: StageDefinition = {
   name: 'emit',
@@ -28,20 +33,39 @@ export const emitStage: StageDefinition = {
     const report = await readJson<ValidationReport>(path.join(context.inputs.validate!, 'report.json'));
     if (!report.valid) throw new Error('refusing to publish: out/validate/report.json lists problems');
     const schemas = loadSchemas(context.config.root);
-    const tables = {} as Record<TableName, Row[]>;
-    for (const table of TABLE_NAMES) tables[table] = await readJsonlAll<Row>(path.join(context.inputs.link!, `${table}.jsonl`));
     const packageJson = JSON.parse(fs.readFileSync(path.join(context.config.root, 'package.json'), 'utf8')) as { name: string; version: string; description: string; license: string };
 
-    // process + save
+    // process + save, one table at a time and one row at a time: a table is read once, its CSV
+    // streamed to disk while hashed, its Parquet column arrays and the card's statistics filled;
+    // then the Parquet file is written (spilled to disk while hashed) and the columns dropped.
     const files: ResourceFile[] = [];
+    const stats = new CardStats();
     for (const table of TABLE_NAMES) {
-      const csv = Buffer.from(tableToCsv(tables[table], schemas[table]), 'utf8');
-      const parquet = tableToParquet(tables[table], schemas[table]);
-      for (const [format, bytes] of [['csv', csv], ['parquet', parquet]] as const) {
-        const file = `${table}.${format}`;
-        await fsp.writeFile(path.join(context.outDir, file), bytes);
-        files.push({ table, path: file, format, bytes: bytes.length, sha256: sha256Hex(bytes), rows: tables[table].length });
+      const schema = schemas[table];
+      const csvFile = `${table}.csv`;
+      const csv = new HashedFile(path.join(context.outDir, csvFile));
+      const lines = csvLines(schema);
+      const parquet = new ParquetColumns(schema);
+      let text = lines.header;
+      for await (const batch of readJsonlBatches<Row>(path.join(context.inputs.link!, `${table}.jsonl`))) {
+        for (const row of batch) {
+          text += lines.line(row);
+          parquet.add(row);
+          stats.add(table, row);
+        }
+        if (text.length >= CSV_FLUSH_CHARS) {
+          csv.write(Buffer.from(text, 'utf8'));
+          text = '';
+        }
       }
+      if (text) csv.write(Buffer.from(text, 'utf8'));
+      files.push({ table, path: csvFile, format: 'csv', ...csv.close(), rows: parquet.rows });
+
+      const parquetFile = `${table}.parquet`;
+      const out = new HashedFile(path.join(context.outDir, parquetFile));
+      parquet.write(new SpillingByteWriter((bytes) => out.write(bytes)));
+      files.push({ table, path: parquetFile, format: 'parquet', ...out.close(), rows: parquet.rows });
+      collectGarbageIfGrown();
     }
     const pkg = dataPackage(schemas, files, {
       name: packageJson.name,
@@ -52,8 +76,8 @@ export const emitStage: StageDefinition = {
     });
     await fsp.writeFile(path.join(context.outDir, 'datapackage.json'), JSON.stringify(pkg, null, 2) + '\n');
     const prose = fs.existsSync(context.inputs.card!) ? await fsp.readFile(context.inputs.card!, 'utf8') : '';
-    await fsp.writeFile(path.join(context.outDir, 'DATASET_CARD.md'), renderCard(prose, { schemas, tables, version: packageJson.version }));
-    const rows = TABLE_NAMES.map((t) => `${tables[t].length} ${t}`).join(', ');
+    await fsp.writeFile(path.join(context.outDir, 'DATASET_CARD.md'), renderCardFromStats(prose, { schemas, stats, version: packageJson.version }));
+    const rows = TABLE_NAMES.map((t) => `${stats.rows[t]} ${t}`).join(', ');
     return { ok: true, summary: `published ${rows} (CSV + Parquet)` };
   },
 };

@@ -3,10 +3,10 @@
 // not published (the build stops before emit and the previous out/dataset stays as it was).
 // Input: out/link. Output: out/validate/report.json.
 import path from 'node:path';
-import { readJsonlAll, writeJson } from '../lib/fsutil.js';
-import { loadSchemas, schemaFiles, TABLE_NAMES, type Row, type TableName } from '../lib/schema.js';
+import { writeJson } from '../lib/fsutil.js';
+import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
 import type { StageDefinition } from '../lib/stage.js';
-import { formatProblem, validateTables } from '../lib/validate.js';
+import { formatProblem, validateJsonlFiles } from '../lib/validate.js';
 
 /** How many problems to print on stderr; the report file has them all. */
 const PROBLEMS_SHOWN = 20;
@@ -17,9 +17,9 @@ export const validateStage: StageDefinition = {
   inputs: (config) => ({ link: path.join(config.out, 'link') }),
   codeFiles: (config) => schemaFiles(config.root),
   async run(context) {
-    const tables = {} as Record<TableName, Row[]>;
-    for (const table of TABLE_NAMES) tables[table] = await readJsonlAll<Row>(path.join(context.inputs.link!, `${table}.jsonl`));
-    const report = validateTables(tables, loadSchemas(context.config.root));
+    // Streamed row by row: memory holds key sets, not tables.
+    const files = Object.fromEntries(TABLE_NAMES.map((table) => [table, path.join(context.inputs.link!, `${table}.jsonl`)])) as Record<TableName, string>;
+    const report = await validateJsonlFiles(files, loadSchemas(context.config.root));
     await writeJson(path.join(context.outDir, 'report.json'), report);
     for (const problem of report.problems.slice(0, PROBLEMS_SHOWN)) process.stderr.write(`validate: ${formatProblem(problem)}\n`);
     if (report.problems.length > PROBLEMS_SHOWN) process.stderr.write(`validate: ... ${report.problems.length - PROBLEMS_SHOWN} more in out/validate/report.json\n`);

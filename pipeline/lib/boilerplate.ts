@@ -69,6 +69,45 @@ function words(line: string): string[] {
   return line.split(/\s+/u).filter((w) => w.length > 0);
 }
 
+/** Whether a UTF-16 code unit is matched by `\s` (ECMAScript WhiteSpace and LineTerminator). */
+export function isJsWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
+/** `wordCount(line)` without building the words: the number of maximal runs of non-whitespace. */
+export function wordCount(line: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const space = isJsWhitespace(line.charCodeAt(i));
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** Number of ASCII letters and digits in `line`: each survives `normalise` as one character. */
+function asciiAlnumCount(line: string): number {
+  let count = 0;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i) | 0x20;
+    if ((code >= 0x61 && code <= 0x7a) || (line.charCodeAt(i) >= 0x30 && line.charCodeAt(i) <= 0x39)) count++;
+  }
+  return count;
+}
+
+/** Length of the longest string in `items`. */
+function longest(items: Iterable<string>): number {
+  let max = 0;
+  for (const item of items) max = Math.max(max, item.length);
+  return max;
+}
+
 function normalise(phrase: string): string {
   return phrase
     .toLowerCase()
@@ -105,6 +144,8 @@ class Matchers {
   private languages: Set<string>;
   private editions: Set<string>;
   private backToTop: Set<string>;
+  /** Longest back-to-top phrase: a line with more letters and digits than this cannot normalise to one. */
+  private backToTopLongest: number;
   private related: Set<string>;
   private comment: RegExp;
   private promos: string[];
@@ -121,6 +162,7 @@ class Matchers {
     this.languages = new Set(lexicon.languageNames.map((l) => l.toLowerCase()));
     this.editions = new Set(lexicon.editionWords.map(normalise));
     this.backToTop = new Set(lexicon.backToTopPhrases.map((p) => p.toLowerCase()));
+    this.backToTopLongest = longest(this.backToTop);
     this.related = new Set(lexicon.relatedHeadings.map(normalise));
     this.comment = new RegExp(`^(?:${lexicon.commentLinePatterns.join('|')})$`, 'iu');
     this.promos = lexicon.promoPhrases.map((p) => p.toLowerCase());
@@ -146,7 +188,7 @@ class Matchers {
 
   /** Share/follow bars: every item (after splitting separators and glued items) is a widget word. */
   isWidgetLine(line: string): boolean {
-    if (words(line).length > 12) return false;
+    if (wordCount(line) > 12) return false;
     // "Share this: X | Y": a bar's label ends at its colon.
     return splitBarItems(line).flatMap((item) => item.split(/:\s+/u)).every(
       (item) => this.isWidgetItem(item) || splitGluedItems(item).every((piece) => this.isWidgetItem(piece)),
@@ -160,7 +202,7 @@ class Matchers {
 
   /** Edition and language switchers: "Global EditionASIA 中文Français", "English". */
   isEditionBar(line: string): boolean {
-    if (words(line).length > 10) return false;
+    if (wordCount(line) > 10) return false;
     // Pieces are separated by spaces, bars, or glued together by case/script changes.
     const pieces = line
       .split(/(?<=\p{Ll})(?=\p{Lu})|(?<=[\p{Lu}\p{Ll}])(?=[^\p{Script=Latin}\s\p{P}])|(?<=[^\p{Script=Latin}\s\p{P}])(?=\p{Script=Latin})|\s*[|·•]\s*/u)
@@ -177,12 +219,15 @@ class Matchers {
   /** "Home / China / Society", "News > World > Asia". */
   isBreadcrumb(line: string): boolean {
     if (line.startsWith('©')) return false;
+    // Without a separator character the split below yields one part.
+    if (!/[/>»›]/u.test(line)) return false;
     const parts = line.split(/\s+[/>»›]\s+/u);
     if (parts.length < 3) return false;
-    return parts.every((p) => words(p).length > 0 && words(p).length <= 3 && !endsSentence(p));
+    return parts.every((p) => wordCount(p) > 0 && wordCount(p) <= 3 && !endsSentence(p));
   }
 
   isBackToTop(line: string): boolean {
+    if (asciiAlnumCount(line) > this.backToTopLongest) return false;
     return this.backToTop.has(line.toLowerCase()) || this.backToTop.has(normalise(line));
   }
 
@@ -205,14 +250,15 @@ class Matchers {
 
   /** Standalone credits: "© Flickr / Dennis Skley", "Photo: Xinhua", "[Photo/Xinhua]". */
   isPhotoCreditLine(line: string): boolean {
-    if (words(line).length > MAX_CREDIT_WORDS) return false;
+    if (wordCount(line) > MAX_CREDIT_WORDS) return false;
     if (line.startsWith('©')) return true;
     if (this.creditLabel.test(line)) return true;
-    return this.trailingCredit.test(line) && line.replace(this.trailingCredit, '').trim().length === 0;
+    return endsWithBracket(line) && this.trailingCredit.test(line) && line.replace(this.trailingCredit, '').trim().length === 0;
   }
 
   /** Length of a caption line without its trailing credit, or null when it has none. */
   captionWithoutCredit(line: string): number | null {
+    if (!endsWithBracket(line)) return null;
     const match = this.trailingCredit.exec(line);
     if (!match || match.index === 0) return null;
     return match.index;
@@ -220,7 +266,7 @@ class Matchers {
 
   isPromo(line: string): boolean {
     const lower = line.toLowerCase();
-    return words(line).length <= MAX_PROMO_WORDS && this.promos.some((p) => lower.includes(p));
+    return wordCount(line) <= MAX_PROMO_WORDS && this.promos.some((p) => lower.includes(p));
   }
 
   /** Page-builder shortcodes: a line made of "[name attr=...]" / "[/name]" tags. */
@@ -235,6 +281,12 @@ class Matchers {
   }
 }
 
+/** Whether `line` ends with a closing bracket, as every trailing credit does. */
+function endsWithBracket(line: string): boolean {
+  const last = line.charCodeAt(line.length - 1);
+  return last === 0x5d || last === 0x29 || last === 0xff09;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -246,7 +298,7 @@ function isUnlabelledTagList(line: string): boolean {
   const items = line.split(/\s*[,;]\s*/u);
   if (items.length < MIN_TAGS) return false;
   return items.every((item) => {
-    const n = words(item).length;
+    const n = wordCount(item);
     return n > 0 && n <= MAX_TAG_WORDS;
   });
 }
@@ -254,17 +306,17 @@ function isUnlabelledTagList(line: string): boolean {
 /** Prose: a long line, or a shorter one that ends like a sentence. */
 function isBodyLine(line: string): boolean {
   if (line.length > MAX_FURNITURE_CHARS) return true;
-  const n = words(line).length;
+  const n = wordCount(line);
   return n >= MIN_BODY_WORDS || (n >= MIN_SENTENCE_BODY_WORDS && endsSentence(line));
 }
 
 function isLinkLike(line: string): boolean {
-  return line.length <= MAX_FURNITURE_CHARS && words(line).length <= MAX_LINK_WORDS && !endsSentence(line);
+  return line.length <= MAX_FURNITURE_CHARS && wordCount(line) <= MAX_LINK_WORDS && !endsSentence(line);
 }
 
 function isShortLabel(line: string): boolean {
   if (line.length > MAX_LABEL_CHARS) return false;
-  const n = words(line).length;
+  const n = wordCount(line);
   return n > 0 && n <= MAX_LABEL_WORDS && line.length <= MAX_LABEL_CHARS && !/\d/u.test(line) && !/[.!?:;,"“”]$/u.test(line);
 }
 
@@ -340,7 +392,7 @@ function dropTail(lines: readonly string[], verdicts: LineVerdict[], kept: (i: n
     if (!kept(i)) continue;
     const line = lines[i]!;
     if (isUnlabelledTagList(line)) verdicts[i] = { keep: false, rule: RULES.tagList };
-    else if (isLinkLike(line) && !/[:;,]$/u.test(line) && isTitleCase(line) && words(line).length >= MIN_HEADLINE_WORDS && !line.startsWith('(')) {
+    else if (isLinkLike(line) && !/[:;,]$/u.test(line) && isTitleCase(line) && wordCount(line) >= MIN_HEADLINE_WORDS && !line.startsWith('(')) {
       verdicts[i] = { keep: false, rule: RULES.relatedHeadline };
     }
   }

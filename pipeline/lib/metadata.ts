@@ -104,6 +104,9 @@ function datePatterns(lexicon: CleanLexicon): DatePatterns {
 
 /** The first complete date (with day, month and year) written in `text`, or null. */
 export function findDate(text: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): FoundDate | null {
+  // Every pattern needs a four-digit run (the year, or a zone offset glued to the day): most lines
+  // have none, and this check is much cheaper than the six searches.
+  if (!hasFourDigitRun(text)) return null;
   const p = datePatterns(lexicon);
   const found: FoundDate[] = [];
   const month = (name: string): number => lexicon.months[name.toLowerCase()] ?? 0;
@@ -136,6 +139,18 @@ export function findDate(text: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEX
   }
   found.sort((x, y) => x.index - y.index);
   return found[0] ?? null;
+}
+
+/** Whether `text` holds four ASCII digits in a row (what `\d{4}` needs under the u flag). */
+export function hasFourDigitRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) {
+      if (++run === 4) return true;
+    } else run = 0;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,6 +266,8 @@ interface LineMatchers {
   nonAuthorCreditLabel: RegExp;
   /** "Views:", "Hits:": counters and widgets sharing the masthead line. */
   counterLabel: RegExp;
+  /** Any label the field regexes above start with: a line with no field matching it has no facts. */
+  anyLabel: RegExp;
   agencyDateline: RegExp;
   social: Set<string>;
 }
@@ -277,6 +294,7 @@ function lineMatchers(lexicon: CleanLexicon): LineMatchers {
     sourceLabel: labelRegex(lexicon.sourceLabels, true),
     nonAuthorCreditLabel: new RegExp(`${labelRegex(lexicon.nonAuthorCreditLabels, true).source}|${labelRegex(byCredits, false).source}`, 'iu'),
     counterLabel: labelRegex(lexicon.counterLabels, true),
+    anyLabel: labelRegex([...lexicon.authorLabels, ...lexicon.dateMarkers, ...lexicon.sourceLabels, ...lexicon.nonAuthorCreditLabels, ...lexicon.counterLabels], false),
     agencyDateline: new RegExp(`^(\\p{Lu}[\\p{Lu}\\s.'’-]{1,40})(,[^()]{0,40})?\\s*\\((${agencies})\\)\\s*[-–—]`, 'u'),
     social: new Set(lexicon.socialPlatforms),
   };
@@ -325,11 +343,14 @@ function labelRegex(labels: readonly string[], requireColon: boolean): RegExp {
 /** Facts of a byline/masthead line ("By A and B | China Daily | Updated: 2019-11-15 08:34"), or null. */
 export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): LineFacts | null {
   if (line.length > MAX_META_LINE_CHARS) return null;
-  const { authorLabel, dateLabel, sourceLabel, nonAuthorCreditLabel, counterLabel } = lineMatchers(lexicon);
+  const { authorLabel, dateLabel, sourceLabel, nonAuthorCreditLabel, counterLabel, anyLabel } = lineMatchers(lexicon);
+  const fields = bylineFields(line, lexicon);
+  // Only a field that opens with a label makes the line a byline; most lines have none (prose).
+  if (!fields.some((field) => anyLabel.test(field))) return null;
   const facts: LineFacts = { authors: [], publisher: null, date: null };
   let labelled = false;
   const unlabelled: string[] = [];
-  for (const field of bylineFields(line, lexicon)) {
+  for (const field of fields) {
     const authorMatch = authorLabel.exec(field);
     const dateMatch = dateLabel.exec(field);
     const sourceMatch = sourceLabel.exec(field);
@@ -409,7 +430,7 @@ function readSignOff(line: string, lexicon: CleanLexicon): string | null {
 
 /** "Comment via Sputnik" — a comment widget named after the site (not after a social network). */
 function readCommentVia(line: string, lexicon: CleanLexicon): string | null {
-  if (line.length > MAX_META_LINE_CHARS) return null;
+  if (line.length > MAX_META_LINE_CHARS || !line.includes('omment')) return null;
   const { social } = lineMatchers(lexicon);
   const re = /[Cc]omments?\s+via\s+(\p{Lu}[\p{L}\d]{1,30}(?:\s\p{Lu}[\p{L}\d]{1,30}){0,2})/gu;
   for (const piece of line.split(/(?<=\p{Ll})(?=Comment)/u)) {

@@ -15,6 +15,11 @@ const OPENERS = '"\'“‘«([（「『';
 /** Longest word looked at behind a period when testing for an abbreviation. */
 const MAX_ABBREVIATION_LOOKBEHIND = 12;
 
+/** A character of WESTERN_TERMINATORS or CJK_TERMINATORS (by code unit: this runs on every character). */
+function isTerminatorCode(code: number): boolean {
+  return code === 0x2e || code === 0x21 || code === 0x3f || code === 0x3002 || code === 0xff01 || code === 0xff1f;
+}
+
 function isWhitespace(ch: string | undefined): boolean {
   return ch !== undefined && /\s/u.test(ch);
 }
@@ -67,12 +72,12 @@ function splitLine(text: string, start: number, end: number, tables: Abbreviatio
   while (sentenceStart < end && isWhitespace(text[sentenceStart])) sentenceStart++;
   let i = sentenceStart;
   while (i < end) {
-    const ch = text[i]!;
-    const cjk = CJK_TERMINATORS.includes(ch);
-    if (!cjk && !WESTERN_TERMINATORS.includes(ch)) {
+    if (!isTerminatorCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
+    const ch = text[i]!;
+    const cjk = CJK_TERMINATORS.includes(ch);
     // Take the whole run of terminators and closers ("?!", "...", ".”").
     let after = i + 1;
     while (after < end && (WESTERN_TERMINATORS.includes(text[after]!) || CJK_TERMINATORS.includes(text[after]!) || CLOSERS.includes(text[after]!))) {

@@ -469,15 +469,49 @@ function boundedIndexOf(hay: string, needle: string, from: number): number {
   return -1;
 }
 
+const ASCII_ONLY_RE = /^[\x00-\x7f]*$/;
+
+/** Whether `needle` can occur in the lowercased form of some part of `text`: false only when it is certain not to. */
+function mayOccurLowercased(lowerText: string, needle: string): boolean {
+  // Lowercasing maps each character on its own, except Greek capital sigma, which looks at its
+  // neighbours; that never yields ASCII, so an ASCII needle absent from the whole lowercased text is
+  // absent from the lowercased form of every slice. Other needles are always searched.
+  return !ASCII_ONLY_RE.test(needle) || lowerText.includes(needle);
+}
+
+interface AgencyForms {
+  entry: AgencyEntry;
+  aliases: readonly string[];
+  abbreviations: readonly string[];
+}
+
+/**
+ * The agency spellings that can occur in `text` at all, per entry: findAgencies runs once per
+ * sentence of a document, and most of the ~45 spellings appear nowhere in it. One document cached.
+ */
+let agencyFormsCache: { text: string; agencies: readonly AgencyEntry[]; forms: AgencyForms[] } | null = null;
+function agencyFormsIn(text: string, agencies: readonly AgencyEntry[]): AgencyForms[] {
+  if (agencyFormsCache && agencyFormsCache.agencies === agencies && agencyFormsCache.text === text) return agencyFormsCache.forms;
+  const lowerText = text.toLowerCase().replace(/’/g, "'");
+  const forms = agencies.map((entry) => ({
+    entry,
+    aliases: entry.aliases.filter((a) => mayOccurLowercased(lowerText, a)),
+    abbreviations: entry.abbreviations.filter((a) => text.includes(a)),
+  }));
+  agencyFormsCache = { text, agencies, forms };
+  return forms;
+}
+
 /** Every agency named in text[from, to), by canonical name, in text order. */
 export function findAgencies(text: string, from = 0, to = text.length, agencies: readonly AgencyEntry[] = AGENCIES): AgencyMatch[] {
   const slice = text.slice(from, to);
   const lower = slice.toLowerCase().replace(/’/g, "'");
   const found: AgencyMatch[] = [];
-  for (const entry of agencies) {
+  for (const { entry, aliases, abbreviations } of agencyFormsIn(text, agencies)) {
+    if (aliases.length === 0 && abbreviations.length === 0) continue;
     const forms: [string, string][] = [
-      ...entry.aliases.map((a): [string, string] => [lower, a]),
-      ...entry.abbreviations.map((a): [string, string] => [slice, a]),
+      ...aliases.map((a): [string, string] => [lower, a]),
+      ...abbreviations.map((a): [string, string] => [slice, a]),
     ];
     for (const [hay, needle] of forms) {
       for (let at = boundedIndexOf(hay, needle, 0); at >= 0; at = boundedIndexOf(hay, needle, at + needle.length)) {
@@ -582,15 +616,10 @@ export function findLocalAgencies(
 ): AgencyMatch[] {
   const bodies = bodiesLongestFirst(lex);
   const out: AgencyMatch[] = [];
-  const push = (place: Pick<PlaceMatch, 'name' | 'code' | 'level' | 'country'>, body: string, start: number, end: number): void => {
-    const hierarchy = lex.bodies[body]!;
-    const named = localAgency(place, hierarchy, lex);
-    if (named) out.push({ agency: named.agency, start, end, region: named.region, hierarchy });
-  };
   // Offsets in `lower` are relative to `from`: sentences are scanned one at a time, never the whole text.
   const lower = text.slice(from, to).toLowerCase().replace(/’/g, "'");
   const covered: [number, number][] = [];
-  for (let k = lowerBound(places, from, (p) => p.start); k < places.length && places[k]!.end <= to; k += 1) {
+  for (let k = lowerBound(places, from, placeStart); k < places.length && places[k]!.end <= to; k += 1) {
     const place = places[k]!;
     let at = place.end - from;
     if (lower.startsWith("'s", at)) at += 2;
@@ -599,10 +628,10 @@ export function findLocalAgencies(
     if (spaces === 0) continue;
     const body = bodyAt(lower, at, bodies);
     if (!body) continue;
-    push(place, body, place.start, from + at + body.length);
+    pushLocalAgency(out, lex, place, body, place.start, from + at + body.length);
     covered.push([place.start - from, at + body.length]);
   }
-  for (const word of Object.keys(lex.levelWords)) {
+  for (const word of levelWordsIn(text, lex)) {
     for (let at = boundedIndexOf(lower, word, 0); at >= 0; at = boundedIndexOf(lower, word, at + word.length)) {
       if (covered.some(([s, e]) => at >= s && at < e)) continue;
       const bodyStart = at + word.length + 1;
@@ -610,10 +639,35 @@ export function findLocalAgencies(
       const body = bodyAt(lower, bodyStart, bodies);
       if (!body) continue;
       const place = dominantPlaceMemo(places, lex.levelWords[word]!);
-      if (place) push(place, body, from + at, from + bodyStart + body.length);
+      if (place) pushLocalAgency(out, lex, place, body, from + at, from + bodyStart + body.length);
     }
   }
   return out;
+}
+
+const placeStart = (p: PlaceMatch): number => p.start;
+
+function pushLocalAgency(
+  out: AgencyMatch[],
+  lex: LocalAgencyLexicon,
+  place: Pick<PlaceMatch, 'name' | 'code' | 'level' | 'country'>,
+  body: string,
+  start: number,
+  end: number,
+): void {
+  const hierarchy = lex.bodies[body]!;
+  const named = localAgency(place, hierarchy, lex);
+  if (named) out.push({ agency: named.agency, start, end, region: named.region, hierarchy });
+}
+
+/** The lexicon's level words that can occur in `text` (see mayOccurLowercased), in lexicon order; one document cached. */
+let levelWordsCache: { text: string; lex: LocalAgencyLexicon; words: string[] } | null = null;
+function levelWordsIn(text: string, lex: LocalAgencyLexicon): string[] {
+  if (levelWordsCache && levelWordsCache.lex === lex && levelWordsCache.text === text) return levelWordsCache.words;
+  const lowerText = text.toLowerCase().replace(/’/g, "'");
+  const words = Object.keys(lex.levelWords).filter((word) => mayOccurLowercased(lowerText, word));
+  levelWordsCache = { text, lex, words };
+  return words;
 }
 
 /** Marks agencies that ordered a campaign rather than ran it ("in accordance with MPS deployment"). */

@@ -1629,13 +1629,14 @@ interface FigureEntry {
 
 /**
  * A profile's figures grouped once for figureAgreement, which runs for every candidate pair (tens
- * of millions at 100k documents): plain arrays and numbers, built when the profile is made.
+ * of millions at 100k documents): plain arrays and numbers, built when the profile is made. Arrays,
+ * not Maps: a document has a handful of measures, and 100k profiles must stay small in memory.
  */
 interface FigureTable {
   /** Figures per measure|unit|place, in order of first appearance. */
   byKey: { measureUnit: string; unit: string | null; place: string | null; items: FigureEntry[] }[];
-  /** Figures per measure|unit. */
-  byMeasureUnit: Map<string, FigureEntry[]>;
+  /** Figures per measure|unit, in order of first appearance. */
+  byMeasureUnit: { measureUnit: string; items: FigureEntry[] }[];
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -1657,7 +1658,7 @@ function buildFigureTable(figures: readonly HeadlineFigure[]): FigureTable {
     else byKeyMap.set(key, { measureUnit, unit: entry.unit, place: entry.place, items: [entry] });
     pushTo(byMeasureUnit, measureUnit, entry);
   }
-  return { byKey: [...byKeyMap.values()], byMeasureUnit };
+  return { byKey: [...byKeyMap.values()], byMeasureUnit: [...byMeasureUnit].map(([measureUnit, items]) => ({ measureUnit, items })) };
 }
 
 /** Two figures of one measure|unit describe the same quantity unless both name different places. */
@@ -1675,7 +1676,7 @@ function figureAgreement(a: DocProfile, b: DocProfile, stopOnConflict = false): 
   let agreeing = 0;
   let conflicting = false;
   for (const group of a.figureTable.byKey) {
-    const ys = others.get(group.measureUnit);
+    const ys = others.find((o) => o.measureUnit === group.measureUnit)?.items;
     if (ys === undefined) continue;
     let comparable = false;
     let agree = false;
@@ -2047,21 +2048,42 @@ interface GroupSummary {
   durationMax: number;
   /** One member per distinct (agency, region, hierarchy). */
   agencies: DocProfile[];
-  /** measure|unit -> common part of all members' value intervals ([lo > hi] when there is none). */
-  figureSpans: Map<string, [number, number]>;
+  /** measure|unit -> the common part of the members' value intervals, overall and per place. */
+  figureSpans: Map<string, MeasureSpans>;
   /** Members (unit representatives) with figures, for the pairwise fallback. */
   withFigures: DocProfile[];
 }
 
 const agencyKey = (p: DocProfile): string => `${p.agency}|${p.agencyRegion}|${p.agencyHierarchy}`;
 
+/**
+ * The common part ([lo > hi] when there is none) of a group's value intervals for one measure|unit:
+ * over every figure, and per place ('' = no place), since only figures of the same place, or
+ * without one, are compared (see entriesComparable).
+ */
+interface MeasureSpans {
+  all: [number, number];
+  byPlace: Map<string, [number, number]>;
+}
+
+function narrow(span: [number, number] | undefined, lo: number, hi: number): [number, number] {
+  return span ? [Math.max(span[0], lo), Math.min(span[1], hi)] : [lo, hi];
+}
+
+const spansOverlap = (a: readonly [number, number], b: readonly [number, number]): boolean => Math.max(a[0], b[0]) <= Math.min(a[1], b[1]);
+
 function summarize(p: DocProfile): GroupSummary {
-  const figureSpans = new Map<string, [number, number]>();
-  for (const f of p.figures) {
-    const key = `${f.measure}|${f.unit ?? ''}`;
-    const [lo, hi] = valueInterval(f.value, f.qualifier);
-    const span = figureSpans.get(key);
-    figureSpans.set(key, span ? [Math.max(span[0], lo), Math.min(span[1], hi)] : [lo, hi]);
+  const figureSpans = new Map<string, MeasureSpans>();
+  for (const group of p.figureTable.byKey) {
+    const place = group.place ?? '';
+    for (const { lo, hi } of group.items) {
+      const spans = figureSpans.get(group.measureUnit);
+      if (!spans) figureSpans.set(group.measureUnit, { all: [lo, hi], byPlace: new Map([[place, [lo, hi]]]) });
+      else {
+        spans.all = narrow(spans.all, lo, hi);
+        spans.byPlace.set(place, narrow(spans.byPlace.get(place), lo, hi));
+      }
+    }
   }
   return {
     yearLoMax: p.years ? p.years[0] : -Infinity,
@@ -2076,17 +2098,31 @@ function summarize(p: DocProfile): GroupSummary {
   };
 }
 
-function mergeSummaries(a: GroupSummary, b: GroupSummary): GroupSummary {
-  const agencies = [...a.agencies];
-  const known = new Set(agencies.map(agencyKey));
-  for (const p of b.agencies) if (!known.has(agencyKey(p))) agencies.push(p);
-  const figureSpans = new Map(a.figureSpans);
-  for (const [key, [lo, hi]] of b.figureSpans) {
-    const span = figureSpans.get(key);
-    figureSpans.set(key, span ? [Math.max(span[0], lo), Math.min(span[1], hi)] : [lo, hi]);
+/** Folds `from`'s spans into `into`; both are consumed (the merged group's summary replaces them). */
+function mergeSpans(into: Map<string, MeasureSpans>, from: ReadonlyMap<string, MeasureSpans>): void {
+  for (const [key, theirs] of from) {
+    const ours = into.get(key);
+    if (!ours) {
+      into.set(key, theirs);
+      continue;
+    }
+    ours.all = narrow(ours.all, ...theirs.all);
+    // Union by size: walk the smaller place map, so merging a large campaign stays linear overall.
+    if (theirs.byPlace.size > ours.byPlace.size) [ours.byPlace, theirs.byPlace] = [theirs.byPlace, ours.byPlace];
+    for (const [place, [lo, hi]] of theirs.byPlace) ours.byPlace.set(place, narrow(ours.byPlace.get(place), lo, hi));
   }
-  const [big, small] = a.withFigures.length >= b.withFigures.length ? [a.withFigures, b.withFigures] : [b.withFigures, a.withFigures];
-  for (const p of small) big.push(p);
+}
+
+/** The merged group's summary. Both inputs are consumed (their arrays and maps are reused). */
+function mergeSummaries(a: GroupSummary, b: GroupSummary): GroupSummary {
+  const [big, small] = a.agencies.length >= b.agencies.length ? [a, b] : [b, a];
+  const agencies = big.agencies;
+  const known = new Set(agencies.map(agencyKey));
+  for (const p of small.agencies) if (!known.has(agencyKey(p))) agencies.push(p);
+  const [spansInto, spansFrom] = a.figureSpans.size >= b.figureSpans.size ? [a.figureSpans, b.figureSpans] : [b.figureSpans, a.figureSpans];
+  mergeSpans(spansInto, spansFrom);
+  const [withInto, withFrom] = a.withFigures.length >= b.withFigures.length ? [a.withFigures, b.withFigures] : [b.withFigures, a.withFigures];
+  for (const p of withFrom) withInto.push(p);
   return {
     yearLoMax: Math.max(a.yearLoMax, b.yearLoMax),
     yearHiMin: Math.min(a.yearHiMin, b.yearHiMin),
@@ -2095,15 +2131,40 @@ function mergeSummaries(a: GroupSummary, b: GroupSummary): GroupSummary {
     durationMin: Math.min(a.durationMin, b.durationMin),
     durationMax: Math.max(a.durationMax, b.durationMax),
     agencies,
-    figureSpans,
-    withFigures: big,
+    figureSpans: spansInto,
+    withFigures: withInto,
   };
+}
+
+/**
+ * Could some figure of one group disagree with a comparable figure of the other? False only when
+ * it is certain that they all agree: for every measure, every pair of comparable spans (same place,
+ * or one without a place) overlaps, so every pair of member intervals shares a value.
+ */
+function figuresMayConflict(a: GroupSummary, b: GroupSummary): boolean {
+  for (const [key, sa] of a.figureSpans) {
+    const sb = b.figureSpans.get(key);
+    if (!sb || spansOverlap(sa.all, sb.all)) continue;
+    const [small, big] = sa.byPlace.size <= sb.byPlace.size ? [sa, sb] : [sb, sa];
+    // Figures without a place meet every figure of the other side: their span must meet all of them.
+    const bigUnplaced = big.byPlace.get('');
+    for (const [place, span] of small.byPlace) {
+      if (place === '') {
+        if (!spansOverlap(span, big.all)) return true;
+        continue;
+      }
+      const same = big.byPlace.get(place);
+      if (same && !spansOverlap(span, same)) return true;
+      if (bigUnplaced && !spansOverlap(span, bigUnplaced)) return true;
+    }
+  }
+  return false;
 }
 
 /**
  * Would any member of `a` be blocked against any member of `b` (scorePair(x of a, y of b))?
  * Years, name years, months, durations and agencies are decided on the summaries; figures only
- * when some measure's values do not all overlap, by member pairs.
+ * when the summaries cannot rule out a disagreement, by member pairs.
  */
 function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
   if (a.yearHiMin < b.yearLoMax || b.yearHiMin < a.yearLoMax) return true;
@@ -2114,12 +2175,7 @@ function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
     if (!sameDuration(Math.min(a.durationMin, b.durationMin), Math.max(a.durationMax, b.durationMax))) return true;
   }
   for (const x of a.agencies) for (const y of b.agencies) if (agencyRelation(x, y) === 'conflict') return true;
-  let figuresMayConflict = false;
-  for (const [key, [lo, hi]] of a.figureSpans) {
-    const other = b.figureSpans.get(key);
-    if (other && Math.max(lo, other[0]) > Math.min(hi, other[1])) figuresMayConflict = true;
-  }
-  if (!figuresMayConflict) return false;
+  if (!figuresMayConflict(a, b)) return false;
   for (const x of a.withFigures) for (const y of b.withFigures) if (scorePair(x, y).block !== null) return true;
   return false;
 }
@@ -2146,14 +2202,18 @@ class KeyIndex {
    * places in the list, so the neighbours a unit meets are the same in every block it shares with
    * them (the union over its blocks stays small) and do not shift when a document is added.
    */
-  near(unit: number, keys: readonly string[], window: number): number[] {
-    const seen = new Set<number>();
+  near(unit: number, keys: readonly string[], window: number): Map<number, number> {
+    /** unit -> how many of the keys it shares with `unit` (a cheap measure of likeness). */
+    const shared = new Map<number, number>();
+    const meet = (u: number): void => {
+      shared.set(u, (shared.get(u) ?? 0) + 1);
+    };
     const at = this.position(unit);
     for (const key of keys) {
       const list = this.lists.get(key);
       if (!list) continue;
       if (list.length <= 2 * window + 1) {
-        for (const u of list) seen.add(u);
+        for (const u of list) meet(u);
         continue;
       }
       const { positions, units } = this.orderedList(key, list);
@@ -2165,9 +2225,9 @@ class KeyIndex {
         if (positions[mid]! < at - radius) lo = mid + 1;
         else hi = mid;
       }
-      for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) seen.add(units[k]!);
+      for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) meet(units[k]!);
     }
-    return [...seen];
+    return shared;
   }
   private orderedList(key: string, list: readonly number[]): { positions: Float64Array; units: Int32Array } {
     const cached = this.ordered.get(key);
@@ -2250,27 +2310,41 @@ class UnitGroups {
 /** How many units before and after a unit it is compared with inside one large block (see KeyIndex.near). */
 export const BLOCK_NEIGHBOURHOOD = 100;
 
+/**
+ * Most candidates a unit is scored against (meta-blocking's cardinality pruning). In a large corpus a
+ * unit can share blocks with thousands of others; the ones sharing the most blocking keys (name,
+ * year, agency, figure buckets) are the likeliest matches, and transitive merging links the rest of
+ * a campaign through them. Below this many nothing is pruned (every test corpus, and the 10k bench).
+ */
+export const MAX_SCORED_CANDIDATES = 2 * BLOCK_NEIGHBOURHOOD;
+
+/** The MAX_SCORED_CANDIDATES units sharing the most keys; ties: nearest position, then lowest unit. */
+function mostAlike(units: number[], shared: ReadonlyMap<number, number>, distance: (unit: number) => number): number[] {
+  return units
+    .sort((x, y) => shared.get(y)! - shared.get(x)! || distance(x) - distance(y) || x - y)
+    .slice(0, MAX_SCORED_CANDIDATES);
+}
+
 /** A document's fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking (see KeyIndex.near). */
 function blockingPosition(docId: string): number {
   return createHash('sha256').update(docId).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** Scored links between units that reach LINK_THRESHOLD unblocked, strongest first. */
-function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; score: number }[] {
-  const positions = reps.map((p) => blockingPosition(p.doc_id));
-  const index = new KeyIndex((unit) => positions[unit]!);
-  reps.forEach((p, i) => index.add(i, indexKeys(p)));
+function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions: readonly number[]): { i: number; j: number; score: number }[] {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links: { i: number; j: number; score: number }[] = [];
   reps.forEach((a, i) => {
-    const candidates = new Set(index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD));
+    const shared = index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD);
     // A very long name is not indexed by word subsets: compare it with every named unit.
-    if (hasLongName(a)) for (const j of named) candidates.add(j);
-    else if (allNames(a).length > 0) for (const j of longNamed) candidates.add(j);
-    for (const j of candidates) {
-      // The attribute blocks are cheap; most same-name pairs of a recurring campaign stop here.
-      if (j <= i || attributeBlock(a, reps[j]!) !== null) continue;
+    if (hasLongName(a)) for (const j of named) shared.set(j, shared.get(j) ?? 0);
+    else if (allNames(a).length > 0) for (const j of longNamed) shared.set(j, shared.get(j) ?? 0);
+    // The attribute blocks are cheap; most same-name pairs of a recurring campaign stop here.
+    let viable: number[] = [];
+    for (const j of shared.keys()) if (j > i && attributeBlock(a, reps[j]!) === null) viable.push(j);
+    if (viable.length > MAX_SCORED_CANDIDATES) viable = mostAlike(viable, shared, (j) => Math.abs(positions[j]! - positions[i]!));
+    for (const j of viable) {
       const score = unblockedScore(a, reps[j]!);
       if (score !== null && score >= LINK_THRESHOLD) links.push({ i, j, score });
     }
@@ -2279,15 +2353,20 @@ function candidateLinks(reps: readonly DocProfile[]): { i: number; j: number; sc
 }
 
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
-function clusterProfiles(profiles: DocProfile[]): UnitGroups {
+function clusterProfiles(profiles: DocProfile[]): { groups: UnitGroups; index: KeyIndex } {
   const groups = new UnitGroups(collapseIdentical(profiles));
-  for (const { i, j } of candidateLinks(groups.units.map((u) => u[0]!))) {
+  const reps = groups.units.map((u) => u[0]!);
+  const positions = reps.map((p) => blockingPosition(p.doc_id));
+  // One index of the units' keys serves the candidate links and then the orphans.
+  const index = new KeyIndex((unit) => positions[unit]!);
+  reps.forEach((p, i) => index.add(i, indexKeys(p)));
+  for (const { i, j } of candidateLinks(reps, index, positions)) {
     const gi = groups.find(i);
     const gj = groups.find(j);
     if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) continue;
     groups.merge(gi, gj);
   }
-  return groups;
+  return { groups, index };
 }
 
 /**
@@ -2315,9 +2394,7 @@ function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
  * unblocked (ties: the earlier group). Groups are found through the blocking keys: a member that
  * does not share a key with the orphan scores below LINK_THRESHOLD < ORPHAN_THRESHOLD.
  */
-function attachOrphans(groups: UnitGroups, orphans: DocProfile[]): void {
-  const index = new KeyIndex();
-  groups.units.forEach((u, i) => index.add(i, indexKeys(u[0]!)));
+function attachOrphans(groups: UnitGroups, orphans: DocProfile[], index: KeyIndex): void {
   const longNamed = groups.units.map((u, i) => (hasLongName(u[0]!) ? i : -1)).filter((i) => i >= 0);
   for (const o of orphans) {
     const candidates = orphanCandidates(o, index);
@@ -2485,8 +2562,8 @@ export function linkCampaigns(
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
-  const groups = clusterProfiles(withMentions);
-  attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)));
+  const { groups, index } = clusterProfiles(withMentions);
+  attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.
   const baseIds = drafts.map((d) => stableCampaignId(...d.idKey));

@@ -1,0 +1,50 @@
+// Linking at corpus scale: blocks far larger than the sorted-neighbourhood window and than the
+// per-unit candidate cap (MAX_SCORED_CANDIDATES) must still come out as one campaign per campaign.
+import { describe, expect, it } from 'vitest';
+import {
+  BLOCK_NEIGHBOURHOOD,
+  findCampaignMentions,
+  linkCampaigns,
+  MAX_SCORED_CANDIDATES,
+  type DocCampaignEvidence,
+  type HeadlineFigure,
+} from '../pipeline/lib/campaigns.js';
+
+const LEAD = 'The Ministry of Public Security launched Operation Sword Net in July 2023 against telecom fraud.';
+const MENTIONS = findCampaignMentions(LEAD, [{ start: 0, end: LEAD.length }]);
+
+/** Report i of one campaign: the national total everybody repeats, plus a local figure of its own. */
+function report(i: number, nationalArrests: number, prefix: string): DocCampaignEvidence {
+  const figures: HeadlineFigure[] = [
+    { measure: 'persons_arrested', value: nationalArrests, qualifier: 'exact' },
+    // A place of its own: never comparable with another report's local figure, so no conflict,
+    // but every report differs from the others (none collapse into one unit).
+    { measure: 'cases_solved', value: 100 + i, qualifier: 'exact', unit: 'cases', place_code: `${prefix}-${i}` },
+  ];
+  return { doc_id: `doc_${prefix}${String(i).padStart(5, '0')}`, published_date: '2023-12-01', mentions: MENTIONS, figures };
+}
+
+describe('linking beyond the blocking window and the candidate cap', () => {
+  it('the lead sentence gives one named, dated mention', () => {
+    expect(MENTIONS.length).toBeGreaterThan(0);
+    expect(MENTIONS.some((m) => m.launchMonth === 7 && m.launchYear === 2023)).toBe(true);
+  });
+
+  it(`${4 * MAX_SCORED_CANDIDATES} reports of one campaign are one campaign`, () => {
+    const n = 4 * MAX_SCORED_CANDIDATES;
+    expect(n).toBeGreaterThan(2 * BLOCK_NEIGHBOURHOOD + 1);
+    const docs = Array.from({ length: n }, (_, i) => report(i, 15_000, 'a'));
+    const { campaigns, docCampaign } = linkCampaigns(docs);
+    expect(campaigns).toHaveLength(1);
+    expect(campaigns[0]!.n_documents).toBe(n);
+    expect(new Set(docCampaign.values())).toEqual(new Set([campaigns[0]!.campaign_id]));
+  });
+
+  it('gives the same campaigns whatever the input order', () => {
+    const docs = Array.from({ length: 3 * MAX_SCORED_CANDIDATES }, (_, i) => report(i, 15_000, 'b'));
+    const forward = linkCampaigns(docs);
+    const backward = linkCampaigns([...docs].reverse());
+    expect(backward.campaigns).toEqual(forward.campaigns);
+    expect([...backward.docCampaign].sort()).toEqual([...forward.docCampaign].sort());
+  });
+});

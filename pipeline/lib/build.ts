@@ -2,6 +2,7 @@
 // finds the data unfit to publish; earlier stages' outputs stay, and out/dataset keeps its last
 // good contents.
 import { runStage, type BuildConfig, type StageDefinition, type StageReport } from './stage.js';
+import { closeSharedPool } from './workerPool.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -12,6 +13,9 @@ export interface BuildResult {
 export async function runBuild(stages: StageDefinition[], config: BuildConfig, print: (line: string) => void): Promise<BuildResult> {
   const reports: StageReport[] = [];
   for (const stage of stages) {
+    // Worker threads hold their own heaps (loader, lexicons, place tables): end them before a
+    // cross-document stage, which needs the memory for the whole corpus's summaries.
+    if (!stage.usesWorkers) await closeSharedPool();
     const report = await runStage(stage, config);
     reports.push(report);
     const status = report.status === 'up to date' ? 'up to date' : `${report.seconds.toFixed(2)}s`;

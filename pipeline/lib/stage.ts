@@ -46,6 +46,8 @@ export interface StageDefinition {
   output?: string;
   /** `import.meta.url` of the stage module: the root of its code hash. */
   moduleUrl: string;
+  /** Runs documents on the shared worker threads (see workerPool.ts); the threads are kept for the next such stage. */
+  usesWorkers?: boolean;
   inputs(config: BuildConfig): Record<string, string>;
   /** Extra files whose content counts as code (e.g. schemas). */
   codeFiles?(config: BuildConfig): string[];

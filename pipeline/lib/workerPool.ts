@@ -121,6 +121,13 @@ export function sharedPool<In, Out>(options: PoolOptions): WorkerPool<In, Out> {
   return shared.pool as WorkerPool<In, Out>;
 }
 
+/** Ends the shared pool's threads, if any (the next sharedPool() call starts a new one). */
+export async function closeSharedPool(): Promise<void> {
+  const pool = shared?.pool;
+  shared = null;
+  await pool?.close();
+}
+
 export class WorkerPool<In, Out> {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];

@@ -13,6 +13,7 @@ export const cleanTask = jsonTask((doc: IngestedDoc) => cleanDocument({ doc_id: 
 export const cleanStage: StageDefinition = {
   name: 'clean',
   moduleUrl: import.meta.url,
+  usesWorkers: true,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest') }),
   async run(context) {
     const counts = await mapDocuments(context, {

@@ -92,6 +92,7 @@ export const extractTask = jsonTask(extractDocument, (extracted) => extracted.fi
 export const extractStage: StageDefinition = {
   name: 'extract',
   moduleUrl: import.meta.url,
+  usesWorkers: true,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest'), clean: path.join(config.out, 'clean') }),
   async run(context) {
     const pairs = zipByDocument(

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { buildClaims, type ClaimInput } from '../lib/claims.js';
 import { figureCampaign, linkCampaigns, type CampaignMention, type DocCampaignEvidence } from '../lib/campaigns.js';
+import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
@@ -141,8 +142,10 @@ export const linkStage: StageDefinition = {
     }
 
     // process: campaigns, then every figure's campaign, then claims
+    collectGarbageIfGrown(); // parsing left the heap full of dead document records
     const { campaigns, docCampaign } = linkCampaigns(evidence);
     evidence.length = 0;
+    collectGarbageIfGrown(); // linking's profiles and key index are garbage now
     const claimInputs: ClaimInput[] = [];
     for (const s of summaries) {
       const docCampaignId = docCampaign.get(s.doc_id) ?? null;
@@ -153,6 +156,7 @@ export const linkStage: StageDefinition = {
     }
     const claims = buildClaims(claimInputs);
     claimInputs.length = 0;
+    collectGarbageIfGrown();
 
     // save: rows sorted by each schema's key (documents and figures re-read document by document)
     const schemas = loadSchemas(context.config.root);

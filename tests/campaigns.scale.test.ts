@@ -40,6 +40,20 @@ describe('linking beyond the blocking window and the candidate cap', () => {
     expect(new Set(docCampaign.values())).toEqual(new Set([campaigns[0]!.campaign_id]));
   });
 
+  it('reports naming the campaign and stating its year stay one campaign despite disagreeing local figures', () => {
+    // Same name, same stated year: figures that disagree do not split a campaign (later reports give
+    // larger totals). Local figures of ten provinces with random values make the group summaries
+    // unable to rule out disagreements, so this exercises the name-and-year shortcut.
+    const n = 2 * MAX_SCORED_CANDIDATES;
+    const docs = Array.from({ length: n }, (_, i) => {
+      const doc = report(i, 15_000, 'c');
+      return { ...doc, figures: [doc.figures[0]!, { measure: 'persons_arrested', value: 200 + ((i * 37) % 500), qualifier: 'exact' as const, place_code: `CN-${10 + (i % 10)}` }] };
+    });
+    const { campaigns } = linkCampaigns(docs);
+    expect(campaigns).toHaveLength(1);
+    expect(campaigns[0]!.n_documents).toBe(n);
+  });
+
   it('gives the same campaigns whatever the input order', () => {
     const docs = Array.from({ length: 3 * MAX_SCORED_CANDIDATES }, (_, i) => report(i, 15_000, 'b'));
     const forward = linkCampaigns(docs);

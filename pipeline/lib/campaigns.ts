@@ -2052,6 +2052,10 @@ interface GroupSummary {
   figureSpans: Map<string, MeasureSpans>;
   /** Members (unit representatives) with figures, for the pairwise fallback. */
   withFigures: DocProfile[];
+  /** The launch year every member states, or null when one states none or they differ. */
+  statedYear: number | null;
+  /** Proper names (normalised) every member uses. */
+  commonNames: ReadonlySet<string>;
 }
 
 const agencyKey = (p: DocProfile): string => `${p.agency}|${p.agencyRegion}|${p.agencyHierarchy}`;
@@ -2095,6 +2099,8 @@ function summarize(p: DocProfile): GroupSummary {
     agencies: p.agency ? [p] : [],
     figureSpans,
     withFigures: p.figures.length > 0 ? [p] : [],
+    statedYear: p.yearStated ? p.years![0] : null,
+    commonNames: new Set(p.properNames.keys()),
   };
 }
 
@@ -2133,7 +2139,26 @@ function mergeSummaries(a: GroupSummary, b: GroupSummary): GroupSummary {
     agencies,
     figureSpans: spansInto,
     withFigures: withInto,
+    statedYear: a.statedYear !== null && a.statedYear === b.statedYear ? a.statedYear : null,
+    commonNames: intersect(a.commonNames, b.commonNames),
   };
+}
+
+function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  const out = new Set<string>();
+  for (const x of small) if (big.has(x)) out.add(x);
+  return out;
+}
+
+/**
+ * True when figures cannot block any member pair: every member of both groups uses one same proper
+ * name and states the same launch year, which overrides disagreeing figures (see scorePair).
+ */
+function figureBlocksOverridden(a: GroupSummary, b: GroupSummary): boolean {
+  if (a.statedYear === null || a.statedYear !== b.statedYear) return false;
+  for (const name of a.commonNames) if (b.commonNames.has(name)) return true;
+  return false;
 }
 
 /**
@@ -2175,7 +2200,8 @@ function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
     if (!sameDuration(Math.min(a.durationMin, b.durationMin), Math.max(a.durationMax, b.durationMax))) return true;
   }
   for (const x of a.agencies) for (const y of b.agencies) if (agencyRelation(x, y) === 'conflict') return true;
-  if (!figuresMayConflict(a, b)) return false;
+  // Figures: decided without member pairs when no disagreement is possible or none could block.
+  if (!figuresMayConflict(a, b) || figureBlocksOverridden(a, b)) return false;
   for (const x of a.withFigures) for (const y of b.withFigures) if (scorePair(x, y).block !== null) return true;
   return false;
 }

@@ -2370,11 +2370,44 @@ function blockingPosition(docId: string): number {
   return createHash('sha256').update(docId).digest().readUInt32BE(0) / 2 ** 32;
 }
 
+/**
+ * Links between units in merge order: strongest first, then by unit pair (i, then j). A large
+ * campaign yields millions of links; scores are sums of LINK_WEIGHTS with few distinct values, so
+ * links are kept per score in typed arrays (8 bytes a link) and appended in (i, j) order — no
+ * million-object array and no global sort.
+ */
+class LinkBuckets {
+  private readonly buckets = new Map<number, { i: Int32Array; j: Int32Array; size: number }>();
+  /** Links must be added in increasing (i, j) order within each score. */
+  add(i: number, j: number, score: number): void {
+    let bucket = this.buckets.get(score);
+    if (!bucket) this.buckets.set(score, (bucket = { i: new Int32Array(64), j: new Int32Array(64), size: 0 }));
+    if (bucket.size === bucket.i.length) {
+      const grow = (old: Int32Array): Int32Array => {
+        const next = new Int32Array(old.length * 2);
+        next.set(old);
+        return next;
+      };
+      bucket.i = grow(bucket.i);
+      bucket.j = grow(bucket.j);
+    }
+    bucket.i[bucket.size] = i;
+    bucket.j[bucket.size] = j;
+    bucket.size += 1;
+  }
+  forEach(visit: (i: number, j: number) => void): void {
+    for (const score of [...this.buckets.keys()].sort((x, y) => y - x)) {
+      const { i, j, size } = this.buckets.get(score)!;
+      for (let k = 0; k < size; k++) visit(i[k]!, j[k]!);
+    }
+  }
+}
+
 /** Scored links between units that reach LINK_THRESHOLD unblocked, strongest first. */
-function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions: readonly number[]): { i: number; j: number; score: number }[] {
+function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions: readonly number[]): LinkBuckets {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
-  const links: { i: number; j: number; score: number }[] = [];
+  const links = new LinkBuckets();
   reps.forEach((a, i) => {
     const shared = index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD);
     // A very long name is not indexed by word subsets: compare it with every named unit.
@@ -2384,12 +2417,13 @@ function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions:
     let viable: number[] = [];
     for (const j of shared.keys()) if (j > i && attributeBlock(a, reps[j]!) === null) viable.push(j);
     if (viable.length > MAX_SCORED_CANDIDATES) viable = mostAlike(viable, shared, (j) => Math.abs(positions[j]! - positions[i]!));
+    viable.sort((x, y) => x - y);
     for (const j of viable) {
       const score = unblockedScore(a, reps[j]!);
-      if (score !== null && score >= LINK_THRESHOLD) links.push({ i, j, score });
+      if (score !== null && score >= LINK_THRESHOLD) links.add(i, j, score);
     }
   });
-  return links.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
+  return links;
 }
 
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
@@ -2400,12 +2434,12 @@ function clusterProfiles(profiles: DocProfile[]): { groups: UnitGroups; index: K
   // One index of the units' keys serves the candidate links and then the orphans.
   const index = new KeyIndex((unit) => positions[unit]!);
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
-  for (const { i, j } of candidateLinks(reps, index, positions)) {
+  candidateLinks(reps, index, positions).forEach((i, j) => {
     const gi = groups.find(i);
     const gj = groups.find(j);
-    if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) continue;
+    if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) return;
     groups.merge(gi, gj);
-  }
+  });
   return { groups, index };
 }
 

@@ -9,6 +9,7 @@ import {
   type DocCampaignEvidence,
   type HeadlineFigure,
 } from '../pipeline/lib/campaigns.js';
+import { campaignEvidence } from '../bench/linkScale.js';
 
 const LEAD = 'The Ministry of Public Security launched Operation Sword Net in July 2023 against telecom fraud.';
 const MENTIONS = findCampaignMentions(LEAD, [{ start: 0, end: LEAD.length }]);
@@ -60,5 +61,11 @@ describe('linking beyond the blocking window and the candidate cap', () => {
     const backward = linkCampaigns([...docs].reverse());
     expect(backward.campaigns).toEqual(forward.campaigns);
     expect([...backward.docCampaign].sort()).toEqual([...forward.docCampaign].sort());
+  });
+
+  it("bench/linkScale's evidence (official totals repeated, disagreeing local figures) comes out one campaign per campaign", () => {
+    const docs = campaignEvidence(4, 300);
+    const { campaigns } = linkCampaigns(docs);
+    expect(campaigns.map((c) => c.n_documents)).toEqual([300, 300, 300, 300]);
   });
 });

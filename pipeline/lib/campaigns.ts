@@ -1873,22 +1873,13 @@ function logBucket(value: number, ratio: number): number {
   return Math.floor(Math.log(value) / Math.log(ratio));
 }
 
+/** Blocking keys of a profile's figures: two agreeing figures share a value bucket. */
 function figureKeys(p: DocProfile): string[] {
-  return figureKeysOf(p.figures);
+  return p.figureTable.byKey.flatMap(figureGroupKeys);
 }
 
-function figureKeysOf(figures: readonly HeadlineFigure[]): string[] {
-  const keys: string[] = [];
-  for (const f of figures) {
-    if (!(f.value >= MIN_INDEXED_FIGURE)) continue;
-    const [lo, hi] = valueInterval(f.value, f.qualifier);
-    for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(`f:${f.measure}|${f.unit ?? ''}|${b}`);
-  }
-  return keys;
-}
-
-/** figureKeysOf for one group of a FigureTable (the same keys as its figures give). */
-function intervalKeys(group: FigureTable['byKey'][number]): string[] {
+/** The keys of one group of a FigureTable: every log bucket its identifying values' intervals touch. */
+function figureGroupKeys(group: FigureTable['byKey'][number]): string[] {
   const keys: string[] = [];
   for (const x of group.items) {
     if (!(x.value >= MIN_INDEXED_FIGURE)) continue;
@@ -2212,7 +2203,7 @@ class KeyIndex {
   /** For large lists: the members ordered by position, built on first use. */
   private readonly ordered = new Map<string, { size: number; positions: Float64Array; units: Int32Array }>();
   /** `position(unit)` is a fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking. */
-  constructor(private readonly position: (unit: number) => number = () => 0) {}
+  constructor(private readonly position: (unit: number) => number) {}
   add(unit: number, keys: readonly string[]): void {
     for (const key of keys) {
       const list = this.lists.get(key);
@@ -2457,7 +2448,7 @@ function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
   if (needed <= 0) return index.lookup(probeKeys(o));
   const counts = new Map<number, number>();
   for (const group of o.figureTable.byKey) {
-    const keys = refinedProbeKeys(intervalKeys(group), o);
+    const keys = refinedProbeKeys(figureGroupKeys(group), o);
     for (const u of index.lookup(keys)) counts.set(u, (counts.get(u) ?? 0) + 1);
   }
   return [...counts].filter(([, n]) => n >= needed).map(([u]) => u);

@@ -42,6 +42,14 @@ export function* linesWithRefs(file: string): Generator<{ text: string; ref: Lin
   }
 }
 
+/** The records of a JSON Lines file, in order (empty lines skipped; a `\r` before a newline ignored). */
+export function* readJsonlRecords<T>(file: string): Generator<T> {
+  for (const { text } of linesWithRefs(file)) {
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (line) yield JSON.parse(line) as T;
+  }
+}
+
 /** Reads lines back by their LineRef. Close it when done. */
 export class LineFile {
   private readonly fd: number;

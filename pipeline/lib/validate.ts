@@ -4,7 +4,7 @@
 // resolve) come from the same schemas' x-primaryKey and x-foreignKeys.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import { readJsonlBatches } from './jsonlBatches.js';
+import { readJsonlRecords } from './lineFile.js';
 import type { ForeignKey, Row, TableName, TableSchema } from './schema.js';
 import { TABLE_NAMES } from './schema.js';
 
@@ -81,10 +81,10 @@ export function validateTables(tables: Tables, schemas: Record<TableName, TableS
  */
 export async function validateJsonlFiles(files: Record<TableName, string>, schemas: Record<TableName, TableSchema>): Promise<ValidationReport> {
   const run = new ValidationRun(schemas);
-  for (const table of run.prepassTables) for await (const batch of readJsonlBatches<Row>(files[table])) for (const row of batch) run.offer(table, row);
+  for (const table of run.prepassTables) for (const row of readJsonlRecords<Row>(files[table])) run.offer(table, row);
   for (const table of run.order) {
     const check = run.begin(table);
-    for await (const batch of readJsonlBatches<Row>(files[table])) for (const row of batch) check.add(row);
+    for (const row of readJsonlRecords<Row>(files[table])) check.add(row);
   }
   return run.report();
 }

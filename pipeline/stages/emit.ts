@@ -9,7 +9,7 @@ import { CardStats, renderCardFromStats } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { HashedFile } from '../lib/hashedFile.js';
-import { readJsonlBatches } from '../lib/jsonlBatches.js';
+import { readJsonlRecords } from '../lib/lineFile.js';
 import { csvLines, dataPackage, ParquetColumns, SpillingByteWriter, type ResourceFile } from '../lib/publish.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type Row } from '../lib/schema.js';
 import type { StageDefinition } from '../lib/stage.js';
@@ -47,12 +47,10 @@ export const emitStage: StageDefinition = {
       const lines = csvLines(schema);
       const parquet = new ParquetColumns(schema);
       let text = lines.header;
-      for await (const batch of readJsonlBatches<Row>(path.join(context.inputs.link!, `${table}.jsonl`))) {
-        for (const row of batch) {
-          text += lines.line(row);
-          parquet.add(row);
-          stats.add(table, row);
-        }
+      for (const row of readJsonlRecords<Row>(path.join(context.inputs.link!, `${table}.jsonl`))) {
+        text += lines.line(row);
+        parquet.add(row);
+        stats.add(table, row);
         if (text.length >= CSV_FLUSH_CHARS) {
           csv.write(Buffer.from(text, 'utf8'));
           text = '';

@@ -27,19 +27,23 @@ interface DocSummary {
   doc_id: string;
   source_file: string;
   mentions: readonly CampaignMention[];
+  /** The figures' ids, in the document's order (hashed once, used by claims and the figures table). */
+  figureIds: string[];
   /** One claim input per figure, in the document's order; campaign_id is filled in after linking. */
   claimInputs: (ClaimInput & { sentence_index: number })[];
 }
 
 function summarize(doc: ExtractedDocument, ref: LineRef): { summary: DocSummary; evidence: DocCampaignEvidence } {
+  const figureIds = doc.figures.map((f) => figureId(doc.doc_id, f.measure, f.value, f.unit, f.place_code));
   return {
     summary: {
       ref,
       doc_id: doc.doc_id,
       source_file: doc.source_file,
       mentions: doc.campaign_mentions,
-      claimInputs: doc.figures.map((f) => ({
-        figure_id: figureId(doc.doc_id, f.measure, f.value, f.unit, f.place_code),
+      figureIds,
+      claimInputs: doc.figures.map((f, i) => ({
+        figure_id: figureIds[i]!,
         doc_id: doc.doc_id,
         campaign_id: null,
         measure: f.measure,
@@ -60,7 +64,7 @@ function summarize(doc: ExtractedDocument, ref: LineRef): { summary: DocSummary;
   };
 }
 
-export function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
+function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
   return {
     doc_id: doc.doc_id,
     source_file: doc.source_file,
@@ -78,9 +82,9 @@ export function documentRow(doc: ExtractedDocument, campaignId: string | null): 
   };
 }
 
-export function figureRows(doc: ExtractedDocument, docCampaignId: string | null): Row[] {
-  return doc.figures.map((figure) => ({
-    figure_id: figureId(doc.doc_id, figure.measure, figure.value, figure.unit, figure.place_code),
+function figureRows(doc: ExtractedDocument, figureIds: readonly string[], docCampaignId: string | null): Row[] {
+  return doc.figures.map((figure, i) => ({
+    figure_id: figureIds[i]!,
     doc_id: doc.doc_id,
     measure: figure.measure,
     value: figure.value,
@@ -158,30 +162,27 @@ export const linkStage: StageDefinition = {
     claimInputs.length = 0;
     collectGarbageIfGrown();
 
-    // save: rows sorted by each schema's key (documents and figures re-read document by document)
+    // save: rows sorted by each schema's key. Each document is read again once, in doc_id order, so
+    // its figure rows (sorted on their own: doc_id leads the key) go straight out; its small document
+    // row waits for the documents table's own order.
     const schemas = loadSchemas(context.config.root);
     const lines = new LineFile(extractFile);
     const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: 0 };
+    const documentRows: Row[] = [];
     try {
-      const readDoc = (s: DocSummary): ExtractedDocument => JSON.parse(lines.read(s.ref)) as ExtractedDocument;
-      const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
-      // documents: by source_file (unique per document), then doc_id
-      for (const s of [...summaries].sort((a, b) => byText(a.source_file, b.source_file) || byText(a.doc_id, b.doc_id))) {
-        documents.write(documentRow(readDoc(s), docCampaign.get(s.doc_id) ?? null));
-      }
-      documents.close();
-      counts.documents = documents.count;
-      // figures: by doc_id first, so each document's rows are sorted on their own
       const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
       for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
-        for (const row of sortRows(figureRows(readDoc(s), docCampaign.get(s.doc_id) ?? null), schemas.figures)) figures.write(row);
+        const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
+        const campaignId = docCampaign.get(s.doc_id) ?? null;
+        for (const row of sortRows(figureRows(doc, s.figureIds, campaignId), schemas.figures)) figures.write(row);
+        documentRows.push(documentRow(doc, campaignId));
       }
       figures.close();
       counts.figures = figures.count;
     } finally {
       lines.close();
     }
-    for (const [table, rows] of [['campaigns', campaigns], ['claims', claims]] as const) {
+    for (const [table, rows] of [['documents', documentRows], ['campaigns', campaigns], ['claims', claims]] as const) {
       const writer = new TableWriter(context.outDir, table, schemas[table]);
       for (const row of sortRows(rows as unknown as Row[], schemas[table])) writer.write(row);
       writer.close();

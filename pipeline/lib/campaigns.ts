@@ -1511,7 +1511,7 @@ export const DURATION_TOLERANCE = 0.15;
 /** Figures below this say little about identity (two cases, 25 suspects). */
 export const MIN_IDENTIFYING_FIGURE = 100;
 
-interface DocProfile {
+export interface DocProfile {
   doc_id: string;
   published: string | null;
   properNames: Map<string, string[]>; // normalised -> forms as written
@@ -1645,13 +1645,29 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/**
+ * One string object per distinct measure|unit, unit and place code (closed vocabularies, so this
+ * stays small): figureAgreement compares them for every candidate pair, and equal strings that are
+ * the same object compare by pointer, where equal copies are compared character by character.
+ */
+const canonicalStrings = new Map<string, string>();
+function canonical(text: string): string;
+function canonical(text: string | null): string | null;
+function canonical(text: string | null): string | null {
+  if (text === null) return null;
+  const known = canonicalStrings.get(text);
+  if (known !== undefined) return known;
+  canonicalStrings.set(text, text);
+  return text;
+}
+
 function buildFigureTable(figures: readonly HeadlineFigure[]): FigureTable {
   const byKeyMap = new Map<string, FigureTable['byKey'][number]>();
   const byMeasureUnit = new Map<string, FigureEntry[]>();
   for (const figure of figures) {
     const [lo, hi] = valueInterval(figure.value, figure.qualifier);
-    const entry: FigureEntry = { unit: figure.unit ?? null, place: figure.place_code ?? null, value: figure.value, lo, hi };
-    const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
+    const entry: FigureEntry = { unit: canonical(figure.unit ?? null), place: canonical(figure.place_code ?? null), value: figure.value, lo, hi };
+    const measureUnit = canonical(`${figure.measure}|${figure.unit ?? ''}`);
     const key = `${measureUnit}|${figure.place_code ?? ''}`;
     const group = byKeyMap.get(key);
     if (group) group.items.push(entry);
@@ -1738,7 +1754,7 @@ function agencyRelation(a: DocProfile, b: DocProfile): 'same' | 'compatible' | '
 }
 
 /** The hard blocks that need no figures: contradicting years, name years, agencies, months or durations. */
-function attributeBlock(a: DocProfile, b: DocProfile): string | null {
+export function attributeBlock(a: DocProfile, b: DocProfile): string | null {
   if (a.years && b.years && (a.years[1] < b.years[0] || b.years[1] < a.years[0])) return 'year';
   // "Thunder 2022" and "Thunder 2023" are two campaigns whatever else they share.
   if (a.nameYear !== null && b.nameYear !== null && a.nameYear !== b.nameYear) return 'name-year';
@@ -2198,6 +2214,99 @@ function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
 }
 
 /** Inverted index from blocking keys to unit numbers. */
+/**
+ * For one probing unit: the units met and how many blocking keys each shares with it (a cheap
+ * measure of likeness). Typed arrays reused across units with an epoch mark, instead of a Map per
+ * unit: at 100k documents a unit meets over a thousand others, tens of millions of meetings in all.
+ */
+class SharedKeyCounts {
+  private readonly mark: Int32Array;
+  private readonly counts: Int32Array;
+  /** The units met since the last reset, in first-met order. */
+  readonly members: Int32Array;
+  size = 0;
+  private epoch = 0;
+  constructor(units: number) {
+    this.mark = new Int32Array(units);
+    this.counts = new Int32Array(units);
+    this.members = new Int32Array(units);
+  }
+  reset(): void {
+    this.epoch += 1;
+    this.size = 0;
+  }
+  meet(unit: number, keys: number): void {
+    if (this.mark[unit] !== this.epoch) {
+      this.mark[unit] = this.epoch;
+      this.counts[unit] = 0;
+      this.members[this.size++] = unit;
+    }
+    this.counts[unit]! += keys;
+  }
+  count(unit: number): number {
+    return this.counts[unit]!;
+  }
+}
+
+/**
+ * attributeBlock's inputs for every unit in typed arrays, for the tens of millions of candidate pairs
+ * that meet in the key index. Absent values: NaN for years and durations, 0 for the name year and the
+ * month. Agencies are compared by class (agency, region, hierarchy), each pair of classes once.
+ */
+export class UnitAttributes {
+  private readonly yearLo: Float64Array;
+  private readonly yearHi: Float64Array;
+  private readonly nameYear: Int32Array;
+  private readonly month: Int32Array;
+  private readonly duration: Float64Array;
+  private readonly agencyClass: Int32Array;
+  private readonly classReps: DocProfile[] = [];
+  private readonly classConflicts = new Map<number, boolean>();
+  constructor(reps: readonly DocProfile[]) {
+    const n = reps.length;
+    this.yearLo = new Float64Array(n);
+    this.yearHi = new Float64Array(n);
+    this.nameYear = new Int32Array(n);
+    this.month = new Int32Array(n);
+    this.duration = new Float64Array(n);
+    this.agencyClass = new Int32Array(n);
+    const classOf = new Map<string, number>();
+    reps.forEach((p, i) => {
+      this.yearLo[i] = p.years ? p.years[0] : NaN;
+      this.yearHi[i] = p.years ? p.years[1] : NaN;
+      this.nameYear[i] = p.nameYear ?? 0;
+      this.month[i] = p.month ?? 0;
+      this.duration[i] = p.duration ?? NaN;
+      const key = JSON.stringify([p.agency, p.agencyRegion, p.agencyHierarchy]);
+      let agencyClass = classOf.get(key);
+      if (agencyClass === undefined) {
+        classOf.set(key, (agencyClass = this.classReps.length));
+        this.classReps.push(p);
+      }
+      this.agencyClass[i] = agencyClass;
+    });
+  }
+  /** attributeBlock(reps[i], reps[j]) !== null, without reading the profiles. */
+  blocked(i: number, j: number): boolean {
+    if (this.yearHi[i]! < this.yearLo[j]! || this.yearHi[j]! < this.yearLo[i]!) return true;
+    const ny = this.nameYear[i]!;
+    if (ny !== 0 && this.nameYear[j]! !== 0 && ny !== this.nameYear[j]) return true;
+    if (this.agenciesConflict(this.agencyClass[i]!, this.agencyClass[j]!)) return true;
+    const m = this.month[i]!;
+    if (m !== 0 && this.month[j]! !== 0 && m !== this.month[j]) return true;
+    const di = this.duration[i]!;
+    const dj = this.duration[j]!;
+    return di === di && dj === dj && !sameDuration(di, dj);
+  }
+  private agenciesConflict(a: number, b: number): boolean {
+    if (a === b) return agencyRelation(this.classReps[a]!, this.classReps[a]!) === 'conflict';
+    const key = a < b ? a * 0x100000 + b : b * 0x100000 + a;
+    let conflict = this.classConflicts.get(key);
+    if (conflict === undefined) this.classConflicts.set(key, (conflict = agencyRelation(this.classReps[a]!, this.classReps[b]!) === 'conflict'));
+    return conflict;
+  }
+}
+
 class KeyIndex {
   private readonly lists = new Map<string, number[]>();
   /** For large lists: the members ordered by position, built on first use. */
@@ -2218,19 +2327,15 @@ class KeyIndex {
    * so the work stays linear in the corpus. The positions come from the documents' ids, not from
    * places in the list, so the neighbours a unit meets are the same in every block it shares with
    * them (the union over its blocks stays small) and do not shift when a document is added.
+   * Only units after `unit` are counted into `shared`: a pair is scored from its first unit.
    */
-  near(unit: number, keys: readonly string[], window: number): Map<number, number> {
-    /** unit -> how many of the keys it shares with `unit` (a cheap measure of likeness). */
-    const shared = new Map<number, number>();
-    const meet = (u: number): void => {
-      shared.set(u, (shared.get(u) ?? 0) + 1);
-    };
+  near(unit: number, keys: readonly string[], window: number, shared: SharedKeyCounts): void {
     const at = this.position(unit);
     for (const key of keys) {
       const list = this.lists.get(key);
       if (!list) continue;
       if (list.length <= 2 * window + 1) {
-        for (const u of list) meet(u);
+        for (let k = 0; k < list.length; k++) if (list[k]! > unit) shared.meet(list[k]!, 1);
         continue;
       }
       const { positions, units } = this.orderedList(key, list);
@@ -2242,9 +2347,8 @@ class KeyIndex {
         if (positions[mid]! < at - radius) lo = mid + 1;
         else hi = mid;
       }
-      for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) meet(units[k]!);
+      for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) if (units[k]! > unit) shared.meet(units[k]!, 1);
     }
-    return shared;
   }
   private orderedList(key: string, list: readonly number[]): { positions: Float64Array; units: Int32Array } {
     const cached = this.ordered.get(key);
@@ -2340,9 +2444,9 @@ export const MAX_SCORED_CANDIDATES = 2 * BLOCK_NEIGHBOURHOOD;
  * Shared-key counts are small integers, so units are bucketed by count and only the one bucket that
  * straddles the cut is sorted (a full sort of every unit's candidates took a sixth of the link stage).
  */
-function mostAlike(units: readonly number[], shared: ReadonlyMap<number, number>, distance: (unit: number) => number): number[] {
+function mostAlike(units: readonly number[], shared: SharedKeyCounts, distance: (unit: number) => number): number[] {
   const buckets: number[][] = [];
-  for (const u of units) (buckets[shared.get(u)!] ??= []).push(u);
+  for (const u of units) (buckets[shared.count(u)] ??= []).push(u);
   const chosen: number[] = [];
   for (let count = buckets.length - 1; count >= 0 && chosen.length < MAX_SCORED_CANDIDATES; count--) {
     const bucket = buckets[count];
@@ -2399,14 +2503,20 @@ function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions:
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links = new LinkBuckets();
+  const attributes = new UnitAttributes(reps);
+  const shared = new SharedKeyCounts(reps.length);
   reps.forEach((a, i) => {
-    const shared = index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD);
+    shared.reset();
+    index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD, shared);
     // A very long name is not indexed by word subsets: compare it with every named unit.
-    if (hasLongName(a)) for (const j of named) shared.set(j, shared.get(j) ?? 0);
-    else if (allNames(a).length > 0) for (const j of longNamed) shared.set(j, shared.get(j) ?? 0);
+    if (hasLongName(a)) for (const j of named) j > i && shared.meet(j, 0);
+    else if (allNames(a).length > 0) for (const j of longNamed) j > i && shared.meet(j, 0);
     // The attribute blocks are cheap; most same-name pairs of a recurring campaign stop here.
     let viable: number[] = [];
-    for (const j of shared.keys()) if (j > i && attributeBlock(a, reps[j]!) === null) viable.push(j);
+    for (let k = 0; k < shared.size; k++) {
+      const j = shared.members[k]!;
+      if (!attributes.blocked(i, j)) viable.push(j);
+    }
     if (viable.length > MAX_SCORED_CANDIDATES) viable = mostAlike(viable, shared, (j) => Math.abs(positions[j]! - positions[i]!));
     viable.sort((x, y) => x - y);
     for (const j of viable) {

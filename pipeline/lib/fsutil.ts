@@ -1,9 +1,9 @@
-// File-system helpers shared by the stages: directory walks in a fixed order, JSON Lines streaming,
+// File-system helpers shared by the stages: directory walks in a fixed order, small JSON Lines files,
 // and the atomic publish of a stage's folder (write to a temp folder, then rename).
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import readline from 'node:readline';
+import { readJsonlRecords } from './lineFile.js';
 
 export interface WalkedFile {
   /** Path relative to the walked root, `/`-separated. */
@@ -69,40 +69,9 @@ export function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads a JSON Lines file record by record without holding the file in memory. */
-export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
-  const stream = fs.createReadStream(file, { encoding: 'utf8' });
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as T;
-}
-
+/** Every record of a (small) JSON Lines file. */
 export async function readJsonlAll<T>(file: string): Promise<T[]> {
-  const rows: T[] = [];
-  for await (const row of readJsonl<T>(file)) rows.push(row);
-  return rows;
-}
-
-/** Appends ready-made JSON lines through a stream, honouring back-pressure. */
-export class LineWriter {
-  private readonly stream: fs.WriteStream;
-  count = 0;
-  constructor(file: string) {
-    this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
-  }
-  async write(line: string): Promise<void> {
-    this.count++;
-    if (!this.stream.write(line + '\n')) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-  }
-  async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  }
-}
-
-/** Appends records as JSON Lines. */
-export class JsonlWriter extends LineWriter {
-  async writeRecord(record: unknown): Promise<void> {
-    await this.write(JSON.stringify(record));
-  }
+  return [...readJsonlRecords<T>(file)];
 }
 
 export async function writeJson(file: string, value: unknown): Promise<void> {

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { decodeBytes, sniffFormat } from '../lib/decode.js';
 import { exists, readJson, writeJson, walkFiles, type WalkedFile } from '../lib/fsutil.js';
 import { sha256Hex } from '../lib/hash.js';
-import { LineWriter, readLazyRecords, type LazyRecord } from '../lib/perdoc.js';
+import { BufferedLineWriter } from '../lib/lineFile.js';
+import { PreviousOutput } from '../lib/perdoc.js';
 import type { StageContext, StageDefinition } from '../lib/stage.js';
 import type { IngestedDoc, Reject } from '../lib/types.js';
 
@@ -45,30 +46,6 @@ async function saveHashCache(out: string, cache: HashCache): Promise<void> {
   await fsp.rename(temp, file);
 }
 
-/** The previous documents.jsonl, walked in source_file order beside the new groups. */
-async function previousLines(context: StageContext) {
-  const file = context.previous ? path.join(context.previous.dir, 'documents.jsonl') : null;
-  const usable = file !== null && context.previous!.codeHash === context.codeHash && (await exists(file));
-  const iterator = usable ? readLazyRecords(file)[Symbol.asyncIterator]() : null;
-  let head: LazyRecord | null = null;
-  let finished = !iterator;
-  const advance = async () => {
-    const next = await iterator!.next();
-    finished = Boolean(next.done);
-    head = next.done ? null : next.value;
-  };
-  if (iterator) await advance();
-  return {
-    async find(sourceFile: string): Promise<string | null> {
-      while (!finished && head && head.source_file < sourceFile) await advance();
-      return head && head.source_file === sourceFile ? head.lines[0]! : null;
-    },
-    async close(): Promise<void> {
-      await iterator?.return?.(undefined);
-    },
-  };
-}
-
 export const ingestStage: StageDefinition = {
   name: 'ingest',
   moduleUrl: import.meta.url,
@@ -97,8 +74,8 @@ export const ingestStage: StageDefinition = {
     }
 
     // save
-    const writer = new LineWriter(path.join(context.outDir, 'documents.jsonl'));
-    const previous = await previousLines(context);
+    const writer = new BufferedLineWriter(path.join(context.outDir, 'documents.jsonl'), 4 << 20);
+    const previous = await PreviousOutput.open(context, 'documents.jsonl');
     let done = files.length;
     for (const [sha, group] of groups) {
       context.progress(done++, files.length * 2);
@@ -107,9 +84,9 @@ export const ingestStage: StageDefinition = {
       // Everything after these four keys follows from the bytes and the first name, so a previous line
       // that starts with exactly them is this document's record, byte for byte.
       const prefix = JSON.stringify(identity).slice(0, -1) + ',';
-      const reusable = await previous.find(first.relPath);
+      const reusable = previous.recordOf(first.relPath)?.line;
       if (reusable?.startsWith(prefix)) {
-        await writer.write(reusable);
+        writer.write(reusable);
         continue;
       }
       const bytes = fs.readFileSync(first.absPath);
@@ -125,10 +102,10 @@ export const ingestStage: StageDefinition = {
         bytes: bytes.length,
         text: decoded.text,
       };
-      await writer.write(JSON.stringify(doc));
+      writer.write(JSON.stringify(doc));
     }
-    await previous.close();
-    await writer.close();
+    previous.close();
+    writer.close();
     await saveHashCache(context.config.out, newHashes);
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);

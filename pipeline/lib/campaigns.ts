@@ -2358,6 +2358,10 @@ class KeyIndex {
     this.ordered.set(key, entry);
     return entry;
   }
+  /** How many units are indexed under `key`. */
+  size(key: string): number {
+    return this.lists.get(key)?.length ?? 0;
+  }
   /** Distinct units under any of the keys, in first-seen order. */
   lookup(keys: readonly string[]): number[] {
     const seen = new Set<number>();
@@ -2498,14 +2502,124 @@ class LinkBuckets {
   }
 }
 
-/** Scored links between units that reach LINK_THRESHOLD unblocked, strongest first. */
-function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions: readonly number[]): LinkBuckets {
+/**
+ * One unit of the last run's linking, kept for the next run (an incremental build): the unit's
+ * representative document, its candidate links to later units (flattened pairs: that unit's place in
+ * the cache, score) and the representative's evidence, from which the keys of a unit that has since
+ * been removed are recomputed.
+ */
+export interface LinkCacheUnit {
+  id: string;
+  links: number[];
+  evidence: DocCampaignEvidence;
+}
+
+export function linkCacheLine(unit: LinkCacheUnit): string {
+  return JSON.stringify([unit.id, unit.links, unit.evidence]);
+}
+
+export function parseLinkCacheLine(line: string): LinkCacheUnit {
+  const [id, links, evidence] = JSON.parse(line) as [string, number[], DocCampaignEvidence];
+  return { id, links, evidence };
+}
+
+/** Which units must be scored again, and the cached links of the others (in this run's unit numbers). */
+interface ReusableLinks {
+  affected: Uint8Array;
+  linksOf(unit: number): number[];
+}
+
+/**
+ * A unit's candidate links depend only on its own profile and on the units it meets in the key
+ * index (KeyIndex.near, and the long-name comparisons): their profiles, positions and shared keys.
+ * Profiles are fixed by doc_id and positions too, so a unit's links can change only if a unit that
+ * was added or removed is, or may be, among those it meets: one that shares a probe key, inside the
+ * unit's window when that key's block is windowed and its window size did not change. Every other
+ * unit keeps the links it made last time. Errs towards rescoring; never reuses a link it cannot map.
+ */
+function reusableLinks(reps: readonly DocProfile[], positions: readonly number[], index: KeyIndex, previous: readonly LinkCacheUnit[]): ReusableLinks {
+  const unitOf = new Map(reps.map((p, i) => [p.doc_id, i]));
+  const previousAt = new Map(previous.map((u, k) => [u.id, k]));
+  const affected = new Uint8Array(reps.length);
+  const changed: DocProfile[] = [];
+  reps.forEach((p, i) => {
+    if (previousAt.has(p.doc_id)) return;
+    affected[i] = 1;
+    changed.push(p);
+  });
+  const added = changed.length;
+  for (const u of previous) if (!unitOf.has(u.id)) changed.push(profileDocument(u.evidence));
+
+  // Per key of a changed unit: where the changed units sit, and how much the block grew.
+  const touched = new Map<string, { positions: number[]; growth: number }>();
+  changed.forEach((c, n) => {
+    for (const key of indexKeys(c)) {
+      let entry = touched.get(key);
+      if (!entry) touched.set(key, (entry = { positions: [], growth: 0 }));
+      entry.positions.push(blockingPosition(c.doc_id));
+      entry.growth += n < added ? 1 : -1;
+    }
+  });
+  const fullBlock = (size: number): boolean => size <= 2 * BLOCK_NEIGHBOURHOOD + 1;
+  const radius = (size: number): number => BLOCK_NEIGHBOURHOOD / 2 ** Math.ceil(Math.log2(size));
+  const meetsChange = (unit: number, key: string): boolean => {
+    const entry = touched.get(key);
+    if (!entry) return false;
+    const now = index.size(key);
+    const before = now - entry.growth;
+    if (fullBlock(now) || fullBlock(before) || radius(now) !== radius(before)) return true;
+    const reach = radius(now) * (1 + 1e-9);
+    return entry.positions.some((p) => Math.abs(p - positions[unit]!) <= reach);
+  };
+  const changedLong = changed.some(hasLongName);
+  const changedNamed = changed.some((c) => allNames(c).length > 0);
+  reps.forEach((p, i) => {
+    if (affected[i]) return;
+    if ((changedLong && allNames(p).length > 0) || (changedNamed && hasLongName(p)) || probeKeys(p).some((key) => meetsChange(i, key))) affected[i] = 1;
+  });
+
+  return {
+    affected,
+    linksOf(unit) {
+      const cached = previous[previousAt.get(reps[unit]!.doc_id)!]!.links;
+      const links: number[] = [];
+      for (let k = 0; k < cached.length; k += 2) {
+        const to = unitOf.get(previous[cached[k]!]!.id);
+        if (to === undefined) throw new Error('link cache: an unaffected unit links to a removed one (rebuild without out/link)');
+        links.push(to, cached[k + 1]!);
+      }
+      return links;
+    },
+  };
+}
+
+/**
+ * Scored links between units that reach LINK_THRESHOLD unblocked, strongest first, and per unit the
+ * links it made (flattened pairs: later unit, score), for the link cache.
+ */
+function candidateLinks(
+  reps: readonly DocProfile[],
+  index: KeyIndex,
+  positions: readonly number[],
+  reuse: ReusableLinks | null,
+): { links: LinkBuckets; unitLinks: number[][] } {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links = new LinkBuckets();
+  const unitLinks: number[][] = [];
   const attributes = new UnitAttributes(reps);
   const shared = new SharedKeyCounts(reps.length);
   reps.forEach((a, i) => {
+    const made: number[] = [];
+    unitLinks.push(made);
+    if (reuse && !reuse.affected[i]) {
+      const cached = reuse.linksOf(i);
+      for (let k = 0; k < cached.length; k += 2) {
+        links.add(i, cached[k]!, cached[k + 1]!);
+        made.push(cached[k]!, cached[k + 1]!);
+      }
+      return;
+    }
     shared.reset();
     index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD, shared);
     // A very long name is not indexed by word subsets: compare it with every named unit.
@@ -2521,27 +2635,36 @@ function candidateLinks(reps: readonly DocProfile[], index: KeyIndex, positions:
     viable.sort((x, y) => x - y);
     for (const j of viable) {
       const score = unblockedScore(a, reps[j]!);
-      if (score !== null && score >= LINK_THRESHOLD) links.add(i, j, score);
+      if (score !== null && score >= LINK_THRESHOLD) {
+        links.add(i, j, score);
+        made.push(j, score);
+      }
     }
   });
-  return links;
+  return { links, unitLinks };
 }
 
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
-function clusterProfiles(profiles: DocProfile[]): { groups: UnitGroups; index: KeyIndex } {
+function clusterProfiles(
+  profiles: DocProfile[],
+  previous: readonly LinkCacheUnit[] | null,
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; unitLinks: number[][]; rescored: number } {
   const groups = new UnitGroups(collapseIdentical(profiles));
   const reps = groups.units.map((u) => u[0]!);
   const positions = reps.map((p) => blockingPosition(p.doc_id));
   // One index of the units' keys serves the candidate links and then the orphans.
   const index = new KeyIndex((unit) => positions[unit]!);
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
-  candidateLinks(reps, index, positions).forEach((i, j) => {
+  const reuse = previous ? reusableLinks(reps, positions, index, previous) : null;
+  const { links, unitLinks } = candidateLinks(reps, index, positions, reuse);
+  links.forEach((i, j) => {
     const gi = groups.find(i);
     const gj = groups.find(j);
     if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) return;
     groups.merge(gi, gj);
   });
-  return { groups, index };
+  const rescored = reuse ? reuse.affected.reduce((n, a) => n + a, 0) : reps.length;
+  return { groups, index, reps, unitLinks, rescored };
 }
 
 /**
@@ -2733,11 +2856,14 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
 export function linkCampaigns(
   docs: readonly DocCampaignEvidence[],
   lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
-): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null> } {
+  previous: readonly LinkCacheUnit[] | null = null,
+): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null>; linkCache: LinkCacheUnit[]; rescoredUnits: number } {
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
-  const { groups, index } = clusterProfiles(withMentions);
+  const { groups, index, reps, unitLinks, rescored } = clusterProfiles(withMentions, previous);
+  const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, links: unitLinks[i]!, evidence: evidenceOf.get(p.doc_id)! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.
@@ -2752,5 +2878,5 @@ export function linkCampaigns(
     return { campaign_id, ...d.row };
   });
   campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
-  return { campaigns, docCampaign };
+  return { campaigns, docCampaign, linkCache, rescoredUnits: rescored };
 }

@@ -3,17 +3,23 @@
 // claims. Builds the four published tables as rows.
 // Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order).
 //
+// Incremental: out/link/link-cache.jsonl keeps each campaign unit's candidate links and evidence; a
+// run with the same code scores again only the units that may meet an added or removed document
+// (campaigns.ts, reusableLinks) and reuses the other units' links. Clustering, claims and the tables
+// are rebuilt from all links, so the output is the same as a build from scratch.
+//
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
 import path from 'node:path';
 import { buildClaims, type ClaimInput } from '../lib/claims.js';
-import { figureCampaign, linkCampaigns, type CampaignMention, type DocCampaignEvidence } from '../lib/campaigns.js';
+import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
+import { exists } from '../lib/fsutil.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
-import type { StageDefinition } from '../lib/stage.js';
+import type { StageContext, StageDefinition } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
 
@@ -129,6 +135,15 @@ class TableWriter {
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const LINK_CACHE = 'link-cache.jsonl';
+
+/** The last run's link cache, if the same link code wrote it. */
+async function previousLinkCache(context: StageContext): Promise<LinkCacheUnit[] | null> {
+  const file = context.previous ? path.join(context.previous.dir, LINK_CACHE) : null;
+  if (file === null || context.previous!.codeHash !== context.codeHash || !(await exists(file))) return null;
+  return [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
+}
+
 export const linkStage: StageDefinition = {
   name: 'link',
   moduleUrl: import.meta.url,
@@ -147,7 +162,13 @@ export const linkStage: StageDefinition = {
 
     // process: campaigns, then every figure's campaign, then claims
     collectGarbageIfGrown(); // parsing left the heap full of dead document records
-    const { campaigns, docCampaign } = linkCampaigns(evidence);
+    const previous = await previousLinkCache(context);
+    const { campaigns, docCampaign, linkCache, rescoredUnits } = linkCampaigns(evidence, undefined, previous);
+    if (previous) context.log(`link: ${rescoredUnits} of ${linkCache.length} campaign units scored again, the rest reused`);
+    const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
+    for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
+    cacheWriter.close();
+    linkCache.length = 0;
     evidence.length = 0;
     collectGarbageIfGrown(); // linking's profiles and key index are garbage now
     const claimInputs: ClaimInput[] = [];

@@ -1,0 +1,102 @@
+// Incremental linking: a run given the previous run's link cache scores again only the units an
+// added or removed document may meet, and must give exactly what a run from scratch gives.
+import { describe, expect, it } from 'vitest';
+import {
+  BLOCK_NEIGHBOURHOOD,
+  findCampaignMentions,
+  linkCacheLine,
+  linkCampaigns,
+  parseLinkCacheLine,
+  type DocCampaignEvidence,
+  type LinkCacheUnit,
+} from '../pipeline/lib/campaigns.js';
+import { campaignEvidence } from '../bench/linkScale.js';
+import { mulberry32 } from '../bench/generate.js';
+
+/** The cache as the link stage stores it: through its JSON lines. */
+function cacheOf(docs: readonly DocCampaignEvidence[], previous: LinkCacheUnit[] | null = null): LinkCacheUnit[] {
+  return linkCampaigns(docs, undefined, previous).linkCache.map((unit) => parseLinkCacheLine(linkCacheLine(unit)));
+}
+
+/** Links `after` from the cache of `before` and from scratch; both must agree in every output. */
+function expectSameAsScratch(previous: LinkCacheUnit[], after: readonly DocCampaignEvidence[]): { rescored: number; units: number } {
+  const incremental = linkCampaigns(after, undefined, previous);
+  const scratch = linkCampaigns(after);
+  expect(incremental.campaigns).toEqual(scratch.campaigns);
+  expect([...incremental.docCampaign]).toEqual([...scratch.docCampaign]);
+  expect(incremental.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
+  return { rescored: incremental.rescoredUnits, units: incremental.linkCache.length };
+}
+
+/** A new report of campaign c: its totals, and a local figure of its own. */
+function newReport(base: DocCampaignEvidence, id: string, localValue: number): DocCampaignEvidence {
+  return { ...base, doc_id: id, figures: [...base.figures.slice(0, 2), { measure: 'persons_arrested', value: localValue, qualifier: 'exact', place_code: 'CN-44' }] };
+}
+
+const LEAD = 'The Ministry of Public Security launched Operation Sword Net in 2015 against telecom fraud.';
+/** Normalised names are short (stop words dropped, stems): a name of more than 8 distinct words is rare, so it is built here. */
+const LONG_NAME = 'sword net telecom fraud border town rural crime gambling loan';
+
+describe('incremental linking gives what linking from scratch gives', () => {
+  // Three campaigns of 300 reports: their name blocks are larger than 2 x BLOCK_NEIGHBOURHOOD + 1, so
+  // they are windowed, and the candidate cap applies.
+  const corpus = campaignEvidence(3, 300);
+  const previous = cacheOf(corpus);
+
+  it('one document added: only the units near it are scored again', () => {
+    const { rescored, units } = expectSameAsScratch(previous, [...corpus, newReport(corpus[5]!, 'doc_new_000001', 432)]);
+    expect(units).toBe(previous.length + 1);
+    expect(rescored).toBeGreaterThan(0);
+    expect(rescored).toBeLessThan(units / 2);
+  });
+
+  it('one document removed, one changed, several at once', () => {
+    expectSameAsScratch(previous, corpus.filter((_, i) => i !== 17));
+    expectSameAsScratch(previous, corpus.map((d, i) => (i === 400 ? newReport(d, 'doc_changed_0400', 777) : d)));
+    expectSameAsScratch(previous, [...corpus.filter((_, i) => i % 97 !== 3), newReport(corpus[650]!, 'doc_new_000002', 120), newReport(corpus[10]!, 'doc_new_000003', 333)]);
+  });
+
+  it('a block crossing the full-comparison size and a power of two', () => {
+    const full = 2 * BLOCK_NEIGHBOURHOOD + 1;
+    for (const size of [full, full + 1, 256, 257]) {
+      const docs = campaignEvidence(1, size, 11);
+      const cache = cacheOf(docs);
+      expectSameAsScratch(cache, [...docs, newReport(docs[0]!, 'doc_new_000004', 515)]);
+      expectSameAsScratch(cache, docs.slice(1));
+    }
+  });
+
+  it('documents with a very long name (compared with every named unit, not through the index) added and removed', () => {
+    // Same long name, agency and year, no launch month and figures of different measures: the two
+    // share no blocking key, so only the long-name comparison links them.
+    const mentions = findCampaignMentions(LEAD, [{ start: 0, end: LEAD.length }]).map((m) => (m.kind === 'descriptive' || !m.normalizedName ? m : { ...m, normalizedName: LONG_NAME }));
+    expect(mentions.some((m) => m.normalizedName === LONG_NAME)).toBe(true);
+    const longNamed = (id: string, figure: DocCampaignEvidence['figures'][number]): DocCampaignEvidence => ({ doc_id: id, published_date: '2015-12-01', mentions, figures: [figure] });
+    const first = longNamed('doc_long_0001', { measure: 'persons_arrested', value: 77_777, qualifier: 'exact' });
+    const second = longNamed('doc_long_0002', { measure: 'cases_solved', value: 5_555, qualifier: 'exact' });
+    const withFirst = cacheOf([...corpus, first]);
+    const both = linkCampaigns([...corpus, first, second]);
+    expect(both.docCampaign.get(first.doc_id)).toBe(both.docCampaign.get(second.doc_id));
+    expectSameAsScratch(withFirst, [...corpus, first, second]);
+    expectSameAsScratch(previous, [...corpus, first]);
+    expectSameAsScratch(withFirst, corpus);
+    expectSameAsScratch(cacheOf([...corpus, first, second]), [...corpus, second]);
+  });
+
+  it("a chain of random edits, each run from the last run's cache", () => {
+    const random = mulberry32(3);
+    const pool = campaignEvidence(8, 60, 5);
+    let docs = pool.slice(0, 400);
+    let cache = cacheOf(docs);
+    for (let step = 0; step < 6; step++) {
+      const next = docs.filter(() => random() > 0.02);
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) {
+        const base = pool[Math.floor(random() * pool.length)]!;
+        next.push(newReport(base, `doc_edit_${step}_${k}`, 50 + Math.floor(random() * 900)));
+      }
+      expectSameAsScratch(cache, next);
+      cache = cacheOf(next, cache);
+      docs = next;
+    }
+  });
+});

@@ -52,6 +52,22 @@ describe('WorkerPool', () => {
   }, 30_000);
 });
 
+describe('WorkerPool.dispatched', () => {
+  it('resolves once the task is on a worker, which then runs while this thread is busy', async () => {
+    const single = new WorkerPool<null, number>({ workers: 1, timeoutMs: 30_000 });
+    try {
+      const result = single.run({ moduleUrl: TASKS.moduleUrl, exportName: 'startedAt' }, null);
+      await single.dispatched();
+      const busyUntil = Date.now() + 500;
+      while (Date.now() < busyUntil); // synchronous work, as emit's own tables are
+      expect(await result).toBeLessThan(busyUntil);
+      await expect(single.dispatched()).resolves.toBeUndefined();
+    } finally {
+      await single.close();
+    }
+  }, 30_000);
+});
+
 describe('leadingKeys', () => {
   it('reads doc_id and source_file from the first keys without parsing the rest', () => {
     const line = JSON.stringify({ doc_id: 'doc_1', sha256: 'ab', source_file: 'a/"quoted"\\name.txt', text: 'x'.repeat(1000) });

@@ -46,6 +46,18 @@ const DISTRIBUTIONS: readonly { title: string; table: TableName; column: string 
   { title: 'Claims by status', table: 'claims', column: 'status' },
 ];
 
+/** One table's share of CardStats, as plain (structured-clonable) data. */
+export interface CardStatsPart {
+  table: TableName;
+  rows: number;
+  /** Per distribution of this table, in DISTRIBUTIONS order: [value, count] in first-seen order. */
+  counts: [string, number][][];
+  firstDate?: string | null;
+  lastDate?: string | null;
+  datedDocuments?: number;
+  campaignLines?: string[];
+}
+
 /**
  * The card's statistics, gathered one row at a time (any table order; rows of a table in table
  * order): row counts, value counts, the documents' date range, and one line per campaign.
@@ -64,6 +76,34 @@ export class CardStats {
       if (!this.byTable.has(table)) this.byTable.set(table, []);
       this.byTable.get(table)!.push({ column, counts: this.counts[i]! });
     });
+  }
+
+  /** The statistics of one table, as plain data (to send from the thread that read that table). */
+  part(table: TableName): CardStatsPart {
+    return {
+      table,
+      rows: this.rows[table],
+      counts: (this.byTable.get(table) ?? []).map(({ counts }) => [...counts]),
+      ...(table === 'documents' ? { firstDate: this.firstDate ?? null, lastDate: this.lastDate ?? null, datedDocuments: this.datedDocuments } : {}),
+      ...(table === 'campaigns' ? { campaignLines: this.campaignLines } : {}),
+    };
+  }
+
+  /** Adds one table's statistics gathered elsewhere; as if its rows had been added here, in order. */
+  absorb(part: CardStatsPart): void {
+    this.rows[part.table] += part.rows;
+    (this.byTable.get(part.table) ?? []).forEach(({ counts }, i) => {
+      for (const [key, n] of part.counts[i] ?? []) counts.set(key, (counts.get(key) ?? 0) + n);
+    });
+    if (part.datedDocuments !== undefined) {
+      this.datedDocuments += part.datedDocuments;
+      for (const date of [part.firstDate, part.lastDate]) {
+        if (typeof date !== 'string') continue;
+        if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
+        if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
+      }
+    }
+    if (part.campaignLines) this.campaignLines.push(...part.campaignLines);
   }
 
   add(table: TableName, row: Row): void {

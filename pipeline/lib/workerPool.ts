@@ -135,6 +135,7 @@ export class WorkerPool<In, Out> {
   private closed = false;
   /** Set when a worker died before it was ready: respawning would only loop. */
   private setupError: string | null = null;
+  private dispatchWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PoolOptions) {
     const count = Math.max(1, options.workers ?? defaultWorkerCount());
@@ -151,6 +152,16 @@ export class WorkerPool<In, Out> {
     });
   }
 
+  /**
+   * Resolves once every queued task has been handed to a worker (or the pool cannot start). A caller
+   * that then works synchronously on this thread must wait for this first: a worker becomes ready,
+   * and gets its task, only through this thread's event loop.
+   */
+  dispatched(): Promise<void> {
+    if (!this.queue.length || this.setupError || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => this.dispatchWaiters.push(resolve));
+  }
+
   get isClosed(): boolean {
     return this.closed || this.setupError !== null;
   }
@@ -158,6 +169,7 @@ export class WorkerPool<In, Out> {
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new TaskFailure('pool closed before the task ran', 'crash'));
+    for (const resolve of this.dispatchWaiters.splice(0)) resolve();
     await Promise.all(this.slots.map((slot) => this.retire(slot)));
   }
 
@@ -195,7 +207,7 @@ export class WorkerPool<In, Out> {
   /** Gives idle, ready workers the next queued tasks, starting each task's budget clock. */
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (!this.queue.length) return;
+      if (!this.queue.length) break;
       if (!slot.ready || slot.task) continue;
       const task = this.queue.shift()!;
       slot.task = task;
@@ -203,6 +215,7 @@ export class WorkerPool<In, Out> {
       slot.worker.ref();
       slot.worker.postMessage({ moduleUrl: task.fn.moduleUrl, exportName: task.fn.exportName, input: task.input });
     }
+    if (!this.queue.length) for (const resolve of this.dispatchWaiters.splice(0)) resolve();
   }
 
   private finish(slot: Slot): Task | null {
@@ -226,6 +239,7 @@ export class WorkerPool<In, Out> {
     if (!slot.ready) {
       this.setupError = `worker could not start: ${reason}`;
       for (const task of this.queue.splice(0)) task.reject(new TaskFailure(this.setupError, 'setup'));
+      for (const resolve of this.dispatchWaiters.splice(0)) resolve();
       this.slots.splice(this.slots.indexOf(slot), 1);
       void this.retire(slot);
       return;

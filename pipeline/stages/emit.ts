@@ -5,18 +5,65 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { CardStats, renderCardFromStats } from '../lib/card.js';
+import { CardStats, renderCardFromStats, type CardStatsPart } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { HashedFile } from '../lib/hashedFile.js';
 import { readJsonlRecords } from '../lib/lineFile.js';
 import { csvLines, dataPackage, ParquetColumns, SpillingByteWriter, type ResourceFile } from '../lib/publish.js';
-import { loadSchemas, schemaFiles, TABLE_NAMES, type Row } from '../lib/schema.js';
+import { loadSchemas, schemaFiles, TABLE_NAMES, type Row, type TableName } from '../lib/schema.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { ValidationReport } from '../lib/validate.js';
+import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
 
 /** CSV text is written in pieces of about this many characters. */
 const CSV_FLUSH_CHARS = 1 << 20;
+
+/** The table published on a worker thread, beside the others (about half of the rows' bytes). */
+const PARALLEL_TABLE: TableName = 'figures';
+/** No time budget: this is the build's own work, not a document's. */
+const NO_BUDGET_MS = 2 ** 31 - 1;
+const WORKER_HEAP_MB = 4096;
+
+export interface PublishTableInput {
+  table: TableName;
+  linkDir: string;
+  outDir: string;
+  root: string;
+}
+
+export interface PublishedTable {
+  files: ResourceFile[];
+  stats: CardStatsPart;
+}
+
+/** One table's CSV and Parquet files (and their hashes) and its card statistics. Exported for the worker. */
+export function publishTable({ table, linkDir, outDir, root }: PublishTableInput): PublishedTable {
+  const schema = loadSchemas(root)[table];
+  const stats = new CardStats();
+  const csvFile = `${table}.csv`;
+  const csv = new HashedFile(path.join(outDir, csvFile));
+  const lines = csvLines(schema);
+  const parquet = new ParquetColumns(schema);
+  let text = lines.header;
+  for (const row of readJsonlRecords<Row>(path.join(linkDir, `${table}.jsonl`))) {
+    text += lines.line(row);
+    parquet.add(row);
+    stats.add(table, row);
+    if (text.length >= CSV_FLUSH_CHARS) {
+      csv.write(Buffer.from(text, 'utf8'));
+      text = '';
+    }
+  }
+  if (text) csv.write(Buffer.from(text, 'utf8'));
+  const files: ResourceFile[] = [{ table, path: csvFile, format: 'csv', ...csv.close(), rows: parquet.rows }];
+  const parquetFile = `${table}.parquet`;
+  const out = new HashedFile(path.join(outDir, parquetFile));
+  parquet.write(new SpillingByteWriter((bytes) => out.write(bytes)));
+  files.push({ table, path: parquetFile, format: 'parquet', ...out.close(), rows: parquet.rows });
+  collectGarbageIfGrown();
+  return { files, stats: stats.part(table) };
+}
 
 export const emitStage: StageDefinition = {
   name: 'emit',
@@ -35,36 +82,29 @@ export const emitStage: StageDefinition = {
     const schemas = loadSchemas(context.config.root);
     const packageJson = JSON.parse(fs.readFileSync(path.join(context.config.root, 'package.json'), 'utf8')) as { name: string; version: string; description: string; license: string };
 
-    // process + save, one table at a time and one row at a time: a table is read once, its CSV
-    // streamed to disk while hashed, its Parquet column arrays and the card's statistics filled;
-    // then the Parquet file is written (spilled to disk while hashed) and the columns dropped.
-    const files: ResourceFile[] = [];
-    const stats = new CardStats();
-    for (const table of TABLE_NAMES) {
-      const schema = schemas[table];
-      const csvFile = `${table}.csv`;
-      const csv = new HashedFile(path.join(context.outDir, csvFile));
-      const lines = csvLines(schema);
-      const parquet = new ParquetColumns(schema);
-      let text = lines.header;
-      for (const row of readJsonlRecords<Row>(path.join(context.inputs.link!, `${table}.jsonl`))) {
-        text += lines.line(row);
-        parquet.add(row);
-        stats.add(table, row);
-        if (text.length >= CSV_FLUSH_CHARS) {
-          csv.write(Buffer.from(text, 'utf8'));
-          text = '';
-        }
-      }
-      if (text) csv.write(Buffer.from(text, 'utf8'));
-      files.push({ table, path: csvFile, format: 'csv', ...csv.close(), rows: parquet.rows });
-
-      const parquetFile = `${table}.parquet`;
-      const out = new HashedFile(path.join(context.outDir, parquetFile));
-      parquet.write(new SpillingByteWriter((bytes) => out.write(bytes)));
-      files.push({ table, path: parquetFile, format: 'parquet', ...out.close(), rows: parquet.rows });
-      collectGarbageIfGrown();
+    // process + save: each table is read once, its CSV streamed to disk while hashed, its Parquet
+    // column arrays and the card's statistics filled; then its Parquet file is written. The figures
+    // table (the largest) is published on a worker thread while this thread does the other three.
+    const job = (table: TableName): PublishTableInput => ({ table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root });
+    const inParallel = defaultWorkerCount() > 0 ? PARALLEL_TABLE : null;
+    const pool = inParallel ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
+    let published: PublishedTable[];
+    try {
+      const onWorker = pool && inParallel ? pool.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(inParallel)) : null;
+      onWorker?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+      await pool?.dispatched();
+      const here = TABLE_NAMES.filter((table) => table !== inParallel || !onWorker).map((table) => publishTable(job(table)));
+      // A pool that cannot start (no worker threads here) only costs the parallelism.
+      const fromWorker = onWorker ? await onWorker.catch((error: unknown) => (error instanceof TaskFailure && error.kind === 'setup' ? null : Promise.reject(error))) : null;
+      published = TABLE_NAMES.map((table) =>
+        fromWorker?.stats.table === table ? fromWorker : (here.find((p) => p.stats.table === table) ?? publishTable(job(table))),
+      );
+    } finally {
+      await pool?.close();
     }
+    const files = published.flatMap((p) => p.files);
+    const stats = new CardStats();
+    for (const p of published) stats.absorb(p.stats);
     const pkg = dataPackage(schemas, files, {
       name: packageJson.name,
       version: packageJson.version,

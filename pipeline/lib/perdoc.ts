@@ -147,21 +147,25 @@ export async function mapDocuments(
 const WRITE_BUFFER_CHARS = 4 << 20;
 
 /**
- * A stage's previous output as a cache, walked in step with the input: both are in source_file order,
- * so a merge walk finds a document's old line without holding the old output in memory. Read with
- * synchronous chunked reads (lineFile.ts): at 100k documents, a readline stream spent about 8 s per
- * stage just walking and copying the old output.
+ * A stage's previous output as a cache, walked in step with the input: both are in the order of one
+ * key (source_file for per-document records; doc_id for link's figure rows), so a merge walk finds a
+ * document's old lines without holding the old output in memory. Read with synchronous chunked reads
+ * (lineFile.ts): at 100k documents, a readline stream spent about 8 s per stage just walking and
+ * copying the old output.
  */
 export class PreviousOutput {
-  private head: (PerDocRecord & { line: string }) | null = null;
-  private constructor(private readonly lines: Generator<{ text: string }> | null) {
+  private head: { key: string; doc_id: string; line: string } | null = null;
+  private constructor(
+    private readonly lines: Generator<{ text: string }> | null,
+    private readonly key: keyof PerDocRecord,
+  ) {
     this.advance();
   }
   /** The stage's last published `output` file, if the same stage code wrote it; else an empty cache. */
-  static async open(context: StageContext, output: string): Promise<PreviousOutput> {
+  static async open(context: StageContext, output: string, key: keyof PerDocRecord = 'source_file'): Promise<PreviousOutput> {
     const file = context.previous ? path.join(context.previous.dir, output) : null;
     const usable = file !== null && context.previous!.codeHash === context.codeHash && (await exists(file));
-    return new PreviousOutput(usable ? linesWithRefs(file) : null);
+    return new PreviousOutput(usable ? linesWithRefs(file) : null, key);
   }
   private advance(): void {
     for (;;) {
@@ -172,15 +176,30 @@ export class PreviousOutput {
       }
       const line = withoutCarriageReturn(next.value.text);
       if (line) {
-        this.head = { ...leadingKeys(line), line };
+        if (this.key === 'doc_id') {
+          const docId = leadingKey(line, 'doc_id');
+          this.head = { key: docId, doc_id: docId, line };
+        } else {
+          const { doc_id, source_file } = leadingKeys(line);
+          this.head = { key: source_file, doc_id, line };
+        }
         return;
       }
     }
   }
-  /** The previous record of `sourceFile` (calls must come in source_file order), or null. */
-  recordOf(sourceFile: string): (PerDocRecord & { line: string }) | null {
-    while (this.head && this.head.source_file < sourceFile) this.advance();
-    return this.head && this.head.source_file === sourceFile ? this.head : null;
+  /** The first previous record whose key is `value` (calls must come in key order), or null. */
+  recordOf(value: string): { doc_id: string; line: string } | null {
+    while (this.head && this.head.key < value) this.advance();
+    return this.head && this.head.key === value ? this.head : null;
+  }
+  /** Every previous line whose key is `value`, consumed (calls must come in key order). */
+  linesOf(value: string): string[] {
+    const lines: string[] = [];
+    for (let record = this.recordOf(value); record; record = this.recordOf(value)) {
+      lines.push(record.line);
+      this.advance();
+    }
+    return lines;
   }
   /** The previous output line for this document, when its content (doc_id) is unchanged. */
   lineOf(record: PerDocRecord): string | null {
@@ -210,6 +229,20 @@ export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord>
  * to a full parse for any other shape. Linear in the part scanned.
  */
 export function leadingKeys(line: string): PerDocRecord {
+  const found = scanLeadingKeys(line, (found) => found.doc_id !== undefined && found.source_file !== undefined);
+  if (found) return { doc_id: found.doc_id!, source_file: found.source_file! };
+  const record = JSON.parse(line) as PerDocRecord;
+  return { doc_id: record.doc_id, source_file: record.source_file };
+}
+
+/** leadingKeys for one key only (link's figure rows carry doc_id second and source_file far behind). */
+export function leadingKey(line: string, key: keyof PerDocRecord): string {
+  const found = scanLeadingKeys(line, (found) => found[key] !== undefined);
+  return found ? found[key]! : (JSON.parse(line) as PerDocRecord)[key];
+}
+
+/** The leading string-valued keys of a JSON object line, up to the point where `enough` says so; null if not reached. */
+function scanLeadingKeys(line: string, enough: (found: Partial<Record<string, string>>) => boolean): Partial<Record<string, string>> | null {
   const found: Partial<Record<string, string>> = {};
   let at = 1;
   for (let keys = 0; keys < 6 && line.charCodeAt(0) === 0x7b && line.charCodeAt(at) === 0x22; keys++) {
@@ -218,12 +251,11 @@ export function leadingKeys(line: string): PerDocRecord {
     const valueEnd = stringEnd(line, keyEnd + 2);
     if (valueEnd < 0) break;
     found[JSON.parse(line.slice(at, keyEnd + 1)) as string] = JSON.parse(line.slice(keyEnd + 2, valueEnd + 1)) as string;
-    if (found.doc_id !== undefined && found.source_file !== undefined) return { doc_id: found.doc_id, source_file: found.source_file };
+    if (enough(found)) return found;
     if (line.charCodeAt(valueEnd + 1) !== 0x2c) break;
     at = valueEnd + 2;
   }
-  const record = JSON.parse(line) as PerDocRecord;
-  return { doc_id: record.doc_id, source_file: record.source_file };
+  return null;
 }
 
 /** Index of the quote closing the JSON string that opens at `start`, or -1. */

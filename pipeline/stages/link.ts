@@ -15,6 +15,7 @@ import path from 'node:path';
 import { buildClaims, type ClaimInput } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
 import { exists } from '../lib/fsutil.js';
+import { PreviousOutput } from '../lib/perdoc.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
@@ -122,11 +123,19 @@ class TableWriter {
   get count(): number {
     return this.writer.count;
   }
-  write(row: Row): void {
+  /** A row's line: schema columns first, in schema order. */
+  format(row: Row): string {
     const ordered: Row = {};
     for (const c of this.columns) if (c in row) ordered[c] = row[c]!;
     for (const c in row) if (!this.columnSet.has(c)) ordered[c] = row[c]!;
-    this.writer.write(JSON.stringify(ordered));
+    return JSON.stringify(ordered);
+  }
+  write(row: Row): void {
+    this.writer.write(this.format(row));
+  }
+  /** A line this writer formatted, in this run or (same code) the last one. */
+  writeLine(line: string): void {
+    this.writer.write(line);
   }
   close(): void {
     this.writer.close();
@@ -136,6 +145,25 @@ class TableWriter {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const LINK_CACHE = 'link-cache.jsonl';
+
+/** The columns of `row` that decide its place in its table (schema sort key, then primary key). */
+function pick(row: Row, columns: readonly string[]): Row {
+  const picked: Row = {};
+  for (const c of columns) picked[c] = row[c] ?? null;
+  return picked;
+}
+
+/** The last run's document rows by doc_id (with their campaign), if the same link code wrote them. */
+async function previousDocumentRows(context: StageContext, orderColumns: readonly string[]): Promise<Map<string, { campaignId: string | null; order: Row; line: string }>> {
+  const rows = new Map<string, { campaignId: string | null; order: Row; line: string }>();
+  const file = context.previous ? path.join(context.previous.dir, 'documents.jsonl') : null;
+  if (file === null || context.previous!.codeHash !== context.codeHash || !(await exists(file))) return rows;
+  for (const { text } of linesWithRefs(file)) {
+    const row = JSON.parse(text) as Row & { doc_id: string; campaign_id: string | null };
+    rows.set(row.doc_id, { campaignId: row.campaign_id, order: pick(row, orderColumns), line: text });
+  }
+  return rows;
+}
 
 /** The last run's link cache, if the same link code wrote it. */
 async function previousLinkCache(context: StageContext): Promise<LinkCacheUnit[] | null> {
@@ -183,27 +211,49 @@ export const linkStage: StageDefinition = {
     claimInputs.length = 0;
     collectGarbageIfGrown();
 
-    // save: rows sorted by each schema's key. Each document is read again once, in doc_id order, so
-    // its figure rows (sorted on their own: doc_id leads the key) go straight out; its small document
-    // row waits for the documents table's own order.
+    // save: rows sorted by each schema's key. Documents go in doc_id order, so each one's figure rows
+    // (sorted on their own: doc_id leads the key) go straight out; its small document row waits for
+    // the documents table's own order. A document whose rows the last run wrote with the same code,
+    // for the same campaign, has them copied (its record is not read again); the others are read
+    // again once and their rows built.
     const schemas = loadSchemas(context.config.root);
     const lines = new LineFile(extractFile);
     const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: 0 };
-    const documentRows: Row[] = [];
+    const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
+    const documentOrder = [...schemas.documents['x-sortKey'], ...schemas.documents['x-primaryKey']];
+    const documentLines: (Row & { line: string })[] = [];
+    const previousDocuments = await previousDocumentRows(context, documentOrder);
+    const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
+    let copied = 0;
     try {
       const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
       for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
-        const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
         const campaignId = docCampaign.get(s.doc_id) ?? null;
+        const before = previousDocuments.get(s.doc_id);
+        const figureLines = previousFigures.linesOf(s.doc_id);
+        if (before && before.campaignId === campaignId && figureLines.length === s.figureIds.length) {
+          for (const line of figureLines) figures.writeLine(line);
+          documentLines.push({ ...before.order, line: before.line });
+          copied++;
+          continue;
+        }
+        const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
         for (const row of sortRows(figureRows(doc, s.figureIds, campaignId), schemas.figures)) figures.write(row);
-        documentRows.push(documentRow(doc, campaignId));
+        const row = documentRow(doc, campaignId);
+        documentLines.push({ ...pick(row, documentOrder), line: documents.format(row) });
       }
       figures.close();
       counts.figures = figures.count;
     } finally {
       lines.close();
+      previousFigures.close();
     }
-    for (const [table, rows] of [['documents', documentRows], ['campaigns', campaigns], ['claims', claims]] as const) {
+    previousDocuments.clear();
+    for (const { line } of sortRows(documentLines, schemas.documents)) documents.writeLine(line as string);
+    documents.close();
+    counts.documents = documents.count;
+    if (context.previous) context.log(`link: rows of ${copied} of ${summaries.length} documents copied from the last run`);
+    for (const [table, rows] of [['campaigns', campaigns], ['claims', claims]] as const) {
       const writer = new TableWriter(context.outDir, table, schemas[table]);
       for (const row of sortRows(rows as unknown as Row[], schemas[table])) writer.write(row);
       writer.close();

@@ -1,0 +1,84 @@
+// Incremental builds: after articles are added, changed and removed, a rebuild that reuses the last
+// build (per-document records, link's candidate links and rows) must publish exactly what a build
+// from scratch of the same articles publishes, and every stage's own output must match too.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
+
+const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout/articles');
+const STAGE_FOLDERS = ['ingest', 'clean', 'extract', 'link', 'validate', 'dataset'];
+
+function copyArticles(from: string, to: string, names: readonly string[]): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const name of names) fs.copyFileSync(path.join(from, name), path.join(to, name));
+}
+
+/** Every stage folder's files and their hashes. */
+function stageOutputs(out: string): Record<string, Record<string, string>> {
+  return Object.fromEntries(STAGE_FOLDERS.map((stage) => [stage, folderHashes(path.join(out, stage))]));
+}
+
+/**
+ * Two reports of one campaign. The first alone gives it an id from its name, agency and year; the
+ * second states the launch month, so the campaign's id (name, agency, year-month) changes for the
+ * first report too, although its text did not.
+ */
+const YEAR_ONLY_REPORT = `Operation Sword Net nets 15,321 suspects
+
+The Ministry of Public Security said Operation Sword Net, launched in 2023 against telecom fraud, has led to the arrest of 15,321 suspects.
+`;
+const DATED_REPORT = `Police launch Operation Sword Net
+
+The Ministry of Public Security launched Operation Sword Net in July 2023 against telecom fraud. Police have arrested 15,321 suspects so far.
+`;
+
+function campaignOf(out: string, sourceFile: string): string | null {
+  const rows = fs.readFileSync(path.join(out, 'link', 'documents.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source_file: string; campaign_id: string | null });
+  return rows.find((r) => r.source_file === sourceFile)!.campaign_id;
+}
+
+describe('incremental build', () => {
+  it('re-writes the rows of an unchanged document whose campaign changed', async () => {
+    const corpus = tempDir('incr-campaign');
+    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 2));
+    fs.writeFileSync(path.join(corpus, 'year-only-report.txt'), YEAR_ONLY_REPORT);
+    const out = tempDir('incr-campaign-out');
+    expect((await build(corpus, out)).ok).toBe(true);
+    const before = campaignOf(out, 'year-only-report.txt');
+    expect(before).not.toBeNull();
+
+    fs.writeFileSync(path.join(corpus, 'dated-report.txt'), DATED_REPORT);
+    expect((await build(corpus, out)).ok).toBe(true);
+    expect(campaignOf(out, 'year-only-report.txt')).toBe(campaignOf(out, 'dated-report.txt'));
+    expect(campaignOf(out, 'year-only-report.txt')).not.toBe(before);
+
+    const scratch = tempDir('incr-campaign-scratch');
+    expect((await build(corpus, scratch)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+  }, 240_000);
+
+  it('equals a build from scratch after articles are added, changed and removed', async () => {
+    const seeds = fs.readdirSync(SEEDS).sort();
+    const holdout = fs.readdirSync(HOLDOUT).sort();
+    const corpus = tempDir('incr-corpus');
+    copyArticles(SEEDS, corpus, seeds.slice(0, 4));
+    copyArticles(HOLDOUT, corpus, holdout.slice(0, 3));
+    const out = tempDir('incr-out');
+    expect((await build(corpus, out)).ok).toBe(true);
+    expect(fs.existsSync(path.join(out, 'link', 'link-cache.jsonl'))).toBe(true);
+
+    // One added, one removed, one changed (a sentence with new figures appended).
+    copyArticles(SEEDS, corpus, seeds.slice(4, 5));
+    fs.rmSync(path.join(corpus, holdout[0]!));
+    const changed = path.join(corpus, seeds[1]!);
+    fs.appendFileSync(changed, '\nPolice said they had also arrested 1,234 suspects and seized 56 computers in the operation.\n');
+    const incremental = await build(corpus, out);
+    expect(incremental.ok).toBe(true);
+    expect(incremental.reports.every((r) => r.status !== 'up to date')).toBe(true);
+
+    const scratch = tempDir('incr-scratch');
+    expect((await build(corpus, scratch)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+  }, 240_000);
+});

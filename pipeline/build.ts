@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBuild } from './lib/build.js';
-import { parseFolderOptions } from './lib/cli.js';
+import { parseFolderOptions, stdoutLines } from './lib/cli.js';
 import { STAGES } from './stages/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { seeds, out, flags } = parseFolderOptions('build', process.argv.slice(2), ['--quiet']);
 
 try {
-  const result = await runBuild(STAGES, { root, seeds, out, quiet: flags.has('--quiet') }, (line) => process.stdout.write(`${line}\n`));
+  const result = await runBuild(STAGES, { root, seeds, out, quiet: flags.has('--quiet') }, stdoutLines());
   if (!result.ok) {
     process.stderr.write(`build: stage '${result.failedStage}' found problems; out/dataset was left as it was\n`);
     process.exit(1);

@@ -6,7 +6,7 @@
 //             2 usage error or a release of this version exists with different contents.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failUsage, parseFolderOptions } from './lib/cli.js';
+import { failUsage, parseFolderOptions, stdoutLines } from './lib/cli.js';
 import { makeRelease, ReleaseError } from './lib/release.js';
 import { STAGES } from './stages/index.js';
 
@@ -14,6 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const fail = (message: string, hint: string): never => failUsage('release', message, hint);
 const { seeds, out, flags } = parseFolderOptions('release', process.argv.slice(2), ['--no-card']);
+const print = stdoutLines();
 
 try {
   const result = await makeRelease({
@@ -23,7 +24,7 @@ try {
     stages: STAGES,
     sharedDir: process.env.SHARED_DIR ?? path.resolve(root, '../shared'),
     refreshRepositoryCard: !flags.has('--no-card'),
-    print: (line) => process.stdout.write(`${line}\n`),
+    print,
   });
   if (result.status === 'build-failed') {
     process.stderr.write(`release: stage '${result.failedStage}' found problems; nothing was released\n`);
@@ -39,9 +40,9 @@ try {
     completed: `completed release ${result.version} (added the missing pieces)`,
     identical: `release ${result.version} already exists and is identical`,
   }[result.status];
-  process.stdout.write(`${said}: ${shown(result.folder)}/\n`);
-  process.stdout.write(`  ${result.sha256.zip}  ${shown(result.archives.zip)}\n  ${result.sha256.tarGz}  ${shown(result.archives.tarGz)}\n`);
-  if (result.cardRefreshed) process.stdout.write('  DATASET_CARD.md: generated sections refreshed\n');
+  print(`${said}: ${shown(result.folder)}/`);
+  print(`  ${result.sha256.zip}  ${shown(result.archives.zip)}\n  ${result.sha256.tarGz}  ${shown(result.archives.tarGz)}`);
+  if (result.cardRefreshed) print('  DATASET_CARD.md: generated sections refreshed');
 } catch (error) {
   if (error instanceof ReleaseError) fail(error.message, error.hint);
   const message = error instanceof Error ? error.message : String(error);

@@ -20,6 +20,15 @@ describe('pipeline/build.ts', () => {
     expect(again.stdout.trim().split('\n').every((l) => l.includes('up to date'))).toBe(true);
   }, 60_000);
 
+  it('goes on building when its reader goes away (make dataset | head -1)', () => {
+    const out = tempDir('cli-pipe');
+    const run = spawnSync('bash', ['-c', `"${TSX}" pipeline/build.ts --seeds "${SEEDS}" --out "${out}" | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', cwd: ROOT });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/EPIPE/);
+    expect(fs.existsSync(path.join(out, 'dataset', 'figures.csv'))).toBe(true);
+  }, 60_000);
+
   it('rejects a missing input folder with exit 2 and a hint', () => {
     const run = buildCli('--seeds', '/nonexistent/articles');
     expect(run.status).toBe(2);

@@ -40,3 +40,18 @@ export function parseFolderOptions(command: string, argv: string[], allowedFlags
   }
   return { seeds, out, flags };
 }
+
+/**
+ * Writes progress lines to stdout. When the reader goes away (`make dataset | head`), the lines are
+ * dropped and the command goes on: an EPIPE must not abort a build half-way.
+ */
+export function stdoutLines(): (line: string) => void {
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
+  return (line) => {
+    if (!readerGone) process.stdout.write(`${line}\n`);
+  };
+}

@@ -192,7 +192,7 @@ export const linkStage: StageDefinition = {
     collectGarbageIfGrown(); // parsing left the heap full of dead document records
     const previous = await previousLinkCache(context);
     const { campaigns, docCampaign, linkCache, rescoredUnits } = linkCampaigns(evidence, undefined, previous);
-    if (previous) context.log(`link: ${rescoredUnits} of ${linkCache.length} campaign units scored again, the rest reused`);
+    if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, the rest reused`);
     const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
     for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
     cacheWriter.close();
@@ -248,11 +248,12 @@ export const linkStage: StageDefinition = {
       lines.close();
       previousFigures.close();
     }
+    const previousRowsUsable = previousDocuments.size > 0;
     previousDocuments.clear();
     for (const { line } of sortRows(documentLines, schemas.documents)) documents.writeLine(line as string);
     documents.close();
     counts.documents = documents.count;
-    if (context.previous) context.log(`link: rows of ${copied} of ${summaries.length} documents copied from the last run`);
+    if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
     for (const [table, rows] of [['campaigns', campaigns], ['claims', claims]] as const) {
       const writer = new TableWriter(context.outDir, table, schemas[table]);
       for (const row of sortRows(rows as unknown as Row[], schemas[table])) writer.write(row);

@@ -2533,9 +2533,10 @@ interface ReusableLinks {
  * A unit's candidate links depend only on its own profile and on the units it meets in the key
  * index (KeyIndex.near, and the long-name comparisons): their profiles, positions and shared keys.
  * Profiles are fixed by doc_id and positions too, so a unit's links can change only if a unit that
- * was added or removed is, or may be, among those it meets: one that shares a probe key, inside the
- * unit's window when that key's block is windowed and its window size did not change. Every other
- * unit keeps the links it made last time. Errs towards rescoring; never reuses a link it cannot map.
+ * was added or removed, after it in doc_id order, is or may be among those it meets: one that shares
+ * a probe key, inside the unit's window when that key's block is windowed and its window size did not
+ * change. Every other unit keeps the links it made last time. Errs towards rescoring; never reuses a
+ * link it cannot map.
  */
 function reusableLinks(reps: readonly DocProfile[], positions: readonly number[], index: KeyIndex, previous: readonly LinkCacheUnit[]): ReusableLinks {
   const unitOf = new Map(reps.map((p, i) => [p.doc_id, i]));
@@ -2550,32 +2551,39 @@ function reusableLinks(reps: readonly DocProfile[], positions: readonly number[]
   const added = changed.length;
   for (const u of previous) if (!unitOf.has(u.id)) changed.push(profileDocument(u.evidence));
 
-  // Per key of a changed unit: where the changed units sit, and how much the block grew.
-  const touched = new Map<string, { positions: number[]; growth: number }>();
+  // Per key of a changed unit: the changed units under it (id, position), and how much the block grew.
+  const touched = new Map<string, { changes: { id: string; position: number }[]; growth: number }>();
   changed.forEach((c, n) => {
+    const change = { id: c.doc_id, position: blockingPosition(c.doc_id) };
     for (const key of indexKeys(c)) {
       let entry = touched.get(key);
-      if (!entry) touched.set(key, (entry = { positions: [], growth: 0 }));
-      entry.positions.push(blockingPosition(c.doc_id));
+      if (!entry) touched.set(key, (entry = { changes: [], growth: 0 }));
+      entry.changes.push(change);
       entry.growth += n < added ? 1 : -1;
     }
   });
+  // A unit counts only the units after it (units are in their representatives' doc_id order, in
+  // this run and the last), so a change before it cannot change its links.
   const fullBlock = (size: number): boolean => size <= 2 * BLOCK_NEIGHBOURHOOD + 1;
   const radius = (size: number): number => BLOCK_NEIGHBOURHOOD / 2 ** Math.ceil(Math.log2(size));
   const meetsChange = (unit: number, key: string): boolean => {
     const entry = touched.get(key);
     if (!entry) return false;
+    const id = reps[unit]!.doc_id;
     const now = index.size(key);
     const before = now - entry.growth;
+    if (fullBlock(now) && fullBlock(before)) return entry.changes.some((c) => c.id > id);
     if (fullBlock(now) || fullBlock(before) || radius(now) !== radius(before)) return true;
     const reach = radius(now) * (1 + 1e-9);
-    return entry.positions.some((p) => Math.abs(p - positions[unit]!) <= reach);
+    return entry.changes.some((c) => c.id > id && Math.abs(c.position - positions[unit]!) <= reach);
   };
-  const changedLong = changed.some(hasLongName);
-  const changedNamed = changed.some((c) => allNames(c).length > 0);
+  const lastId = (units: DocProfile[]): string => units.reduce((last, c) => (c.doc_id > last ? c.doc_id : last), '');
+  const lastChangedLong = lastId(changed.filter(hasLongName));
+  const lastChangedNamed = lastId(changed.filter((c) => allNames(c).length > 0));
   reps.forEach((p, i) => {
     if (affected[i]) return;
-    if ((changedLong && allNames(p).length > 0) || (changedNamed && hasLongName(p)) || probeKeys(p).some((key) => meetsChange(i, key))) affected[i] = 1;
+    const metByLongName = (p.doc_id < lastChangedLong && allNames(p).length > 0) || (p.doc_id < lastChangedNamed && hasLongName(p));
+    if (metByLongName || probeKeys(p).some((key) => meetsChange(i, key))) affected[i] = 1;
   });
 
   return {

@@ -9,9 +9,9 @@
 // thread never parses a document's text, and an incremental run copies bytes instead of re-encoding.
 import fs from 'node:fs';
 import path from 'node:path';
-import { exists, writeJson } from './fsutil.js';
+import { writeJson } from './fsutil.js';
 import { BufferedLineWriter, linesWithRefs } from './lineFile.js';
-import type { StageContext } from './stage.js';
+import { previousOutputFile, type StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
 export interface PerDocRecord {
@@ -163,9 +163,8 @@ export class PreviousOutput {
   }
   /** The stage's last published `output` file, if the same stage code wrote it; else an empty cache. */
   static async open(context: StageContext, output: string, key: keyof PerDocRecord = 'source_file'): Promise<PreviousOutput> {
-    const file = context.previous ? path.join(context.previous.dir, output) : null;
-    const usable = file !== null && context.previous!.codeHash === context.codeHash && (await exists(file));
-    return new PreviousOutput(usable ? linesWithRefs(file) : null, key);
+    const file = await previousOutputFile(context, output);
+    return new PreviousOutput(file ? linesWithRefs(file) : null, key);
   }
   private advance(): void {
     for (;;) {

@@ -67,9 +67,14 @@ export function isNullable(column: ColumnSchema): boolean {
   return Array.isArray(column.type) && column.type.includes('null');
 }
 
+/** The columns that decide a row's place in its table: the sort key, then the primary key. */
+export function orderColumns(schema: TableSchema): string[] {
+  return [...schema['x-sortKey'], ...schema['x-primaryKey']];
+}
+
 /** Sorts rows by the schema's sort key (nulls first, numbers numerically, strings by code unit). */
 export function sortRows<T extends Row>(rows: T[], schema: TableSchema): T[] {
-  const keys = [...schema['x-sortKey'], ...schema['x-primaryKey']];
+  const keys = orderColumns(schema);
   return [...rows].sort((a, b) => {
     for (const key of keys) {
       const order = compareCells(a[key] ?? null, b[key] ?? null);

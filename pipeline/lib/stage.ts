@@ -79,6 +79,16 @@ export function stampPath(stage: StageDefinition, config: BuildConfig): string {
   return path.join(config.out, `${stage.output ?? stage.name}.stamp.json`);
 }
 
+/**
+ * A file of this stage's last published output, usable as a cache: only if the same stage code
+ * wrote it (else null).
+ */
+export async function previousOutputFile(context: StageContext, name: string): Promise<string | null> {
+  if (!context.previous || context.previous.codeHash !== context.codeHash) return null;
+  const file = path.join(context.previous.dir, name);
+  return (await exists(file)) ? file : null;
+}
+
 /** Runs one stage unless its stamp says code and inputs are unchanged. */
 export async function runStage(stage: StageDefinition, config: BuildConfig): Promise<StageReport> {
   const started = process.hrtime.bigint();

@@ -86,19 +86,16 @@ export const emitStage: StageDefinition = {
     // column arrays and the card's statistics filled; then its Parquet file is written. The figures
     // table (the largest) is published on a worker thread while this thread does the other three.
     const job = (table: TableName): PublishTableInput => ({ table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root });
-    const inParallel = defaultWorkerCount() > 0 ? PARALLEL_TABLE : null;
-    const pool = inParallel ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
+    const pool = defaultWorkerCount() > 0 ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
     let published: PublishedTable[];
     try {
-      const onWorker = pool && inParallel ? pool.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(inParallel)) : null;
+      const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(PARALLEL_TABLE)) ?? null;
       onWorker?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
       await pool?.dispatched();
-      const here = TABLE_NAMES.filter((table) => table !== inParallel || !onWorker).map((table) => publishTable(job(table)));
+      const here = new Map(TABLE_NAMES.filter((table) => !onWorker || table !== PARALLEL_TABLE).map((table) => [table, publishTable(job(table))]));
       // A pool that cannot start (no worker threads here) only costs the parallelism.
       const fromWorker = onWorker ? await onWorker.catch((error: unknown) => (error instanceof TaskFailure && error.kind === 'setup' ? null : Promise.reject(error))) : null;
-      published = TABLE_NAMES.map((table) =>
-        fromWorker?.stats.table === table ? fromWorker : (here.find((p) => p.stats.table === table) ?? publishTable(job(table))),
-      );
+      published = TABLE_NAMES.map((table) => here.get(table) ?? fromWorker ?? publishTable(job(table)));
     } finally {
       await pool?.close();
     }

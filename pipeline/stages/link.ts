@@ -14,13 +14,12 @@
 import path from 'node:path';
 import { buildClaims, type ClaimInput } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
-import { exists } from '../lib/fsutil.js';
 import { PreviousOutput } from '../lib/perdoc.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
-import { columnsOf, loadSchemas, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
-import type { StageContext, StageDefinition } from '../lib/stage.js';
+import { columnsOf, loadSchemas, orderColumns, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
+import { previousOutputFile, type StageContext, type StageDefinition } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
 
@@ -156,8 +155,8 @@ function pick(row: Row, columns: readonly string[]): Row {
 /** The last run's document rows by doc_id (with their campaign), if the same link code wrote them. */
 async function previousDocumentRows(context: StageContext, orderColumns: readonly string[]): Promise<Map<string, { campaignId: string | null; order: Row; line: string }>> {
   const rows = new Map<string, { campaignId: string | null; order: Row; line: string }>();
-  const file = context.previous ? path.join(context.previous.dir, 'documents.jsonl') : null;
-  if (file === null || context.previous!.codeHash !== context.codeHash || !(await exists(file))) return rows;
+  const file = await previousOutputFile(context, 'documents.jsonl');
+  if (file === null) return rows;
   for (const { text } of linesWithRefs(file)) {
     const row = JSON.parse(text) as Row & { doc_id: string; campaign_id: string | null };
     rows.set(row.doc_id, { campaignId: row.campaign_id, order: pick(row, orderColumns), line: text });
@@ -167,8 +166,8 @@ async function previousDocumentRows(context: StageContext, orderColumns: readonl
 
 /** The last run's link cache, if the same link code wrote it. */
 async function previousLinkCache(context: StageContext): Promise<LinkCacheUnit[] | null> {
-  const file = context.previous ? path.join(context.previous.dir, LINK_CACHE) : null;
-  if (file === null || context.previous!.codeHash !== context.codeHash || !(await exists(file))) return null;
+  const file = await previousOutputFile(context, LINK_CACHE);
+  if (file === null) return null;
   return [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
 }
 
@@ -220,7 +219,7 @@ export const linkStage: StageDefinition = {
     const lines = new LineFile(extractFile);
     const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: 0 };
     const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
-    const documentOrder = [...schemas.documents['x-sortKey'], ...schemas.documents['x-primaryKey']];
+    const documentOrder = orderColumns(schemas.documents);
     const documentLines: (Row & { line: string })[] = [];
     const previousDocuments = await previousDocumentRows(context, documentOrder);
     const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
@@ -250,7 +249,7 @@ export const linkStage: StageDefinition = {
     }
     const previousRowsUsable = previousDocuments.size > 0;
     previousDocuments.clear();
-    for (const { line } of sortRows(documentLines, schemas.documents)) documents.writeLine(line as string);
+    for (const { line } of sortRows(documentLines, schemas.documents)) documents.writeLine(line);
     documents.close();
     counts.documents = documents.count;
     if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);

@@ -4,8 +4,8 @@
 //   Parquet: hyparquet-writer with an explicit schema: STRING, INT64, DOUBLE, DATE (INT32 days).
 //   datapackage.json: a Frictionless Data Package describing the files, typed fields, keys, hashes.
 import { stringify } from 'csv-stringify/sync';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import type { SchemaElement } from 'hyparquet';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import type { ColumnChunk, RowGroup, SchemaElement } from 'hyparquet';
 import { collectGarbageIfGrown } from './gcHint.js';
 import { columnsOf, isNullable, logicalType, type LogicalType, type Row, type TableName, type TableSchema } from './schema.js';
 
@@ -69,17 +69,153 @@ export function parquetTypeName(type: LogicalType): string {
   return { string: 'STRING', integer: 'INT64', number: 'DOUBLE', date: 'DATE', boolean: 'BOOLEAN' }[type];
 }
 
+/** A table as one Parquet file with one row group (tests, small tables; emit writes row groups by segment). */
 export function tableToParquet(rows: Row[], schema: TableSchema): Uint8Array {
   const columns = new ParquetColumns(schema);
   for (const row of rows) columns.add(row);
   const writer = new ByteWriter();
-  columns.write(writer);
+  const file = new ParquetFileWriter(writer, parquetSchema(schema));
+  if (columns.rows) file.add(columns.rowGroup());
+  file.finish();
   return new Uint8Array(writer.getBuffer());
 }
 
+/** The Parquet schema of a table: column order, physical and logical types, nullability from schemas/. */
+export function parquetSchema(schema: TableSchema): SchemaElement[] {
+  const names = columnsOf(schema);
+  return [
+    { name: 'root', num_children: names.length },
+    ...names.map((name) => {
+      const column = schema.properties[name]!;
+      return {
+        name,
+        ...PARQUET_TYPES[logicalType(column)],
+        repetition_type: isNullable(column) ? ('OPTIONAL' as const) : ('REQUIRED' as const),
+      };
+    }),
+  ];
+}
+
+/** The file's creator string: fixed, so the same rows always give the same bytes. */
+const CREATED_BY = 'cybercrime-crackdowns';
+
+/** The page index hyparquet-writer keeps for a column chunk until the file's end. */
+interface ColumnPageIndexes {
+  chunk: ColumnChunk;
+  columnIndex?: unknown;
+  offsetIndex?: { page_locations: { offset: bigint; compressed_page_size: number; first_row_index: bigint }[] };
+}
+
+/**
+ * One encoded row group, independent of where it will stand in a file: its column chunks' bytes and
+ * their metadata with file offsets counted from the row group's first byte. A file is assembled from
+ * row groups by ParquetFileWriter, which moves the offsets to where each one lands.
+ */
+export interface ParquetRowGroup {
+  bytes: Uint8Array;
+  rowGroup: RowGroup;
+  indexes: ColumnPageIndexes[];
+}
+
+/**
+ * A Parquet file assembled from row groups encoded elsewhere (or in an earlier build): the PAR1
+ * header, the row groups' bytes one after another, then page indexes and the footer, as
+ * hyparquet-writer's ParquetWriter writes them. The same row groups give the same bytes whether
+ * they were encoded now or reused.
+ */
+export class ParquetFileWriter {
+  private readonly parquet: ParquetWriter;
+  constructor(
+    private readonly writer: ByteWriter,
+    schema: SchemaElement[],
+  ) {
+    this.parquet = new ParquetWriter({ writer, schema, createdBy: CREATED_BY });
+  }
+  add(group: ParquetRowGroup): void {
+    const shift = BigInt(this.writer.offset);
+    this.writer.appendBytes(group.bytes);
+    const moved = relocateRowGroup(group, shift);
+    this.parquet.row_groups.push(moved.rowGroup);
+    this.parquet.num_rows += moved.rowGroup.num_rows;
+    this.parquet.pendingIndexes.push(...(moved.indexes as PageIndexes[]));
+  }
+  finish(): void {
+    void this.parquet.finish();
+  }
+}
+
+type PageIndexes = ParquetWriter['pendingIndexes'][number];
+
+/** A copy of a row group's metadata with every file offset moved by `shift` bytes. */
+function relocateRowGroup(group: Pick<ParquetRowGroup, 'rowGroup' | 'indexes'>, shift: bigint): Pick<ParquetRowGroup, 'rowGroup' | 'indexes'> {
+  const move = (offset: bigint | undefined): bigint | undefined => (offset === undefined ? undefined : offset + shift);
+  const columns = group.rowGroup.columns.map((chunk): ColumnChunk => {
+    if (chunk.column_index_offset !== undefined || chunk.offset_index_offset !== undefined || chunk.meta_data?.bloom_filter_offset !== undefined || chunk.meta_data?.index_page_offset !== undefined) {
+      throw new Error('a row group to relocate must not point at page indexes or bloom filters yet');
+    }
+    const meta = chunk.meta_data;
+    return {
+      ...chunk,
+      file_offset: chunk.file_offset + shift,
+      ...(meta ? { meta_data: { ...meta, data_page_offset: meta.data_page_offset + shift, dictionary_page_offset: move(meta.dictionary_page_offset) } } : {}),
+    };
+  });
+  const indexes = group.indexes.map((index, i): ColumnPageIndexes => {
+    const chunk = columns[i];
+    if (!chunk || index.chunk !== group.rowGroup.columns[i]) throw new Error('page indexes must follow the row group columns, one each');
+    return {
+      ...index,
+      chunk,
+      ...(index.offsetIndex ? { offsetIndex: { page_locations: index.offsetIndex.page_locations.map((p) => ({ ...p, offset: p.offset + shift })) } } : {}),
+    };
+  });
+  return { rowGroup: { ...group.rowGroup, columns }, indexes };
+}
+
+/**
+ * A row group's metadata as JSON text, to keep beside its bytes across builds. The metadata holds
+ * values JSON cannot carry (BigInt offsets and counts, Date and byte-array statistics, -0 and
+ * non-finite doubles), so those are written as tagged objects and restored exactly by
+ * parseRowGroupMetadata.
+ */
+export function rowGroupMetadataJson(group: Pick<ParquetRowGroup, 'rowGroup' | 'indexes'>): string {
+  // The page indexes point at the row group's column chunks; they are stored as column numbers.
+  const indexes = group.indexes.map((index, i) => {
+    if (index.chunk !== group.rowGroup.columns[i]) throw new Error('page indexes must follow the row group columns, one each');
+    const { chunk: _chunk, ...rest } = index;
+    return rest;
+  });
+  return JSON.stringify({ rowGroup: group.rowGroup, indexes }, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    if (typeof raw === 'bigint') return { $bigint: raw.toString() };
+    if (raw instanceof Date) return { $date: raw.getTime() };
+    if (raw instanceof Uint8Array) return { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+    if (typeof raw === 'number' && (!Number.isFinite(raw) || Object.is(raw, -0))) return { $number: Object.is(raw, -0) ? '-0' : String(raw) };
+    return value;
+  });
+}
+
+export function parseRowGroupMetadata(text: string): Pick<ParquetRowGroup, 'rowGroup' | 'indexes'> {
+  const parsed = JSON.parse(text, (_key, value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const tagged = value as Record<string, unknown>;
+    const keys = Object.keys(tagged);
+    if (keys.length !== 1) return value;
+    if (typeof tagged.$bigint === 'string') return BigInt(tagged.$bigint);
+    if (typeof tagged.$date === 'number') return new Date(tagged.$date);
+    if (typeof tagged.$bytes === 'string') return new Uint8Array(Buffer.from(tagged.$bytes, 'base64'));
+    if (typeof tagged.$number === 'string') return tagged.$number === '-0' ? -0 : Number(tagged.$number);
+    return value;
+  }) as { rowGroup: RowGroup; indexes: Omit<ColumnPageIndexes, 'chunk'>[] };
+  return { rowGroup: parsed.rowGroup, indexes: parsed.indexes.map((index, i) => ({ ...index, chunk: parsed.rowGroup.columns[i]! })) };
+}
+
+/** The first byte of a row group inside a Parquet file written by ParquetWriter: after `PAR1`. */
+const PARQUET_HEADER_BYTES = 4;
+
 /**
  * A table's Parquet columns, filled one row at a time: the rows themselves need not be kept.
- * `write` produces exactly tableToParquet's bytes for the rows added.
+ * `rowGroup` encodes them as one row group.
  *
  * Memory: a column keeps the rows' values as parsed (small integers stay unboxed; strings that repeat,
  * like ids of a sorted table or enum values, are stored once) and is converted to the writer's values
@@ -89,7 +225,7 @@ export class ParquetColumns {
   private readonly schema: SchemaElement[];
   private readonly names: string[];
   private readonly types: LogicalType[];
-  private readonly values: (string | number | null)[][];
+  private values: (string | number | null)[][];
   private readonly interners: StringInterner[];
   rows = 0;
 
@@ -98,17 +234,7 @@ export class ParquetColumns {
     this.types = this.names.map((name) => logicalType(schema.properties[name]!));
     this.values = this.names.map(() => []);
     this.interners = this.names.map(() => new StringInterner());
-    this.schema = [
-      { name: 'root', num_children: this.names.length },
-      ...this.names.map((name) => {
-        const column = schema.properties[name]!;
-        return {
-          name,
-          ...PARQUET_TYPES[logicalType(column)],
-          repetition_type: isNullable(column) ? ('OPTIONAL' as const) : ('REQUIRED' as const),
-        };
-      }),
-    ];
+    this.schema = parquetSchema(schema);
   }
 
   add(row: Row): void {
@@ -119,15 +245,16 @@ export class ParquetColumns {
     }
   }
 
-  /** Writes the whole file; the columns are released afterwards. */
-  write(writer: ByteWriter): void {
+  /** The rows added so far as one encoded row group; the columns are emptied for the next rows. */
+  rowGroup(): ParquetRowGroup {
     let converted: { index: number; data: unknown[] } | null = null;
+    const values = this.values;
     const column = (index: number): unknown[] => {
       if (converted?.index !== index) {
         converted = null; // let the previous column go before converting the next
         collectGarbageIfGrown();
         const type = this.types[index]!;
-        const raw = this.values[index]!;
+        const raw = values[index]!;
         converted = { index, data: type === 'string' && raw.every((v) => v === null || typeof v === 'string') ? raw : raw.map((v) => parquetCell(v, type)) };
       }
       return converted.data;
@@ -140,11 +267,16 @@ export class ParquetColumns {
         return column(index);
       },
     }));
-    const rowGroupSize = Math.max(this.rows, 1);
-    // One row group and a fixed creator string: the same rows always give the same bytes.
-    parquetWrite({ writer, columnData, schema: this.schema, rowGroupSize, createdBy: 'cybercrime-crackdowns' });
+    const writer = new ByteWriter();
+    const parquet = new ParquetWriter({ writer, schema: this.schema, createdBy: CREATED_BY });
+    void parquet.write({ columnData, rowGroupSize: Math.max(this.rows, 1) });
     converted = null;
-    this.values.length = 0;
+    this.values = this.names.map(() => []);
+    this.rows = 0;
+    const [rowGroup] = parquet.row_groups;
+    if (!rowGroup || parquet.row_groups.length !== 1) throw new Error('a row group needs at least one row');
+    const group = { rowGroup, indexes: parquet.pendingIndexes as ColumnPageIndexes[] };
+    return { bytes: new Uint8Array(writer.buffer.slice(PARQUET_HEADER_BYTES, writer.offset)), ...relocateRowGroup(group, -BigInt(PARQUET_HEADER_BYTES)) };
   }
 }
 

@@ -1,23 +1,22 @@
 // Stage 6 — emit: the published dataset. Four tables as CSV and Parquet, datapackage.json, and the
 // dataset card. Publishes only a dataset the validate stage found valid.
 // Inputs: out/link (rows), out/validate (report), schemas/, DATASET_CARD.md (hand-written prose).
-// Output: out/dataset/.
+// Output: out/dataset/; and OUT/.cache/emit-segments.json, the segment index that lets the next build
+// copy the parts of each table whose rows did not change (lib/tablePublisher.ts).
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { CardStats, renderCardFromStats, type CardStatsPart } from '../lib/card.js';
+import { CardStats, renderCardFromStats } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
-import { collectGarbageIfGrown } from '../lib/gcHint.js';
-import { HashedFile } from '../lib/hashedFile.js';
-import { readJsonlRecords } from '../lib/lineFile.js';
-import { csvLines, dataPackage, ParquetColumns, SpillingByteWriter, type ResourceFile } from '../lib/publish.js';
-import { loadSchemas, schemaFiles, TABLE_NAMES, type Row, type TableName } from '../lib/schema.js';
-import type { StageDefinition } from '../lib/stage.js';
+import { dataPackage } from '../lib/publish.js';
+import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
+import { writeFileAtomic, type StageContext, type StageDefinition } from '../lib/stage.js';
+import { publishTable, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
 import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
 
-/** CSV text is written in pieces of about this many characters. */
-const CSV_FLUSH_CHARS = 1 << 20;
+/** For the worker thread, which imports a table's publisher by this module and name. */
+export { publishTable };
 
 /** The table published on a worker thread, beside the others (about half of the rows' bytes). */
 const PARALLEL_TABLE: TableName = 'figures';
@@ -25,44 +24,23 @@ const PARALLEL_TABLE: TableName = 'figures';
 const NO_BUDGET_MS = 2 ** 31 - 1;
 const WORKER_HEAP_MB = 4096;
 
-export interface PublishTableInput {
-  table: TableName;
-  linkDir: string;
-  outDir: string;
-  root: string;
+/** The segment index, outside the published folder (like ingest's hash cache): OUT/.cache/emit-segments.json. */
+export function segmentIndexPath(out: string): string {
+  return path.join(out, '.cache', 'emit-segments.json');
 }
 
-export interface PublishedTable {
-  files: ResourceFile[];
-  stats: CardStatsPart;
-}
-
-/** One table's CSV and Parquet files (and their hashes) and its card statistics. Exported for the worker. */
-export function publishTable({ table, linkDir, outDir, root }: PublishTableInput): PublishedTable {
-  const schema = loadSchemas(root)[table];
-  const stats = new CardStats();
-  const csvFile = `${table}.csv`;
-  const csv = new HashedFile(path.join(outDir, csvFile));
-  const lines = csvLines(schema);
-  const parquet = new ParquetColumns(schema);
-  let text = lines.header;
-  for (const row of readJsonlRecords<Row>(path.join(linkDir, `${table}.jsonl`))) {
-    text += lines.line(row);
-    parquet.add(row);
-    stats.add(table, row);
-    if (text.length >= CSV_FLUSH_CHARS) {
-      csv.write(Buffer.from(text, 'utf8'));
-      text = '';
-    }
+/** The last build's segment index and published file hashes, or nothing usable. */
+async function previousSegments(context: StageContext): Promise<{ index: SegmentIndex | null; published: Map<string, string> }> {
+  const published = new Map<string, string>();
+  const indexFile = segmentIndexPath(context.config.out);
+  if (!context.previous || !fs.existsSync(indexFile)) return { index: null, published };
+  try {
+    const pkg = await readJson<{ resources?: { path: string; hash: string }[] }>(path.join(context.previous.dir, 'datapackage.json'));
+    for (const resource of pkg.resources ?? []) published.set(resource.path, resource.hash.replace(/^sha256:/, ''));
+    return { index: await readJson<SegmentIndex>(indexFile), published };
+  } catch {
+    return { index: null, published }; // a damaged cache costs only the reuse
   }
-  if (text) csv.write(Buffer.from(text, 'utf8'));
-  const files: ResourceFile[] = [{ table, path: csvFile, format: 'csv', ...csv.close(), rows: parquet.rows }];
-  const parquetFile = `${table}.parquet`;
-  const out = new HashedFile(path.join(outDir, parquetFile));
-  parquet.write(new SpillingByteWriter((bytes) => out.write(bytes)));
-  files.push({ table, path: parquetFile, format: 'parquet', ...out.close(), rows: parquet.rows });
-  collectGarbageIfGrown();
-  return { files, stats: stats.part(table) };
 }
 
 export const emitStage: StageDefinition = {
@@ -82,10 +60,14 @@ export const emitStage: StageDefinition = {
     const schemas = loadSchemas(context.config.root);
     const packageJson = JSON.parse(fs.readFileSync(path.join(context.config.root, 'package.json'), 'utf8')) as { name: string; version: string; description: string; license: string };
 
-    // process + save: each table is read once, its CSV streamed to disk while hashed, its Parquet
-    // column arrays and the card's statistics filled; then its Parquet file is written. The figures
+    // process + save: each table is read once, segment by segment; a segment the last build
+    // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The figures
     // table (the largest) is published on a worker thread while this thread does the other three.
-    const job = (table: TableName): PublishTableInput => ({ table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root });
+    const { index, published: publishedHashes } = await previousSegments(context);
+    const job = (table: TableName): PublishTableInput => {
+      const segments = usableSegments(index, context.codeHash, table, publishedHashes);
+      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous: segments && context.previous ? { dir: context.previous.dir, segments } : null };
+    };
     const pool = defaultWorkerCount() > 0 ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
     let published: PublishedTable[];
     try {
@@ -100,6 +82,13 @@ export const emitStage: StageDefinition = {
       await pool?.close();
     }
     const files = published.flatMap((p) => p.files);
+    const segmentCount = published.reduce((n, p) => n + p.segments.segments.length, 0);
+    if (index) context.log(`${published.reduce((n, p) => n + p.reused, 0)} of ${segmentCount} table segments copied from the last build`);
+    // Written before the folder is published: if the build stops in between, the index names file
+    // hashes the published datapackage.json does not list, and the next build ignores it.
+    const nextIndex: SegmentIndex = { code_hash: context.codeHash, tables: Object.fromEntries(published.map((p, i) => [TABLE_NAMES[i]!, p.segments])) };
+    await fsp.mkdir(path.dirname(segmentIndexPath(context.config.out)), { recursive: true });
+    await writeFileAtomic(segmentIndexPath(context.config.out), JSON.stringify(nextIndex));
     const stats = new CardStats();
     for (const p of published) stats.absorb(p.stats);
     const pkg = dataPackage(schemas, files, {

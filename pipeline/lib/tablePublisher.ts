@@ -1,0 +1,178 @@
+// Publishing one table (emit): its CSV and Parquet files, their hashes, and the card's statistics,
+// segment by segment (segments.ts). A segment becomes one run of CSV lines and one Parquet row group.
+// A segment whose bytes the last build published with the same code is copied from the last build's
+// files instead of being parsed and encoded again: the segment index (SegmentIndex) records, for each
+// segment hash, where its CSV lines and row group stand in those files, the row group's metadata and
+// the segment's card statistics. Output bytes are the same whether a segment was encoded or copied.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CardStats, type CardStatsPart } from './card.js';
+import { HashedFile } from './hashedFile.js';
+import { csvLines, ParquetColumns, ParquetFileWriter, parquetSchema, parseRowGroupMetadata, rowGroupMetadataJson, SpillingByteWriter, type ParquetRowGroup, type ResourceFile } from './publish.js';
+import { loadSchemas, type Row, type TableName } from './schema.js';
+import { DEFAULT_SEGMENT_RULE, fileSegments, segmentLines, type SegmentRule } from './segments.js';
+
+/** Where one segment's output stands in a published table's files, and what it contributed. */
+export interface SegmentEntry {
+  hash: string;
+  rows: number;
+  /** Byte offset and length of its CSV lines in the CSV file. */
+  csv: [number, number];
+  /** Byte offset and length of its row group in the Parquet file (absent for a segment without rows). */
+  parquet: [number, number] | null;
+  /** The row group's metadata, offsets counted from its first byte (rowGroupMetadataJson). */
+  metadata: string | null;
+  stats: CardStatsPart;
+}
+
+export interface TableSegments {
+  /** The published files these segments stand in: name and sha256, checked before any byte is reused. */
+  files: { csv: { path: string; sha256: string }; parquet: { path: string; sha256: string } };
+  segments: SegmentEntry[];
+}
+
+/** The segment index of a whole build: which code wrote it, and each table's segments. */
+export interface SegmentIndex {
+  code_hash: string;
+  tables: Partial<Record<TableName, TableSegments>>;
+}
+
+export interface PublishTableInput {
+  table: TableName;
+  linkDir: string;
+  outDir: string;
+  root: string;
+  /** The last build's published folder and its segments for this table, when usable. */
+  previous: { dir: string; segments: TableSegments } | null;
+  /** How rows are cut into segments (row groups); tests use small ones. */
+  rule?: SegmentRule;
+}
+
+export interface PublishedTable {
+  files: ResourceFile[];
+  stats: CardStatsPart;
+  segments: TableSegments;
+  /** Segments copied from the last build (the others were encoded). */
+  reused: number;
+}
+
+/** CSV text is written in pieces of about this many characters. */
+const CSV_FLUSH_CHARS = 1 << 20;
+
+/** Reads byte ranges of a file the last build published. */
+class RangeReader {
+  private readonly fd: number;
+  constructor(file: string) {
+    this.fd = fs.openSync(file, 'r');
+  }
+  read([offset, length]: [number, number]): Buffer {
+    const buffer = Buffer.allocUnsafe(length);
+    for (let done = 0; done < length; ) {
+      const n = fs.readSync(this.fd, buffer, done, length - done, offset + done);
+      if (n === 0) throw new Error(`a segment at byte ${offset} of a published file ends early: the file changed since it was indexed`);
+      done += n;
+    }
+    return buffer;
+  }
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+/** One table's CSV and Parquet files (and their hashes), card statistics and segment index. Exported for the worker. */
+export function publishTable({ table, linkDir, outDir, root, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): PublishedTable {
+  const schema = loadSchemas(root)[table];
+  const lines = csvLines(schema);
+  const tableStats = new CardStats();
+  const csvPath = `${table}.csv`;
+  const parquetPath = `${table}.parquet`;
+  const csv = new HashedFile(path.join(outDir, csvPath));
+  const parquetOut = new HashedFile(path.join(outDir, parquetPath));
+  const parquetWriter = new SpillingByteWriter((bytes) => parquetOut.write(bytes));
+  const parquet = new ParquetFileWriter(parquetWriter, parquetSchema(schema));
+  const known = new Map((previous?.segments.segments ?? []).map((entry) => [entry.hash, entry]));
+  const previousCsv = previous ? new RangeReader(path.join(previous.dir, previous.segments.files.csv.path)) : null;
+  const previousParquet = previous ? new RangeReader(path.join(previous.dir, previous.segments.files.parquet.path)) : null;
+  const header = Buffer.from(lines.header, 'utf8');
+  csv.write(header);
+  let csvOffset = header.length;
+  let rows = 0;
+  let reused = 0;
+  const segments: SegmentEntry[] = [];
+  try {
+    for (const segment of fileSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
+      const before = known.get(segment.hash);
+      let csvBytes: Buffer;
+      let group: ParquetRowGroup | null;
+      let stats: CardStatsPart;
+      if (before && before.rows === segment.rows && previousCsv && previousParquet) {
+        csvBytes = previousCsv.read(before.csv);
+        group = before.parquet && before.metadata ? { bytes: previousParquet.read(before.parquet), ...parseRowGroupMetadata(before.metadata) } : null;
+        stats = before.stats;
+        reused++;
+      } else {
+        ({ csvBytes, group, stats } = encodeSegment(table, segmentLines(segment.bytes), lines.line, new ParquetColumns(schema)));
+      }
+      const parquetOffset = parquetWriter.offset;
+      if (group) parquet.add(group);
+      csv.write(csvBytes);
+      segments.push({
+        hash: segment.hash,
+        rows: segment.rows,
+        csv: [csvOffset, csvBytes.length],
+        parquet: group ? [parquetOffset, group.bytes.length] : null,
+        metadata: group ? rowGroupMetadataJson(group) : null,
+        stats,
+      });
+      csvOffset += csvBytes.length;
+      rows += segment.rows;
+      tableStats.absorb(stats);
+    }
+    parquet.finish();
+  } finally {
+    previousCsv?.close();
+    previousParquet?.close();
+  }
+  const csvFile = { table, path: csvPath, format: 'csv' as const, ...csv.close(), rows };
+  const parquetFile = { table, path: parquetPath, format: 'parquet' as const, ...parquetOut.close(), rows };
+  return {
+    files: [csvFile, parquetFile],
+    stats: tableStats.part(table),
+    segments: { files: { csv: { path: csvPath, sha256: csvFile.sha256 }, parquet: { path: parquetPath, sha256: parquetFile.sha256 } }, segments },
+    reused,
+  };
+}
+
+/** A segment's rows as CSV bytes, a Parquet row group (null without rows) and card statistics. */
+function encodeSegment(table: TableName, jsonLines: string[], csvLine: (row: Row) => string, columns: ParquetColumns): { csvBytes: Buffer; group: ParquetRowGroup | null; stats: CardStatsPart } {
+  const stats = new CardStats();
+  const text: string[] = [];
+  let pending = 0;
+  const chunks: Buffer[] = [];
+  for (const line of jsonLines) {
+    const row = JSON.parse(line) as Row;
+    const csvText = csvLine(row);
+    text.push(csvText);
+    pending += csvText.length;
+    if (pending >= CSV_FLUSH_CHARS) {
+      chunks.push(Buffer.from(text.join(''), 'utf8'));
+      text.length = 0;
+      pending = 0;
+    }
+    columns.add(row);
+    stats.add(table, row);
+  }
+  if (text.length) chunks.push(Buffer.from(text.join(''), 'utf8'));
+  return { csvBytes: Buffer.concat(chunks), group: columns.rows ? columns.rowGroup() : null, stats: stats.part(table) };
+}
+
+/**
+ * The last build's segments of a table, if the same code wrote them and the published files are still
+ * the ones indexed (`published`: file name -> sha256, from the last datapackage.json).
+ */
+export function usableSegments(index: SegmentIndex | null, codeHash: string, table: TableName, published: ReadonlyMap<string, string>): TableSegments | null {
+  const segments = index?.code_hash === codeHash ? index.tables[table] : undefined;
+  if (!segments) return null;
+  const { csv, parquet } = segments.files;
+  return published.get(csv.path) === csv.sha256 && published.get(parquet.path) === parquet.sha256 ? segments : null;
+}

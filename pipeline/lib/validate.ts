@@ -4,7 +4,7 @@
 // resolve) come from the same schemas' x-primaryKey and x-foreignKeys.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import { readJsonlRecords } from './lineFile.js';
+import { DEFAULT_SEGMENT_RULE, fileSegments, segmentLines, type SegmentRule } from './segments.js';
 import type { ForeignKey, Row, TableName, TableSchema } from './schema.js';
 import { TABLE_NAMES } from './schema.js';
 
@@ -62,31 +62,74 @@ export function compileValidators(schemas: Record<TableName, TableSchema>): Reco
 }
 
 /**
+ * What the table checks need from a run of rows, so the rows need not be read again: each row's
+ * primary key, the values its foreign keys point at, the keys it offers to other tables' foreign
+ * keys, and its schema problems (`row` counted from the segment's first row). A segment of a table
+ * file (segments.ts) whose bytes repeat has the same digest: validate keeps them between runs.
+ */
+export interface SegmentDigest {
+  hash: string;
+  rows: number;
+  keys: string[];
+  /** Per foreign key of the table (schema order), per row: the referenced value, null when empty. */
+  refs: (string | null)[][];
+  /** Per key set other tables look up in this table (ValidationRun order), per row. */
+  offers: string[][];
+  problems: ValidationProblem[];
+}
+
+/**
  * Checks every table against the schemas; the report lists, table by table in TABLE_NAMES order, the
  * row problems (row order), then duplicate keys, then each foreign key's missing references.
  */
 export function validateTables(tables: Tables, schemas: Record<TableName, TableSchema>): ValidationReport {
   const run = new ValidationRun(schemas);
-  for (const table of run.prepassTables) for (const row of tables[table]) run.offer(table, row);
-  for (const table of run.order) {
-    const check = run.begin(table);
-    for (const row of tables[table]) check.add(row);
-  }
+  const digests = new Map(TABLE_NAMES.map((table) => [table, run.digest(table, tables[table], '')]));
+  for (const table of run.prepassTables) run.offer(table, digests.get(table)!);
+  for (const table of run.order) run.begin(table).add(digests.get(table)!);
   return run.report();
 }
 
 /**
- * The same report as validateTables, reading the tables from JSON Lines files one row at a time:
- * memory holds the key sets (primary keys, and the keys other tables refer to), not the rows.
+ * The same report as validateTables, reading the tables from JSON Lines files one segment at a time:
+ * memory holds the key sets (primary keys, and the keys other tables refer to), not the rows. A
+ * segment found in `known` (the last run's digests of the same code, by segment hash) is not parsed
+ * again; `digested` receives every segment's digest, to keep for the next run.
  */
-export async function validateJsonlFiles(files: Record<TableName, string>, schemas: Record<TableName, TableSchema>): Promise<ValidationReport> {
+export function validateJsonlFiles(
+  files: Record<TableName, string>,
+  schemas: Record<TableName, TableSchema>,
+  known: ReadonlyMap<string, SegmentDigest> = new Map(),
+  digested: (table: TableName, digest: SegmentDigest) => void = () => {},
+  rule: SegmentRule = DEFAULT_SEGMENT_RULE,
+): ValidationReport & { reused: number } {
   const run = new ValidationRun(schemas);
-  for (const table of run.prepassTables) for (const row of readJsonlRecords<Row>(files[table])) run.offer(table, row);
+  let reused = 0;
+  const digestsOf = function* (table: TableName): Generator<SegmentDigest> {
+    for (const segment of fileSegments(files[table], rule)) {
+      const before = known.get(`${table}\0${segment.hash}`);
+      if (before && before.rows === segment.rows) reused++;
+      yield before && before.rows === segment.rows ? before : run.digest(table, readRows(segment.bytes), segment.hash);
+    }
+  };
+  const prepassed = new Map<TableName, SegmentDigest[]>();
+  for (const table of run.prepassTables) {
+    const digests = [...digestsOf(table)];
+    for (const digest of digests) run.offer(table, digest);
+    prepassed.set(table, digests);
+  }
   for (const table of run.order) {
     const check = run.begin(table);
-    for (const row of readJsonlRecords<Row>(files[table])) check.add(row);
+    for (const digest of prepassed.get(table) ?? digestsOf(table)) {
+      check.add(digest);
+      digested(table, digest);
+    }
   }
-  return run.report();
+  return { ...run.report(), reused };
+}
+
+function readRows(bytes: Buffer): Row[] {
+  return segmentLines(bytes).map((line) => JSON.parse(line) as Row);
 }
 
 /** Joined key of a row over some fields, as the table checks compare them. */
@@ -98,10 +141,26 @@ function keyFunction(fields: readonly string[]): (row: Row) => string {
   return (row) => fields.map((f) => String(row[f] ?? '')).join('|');
 }
 
+/** The value a foreign key points at (fields joined by `|`), or null when any field is empty (= not stated). */
+function referenceFunction(fields: readonly string[]): (row: Row) => string | null {
+  if (fields.length === 1) {
+    const field = fields[0]!;
+    return (row) => {
+      const value = row[field];
+      return value === null || value === undefined || value === '' ? null : String(value);
+    };
+  }
+  return (row) => {
+    const values = fields.map((f) => row[f]);
+    return values.some((v) => v === null || v === undefined || v === '') ? null : values.map(String).join('|');
+  };
+}
+
 /**
- * One validation over all tables, fed one row at a time. Tables are checked in an order where every
- * table a foreign key points at comes first (its keys are collected while it is checked); a target
- * that cannot come first (a cycle, a table referring to itself) is read once beforehand for its keys.
+ * One validation over all tables, fed one segment digest at a time. Tables are checked in an order
+ * where every table a foreign key points at comes first (its keys are collected while it is
+ * checked); a target that cannot come first (a cycle, a table referring to itself) is read once
+ * beforehand for its keys.
  */
 class ValidationRun {
   readonly order: TableName[] = [];
@@ -132,10 +191,29 @@ class ValidationRun {
     }
   }
 
-  /** Prepass: adds a row's keys to the sets other tables look up. */
-  offer(table: TableName, row: Row): void {
-    const sets = this.offered.get(table);
-    if (sets) for (const set of sets.values()) set.known.add(set.key(row));
+  /** The digest of a run of rows of `table` (schema problems numbered from its first row). */
+  digest(table: TableName, rows: readonly Row[], hash: string): SegmentDigest {
+    const schema = this.schemas[table];
+    const validate = this.validators[table];
+    const keyOf = keyFunction(schema['x-primaryKey']);
+    const refsOf = schema['x-foreignKeys'].map((fk) => referenceFunction(fk.fields));
+    const offersOf = [...(this.offered.get(table)?.values() ?? [])].map((set) => set.key);
+    const digest: SegmentDigest = { hash, rows: rows.length, keys: [], refs: refsOf.map(() => []), offers: offersOf.map(() => []), problems: [] };
+    rows.forEach((row, index) => {
+      const key = keyOf(row);
+      digest.keys.push(key);
+      if (!validate(row)) for (const error of validate.errors ?? []) digest.problems.push(problemFromAjv(table, index, key, row, error));
+      refsOf.forEach((refOf, i) => digest.refs[i]!.push(refOf(row)));
+      offersOf.forEach((offerOf, i) => digest.offers[i]!.push(offerOf(row)));
+    });
+    return digest;
+  }
+
+  /** Prepass: adds a segment's keys to the sets other tables look up. */
+  offer(table: TableName, digest: SegmentDigest): void {
+    [...(this.offered.get(table)?.values() ?? [])].forEach((set, i) => {
+      for (const key of digest.offers[i]!) set.known.add(key);
+    });
   }
 
   begin(table: TableName): TableCheck {
@@ -143,12 +221,12 @@ class ValidationRun {
     const schema = this.schemas[table];
     const prepassed = this.prepassTables.includes(table);
     const sets = this.offered.get(table);
-    const offer = sets && !prepassed ? [...sets.values()] : [];
+    const offer = sets && !prepassed ? [...sets.values()].map((set) => set.known) : [];
     const foreignKeys = schema['x-foreignKeys'].map((fk) => ({
       fk,
       known: this.offered.get(fk.reference.resource as TableName)!.get(fk.reference.fields.join('\0'))!.known,
     }));
-    const check = new TableCheck(table, schema, this.validators[table], foreignKeys, offer);
+    const check = new TableCheck(table, schema, foreignKeys, offer);
     this.checks.set(table, check);
     return check;
   }
@@ -167,31 +245,28 @@ class ValidationRun {
   }
 }
 
-/** The checks of one table, one row at a time; problems kept in the report's order. */
+/** The checks of one table, one segment digest at a time; problems kept in the report's order. */
 class TableCheck {
   rows = 0;
   private readonly rowProblems: ValidationProblem[] = [];
   private readonly duplicateProblems: ValidationProblem[] = [];
   private readonly referenceProblems: ValidationProblem[][];
   private readonly seen = new Map<string, number>();
-  private readonly keyOf: (row: Row) => string;
   private readonly keyColumns: string;
-  private readonly references: { fields: string[]; known: Set<string>; rule: string; message: (ref: string) => string; column: string }[];
+  private readonly references: { known: Set<string>; rule: string; message: (ref: string) => string; column: string }[];
 
   constructor(
     private readonly table: TableName,
     schema: TableSchema,
-    private readonly validate: ValidateFunction,
     foreignKeys: { fk: ForeignKey; known: Set<string> }[],
-    private readonly offer: { key: (row: Row) => string; known: Set<string> }[],
+    /** The key sets this table fills for later tables (in the digest's `offers` order); empty when prepassed. */
+    private readonly offer: Set<string>[],
   ) {
-    this.keyOf = keyFunction(schema['x-primaryKey']);
     this.keyColumns = schema['x-primaryKey'].join(',');
     this.references = foreignKeys.map(({ fk, known }) => {
       const target = fk.reference.resource;
       const fields = fk.reference.fields.join(',');
       return {
-        fields: fk.fields,
         known,
         column: fk.fields.join(','),
         rule: `x-foreignKeys -> ${target}.${fields}`,
@@ -201,37 +276,32 @@ class TableCheck {
     this.referenceProblems = this.references.map(() => []);
   }
 
-  add(row: Row): void {
-    const index = this.rows++;
+  add(digest: SegmentDigest): void {
+    const base = this.rows;
     const table = this.table;
-    const key = this.keyOf(row);
-    if (!this.validate(row)) for (const error of this.validate.errors ?? []) this.rowProblems.push(problemFromAjv(table, index, key, row, error));
-    const first = this.seen.get(key);
-    if (first === undefined) this.seen.set(key, index);
-    else
-      this.duplicateProblems.push({
-        type: 'primary-key-duplicate', table, row: index, key, column: this.keyColumns, value: key,
-        rule: 'x-primaryKey', message: `duplicate primary key (first at row ${first})`,
-      });
-    for (let i = 0; i < this.references.length; i++) {
-      const reference = this.references[i]!;
-      let ref: string;
-      if (reference.fields.length === 1) {
-        const value = row[reference.fields[0]!];
-        if (value === null || value === undefined || value === '') continue; // empty = not stated
-        ref = String(value);
-      } else {
-        const values = reference.fields.map((f) => row[f]);
-        if (values.some((v) => v === null || v === undefined || v === '')) continue;
-        ref = values.map(String).join('|');
-      }
-      if (!reference.known.has(ref))
+    for (const problem of digest.problems) this.rowProblems.push({ ...problem, row: base + problem.row });
+    for (let r = 0; r < digest.rows; r++) {
+      const index = base + r;
+      const key = digest.keys[r]!;
+      const first = this.seen.get(key);
+      if (first === undefined) this.seen.set(key, index);
+      else
+        this.duplicateProblems.push({
+          type: 'primary-key-duplicate', table, row: index, key, column: this.keyColumns, value: key,
+          rule: 'x-primaryKey', message: `duplicate primary key (first at row ${first})`,
+        });
+      for (let i = 0; i < this.references.length; i++) {
+        const ref = digest.refs[i]![r];
+        const reference = this.references[i]!;
+        if (ref === null || ref === undefined || reference.known.has(ref)) continue;
         this.referenceProblems[i]!.push({
           type: 'foreign-key-missing', table, row: index, key, column: reference.column, value: ref,
           rule: reference.rule, message: reference.message(ref),
         });
+      }
     }
-    for (const set of this.offer) set.known.add(set.key(row));
+    for (let i = 0; i < this.offer.length; i++) for (const key of digest.offers[i]!) this.offer[i]!.add(key);
+    this.rows += digest.rows;
   }
 
   /** The table is done: its primary keys are no longer needed. */

@@ -76,6 +76,14 @@ describe('leadingKeys', () => {
   it('falls back to a full parse for other key orders', () => {
     expect(leadingKeys(JSON.stringify({ n: 1, source_file: 'b.txt', doc_id: 'doc_2' }))).toEqual({ doc_id: 'doc_2', source_file: 'b.txt' });
   });
+  it('reads the same keys from a line\'s bytes, also when the first kilobyte ends inside a key or a character', () => {
+    for (let pad = 990; pad < 1030; pad++) {
+      // A path of multi-byte characters long enough that the decoded prefix stops inside it.
+      const source_file = `${'é'.repeat(pad >> 1)}/中文.txt`;
+      const line = JSON.stringify({ doc_id: 'doc_3', sha256: 'ab', source_file, text: 'y'.repeat(50) });
+      expect(leadingKeys(Buffer.from(line, 'utf8'))).toEqual({ doc_id: 'doc_3', source_file });
+    }
+  });
 });
 
 describe('mapDocuments', () => {
@@ -85,7 +93,7 @@ describe('mapDocuments', () => {
   async function* records(modes: Input['mode'][]): AsyncGenerator<LazyRecord> {
     for (const [id, mode] of modes.entries()) {
       const source_file = `f${String(id).padStart(3, '0')}.txt`;
-      yield { doc_id: `doc_${id}`, source_file, lines: [JSON.stringify({ doc_id: `doc_${id}`, source_file, id, mode })] };
+      yield { doc_id: `doc_${id}`, source_file, lines: [Buffer.from(JSON.stringify({ doc_id: `doc_${id}`, source_file, id, mode }))] };
     }
   }
   const echo = jsonTask((record: Input & { doc_id: string; source_file: string }) => {

@@ -13,15 +13,22 @@ export interface LineRef {
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
-/** Every non-empty line of `file`, in order, with its position. Synchronous reads: no stream overhead. */
-export function* linesWithRefs(file: string): Generator<{ text: string; ref: LineRef }> {
+/**
+ * Every non-empty line of `file`, in order, as bytes (without the newline) with its position.
+ * Synchronous reads: no stream overhead. A line's bytes are a view into the buffer of one read. By
+ * default that buffer is reused, so a view is valid until the next line is asked for; with
+ * `keepViews` every read gets a fresh buffer, so views stay valid as long as they are referenced
+ * (a kept view keeps its whole chunk alive), which saves copying each line that is kept a while.
+ */
+export function* rawLinesWithRefs(file: string, keepViews = false): Generator<{ bytes: Buffer; ref: LineRef }> {
   const fd = fs.openSync(file, 'r');
   try {
     let carry: Buffer = Buffer.alloc(0);
     let carryOffset = 0; // file offset of carry[0]
     let position = 0;
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
+      if (keepViews && position > 0) chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       const read = fs.readSync(fd, chunk, 0, CHUNK_BYTES, position);
       if (read === 0) break;
       position += read;
@@ -29,17 +36,22 @@ export function* linesWithRefs(file: string): Generator<{ text: string; ref: Lin
       const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
       let start = 0;
       for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
-        if (nl > start) yield { text: data.toString('utf8', start, nl), ref: { offset: carryOffset + start, length: nl - start } };
+        if (nl > start) yield { bytes: data.subarray(start, nl), ref: { offset: carryOffset + start, length: nl - start } };
         start = nl + 1;
       }
       // The unfinished tail is copied: `chunk` is reused by the next read.
       carry = Buffer.from(data.subarray(start));
       carryOffset += start;
     }
-    if (carry.length) yield { text: carry.toString('utf8'), ref: { offset: carryOffset, length: carry.length } };
+    if (carry.length) yield { bytes: carry, ref: { offset: carryOffset, length: carry.length } };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Every non-empty line of `file`, in order, as text with its position. */
+export function* linesWithRefs(file: string): Generator<{ text: string; ref: LineRef }> {
+  for (const { bytes, ref } of rawLinesWithRefs(file)) yield { text: bytes.toString('utf8'), ref };
 }
 
 /** The records of a JSON Lines file, in order (empty lines skipped; a `\r` before a newline ignored). */
@@ -74,23 +86,40 @@ export class LineFile {
 /**
  * Writes lines through a large in-memory buffer with synchronous writes: far cheaper per line than a
  * stream write and an await for each of a million rows, and memory stays bounded by the buffer.
+ * A line is text, or bytes copied from another file (UTF-8, without its newline): copying a reused
+ * line's bytes saves decoding it and encoding it again.
  */
 export class BufferedLineWriter {
   private readonly fd: number;
-  private pending: string[] = [];
+  /** Runs of text lines (already joined with their newlines) and byte lines, in order. */
+  private pending: (string | Uint8Array)[] = [];
+  private text: string[] = [];
   private pendingLength = 0;
   count = 0;
   constructor(file: string, private readonly flushAt = 1 << 20) {
     this.fd = fs.openSync(file, 'w');
   }
-  write(line: string): void {
-    this.pending.push(line, '\n');
+  write(line: string | Uint8Array): void {
+    if (typeof line === 'string') this.text.push(line, '\n');
+    else {
+      this.endText();
+      this.pending.push(line, NEWLINE_BYTES);
+    }
     this.pendingLength += line.length + 1;
     this.count++;
     if (this.pendingLength >= this.flushAt) this.flush();
   }
+  private endText(): void {
+    if (this.text.length) this.pending.push(this.text.join(''));
+    this.text = [];
+  }
   private flush(): void {
-    if (this.pending.length) fs.writeSync(this.fd, this.pending.join(''));
+    this.endText();
+    if (this.pending.length === 1 && typeof this.pending[0] === 'string') fs.writeSync(this.fd, this.pending[0]);
+    else if (this.pending.length) {
+      const bytes = Buffer.concat(this.pending.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)));
+      for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(this.fd, bytes, offset, bytes.length - offset);
+    }
     this.pending = [];
     this.pendingLength = 0;
   }
@@ -99,3 +128,5 @@ export class BufferedLineWriter {
     fs.closeSync(this.fd);
   }
 }
+
+const NEWLINE_BYTES = Uint8Array.of(NEWLINE);

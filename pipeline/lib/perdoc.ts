@@ -3,14 +3,15 @@
 // threads, and record any document that fails (throws, runs past its time budget, crashes its
 // worker) with a one-line reason instead of failing the build.
 //
-// Records travel as JSON Lines text. The main thread only peeks at each line's leading keys
-// (doc_id, source_file) to merge streams and find reusable records; a reused record is copied as
-// its original line, and a processed one is parsed and serialised inside the worker. So the main
-// thread never parses a document's text, and an incremental run copies bytes instead of re-encoding.
+// Records travel as JSON Lines. The main thread only peeks at each line's leading keys (doc_id,
+// source_file) to merge streams and find reusable records; a reused record is copied as its
+// original bytes, and a processed one is decoded for the worker, which parses and serialises it. So
+// the main thread never parses a document's text, and an incremental run copies bytes instead of
+// decoding and re-encoding them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeJson } from './fsutil.js';
-import { BufferedLineWriter, linesWithRefs } from './lineFile.js';
+import { BufferedLineWriter, rawLinesWithRefs } from './lineFile.js';
 import { previousOutputFile, type StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
@@ -19,9 +20,9 @@ export interface PerDocRecord {
   source_file: string;
 }
 
-/** A record whose JSON lines are parsed only when the document must be processed. */
+/** A record whose JSON lines (bytes) are decoded and parsed only when the document must be processed. */
 export interface LazyRecord extends PerDocRecord {
-  lines: string[];
+  lines: Buffer[];
 }
 
 export interface PerDocCounts {
@@ -99,7 +100,7 @@ export async function mapDocuments(
   };
 
   // Results are written strictly in input order: a window of pending documents, oldest first.
-  const window: { record: PerDocRecord; result: Promise<{ line: string; reused: boolean; tally: number } | { error: string }> }[] = [];
+  const window: { record: PerDocRecord; result: Promise<{ line: string | Buffer; reused: boolean; tally: number } | { error: string }> }[] = [];
   const settle = (promise: Promise<DocumentTaskResult>) =>
     promise.then(
       (result) => ({ ...result, reused: false }),
@@ -129,7 +130,7 @@ export async function mapDocuments(
       counts.in++;
       if (options.total) context.progress(counts.in, options.total);
       const reused = previous.lineOf(record);
-      const result = reused !== null ? Promise.resolve({ line: reused, reused: true, tally: 0 }) : settle(run(record.lines));
+      const result = reused !== null ? Promise.resolve({ line: reused, reused: true, tally: 0 }) : settle(run(record.lines.map((line) => line.toString('utf8'))));
       window.push({ record: { doc_id: record.doc_id, source_file: record.source_file }, result });
       if (window.length >= Math.max(1, workers) * IN_FLIGHT_PER_WORKER) await flushOldest();
     }
@@ -154,9 +155,9 @@ const WRITE_BUFFER_CHARS = 4 << 20;
  * copying the old output.
  */
 export class PreviousOutput {
-  private head: { key: string; doc_id: string; line: string } | null = null;
+  private head: { key: string; doc_id: string; line: Buffer } | null = null;
   private constructor(
-    private readonly lines: Generator<{ text: string }> | null,
+    private readonly lines: Generator<{ bytes: Buffer }> | null,
     private readonly key: keyof PerDocRecord,
   ) {
     this.advance();
@@ -164,7 +165,7 @@ export class PreviousOutput {
   /** The stage's last published `output` file, if the same stage code wrote it; else an empty cache. */
   static async open(context: StageContext, output: string, key: keyof PerDocRecord = 'source_file'): Promise<PreviousOutput> {
     const file = await previousOutputFile(context, output);
-    return new PreviousOutput(file ? linesWithRefs(file) : null, key);
+    return new PreviousOutput(file ? rawLinesWithRefs(file, true) : null, key);
   }
   private advance(): void {
     for (;;) {
@@ -173,8 +174,8 @@ export class PreviousOutput {
         this.head = null;
         return;
       }
-      const line = withoutCarriageReturn(next.value.text);
-      if (line) {
+      const line = withoutCarriageReturn(next.value.bytes); // a view that stays valid (rawLinesWithRefs keepViews)
+      if (line.length) {
         if (this.key === 'doc_id') {
           const docId = leadingKey(line, 'doc_id');
           this.head = { key: docId, doc_id: docId, line };
@@ -187,13 +188,13 @@ export class PreviousOutput {
     }
   }
   /** The first previous record whose key is `value` (calls must come in key order), or null. */
-  recordOf(value: string): { doc_id: string; line: string } | null {
+  recordOf(value: string): { doc_id: string; line: Buffer } | null {
     while (this.head && this.head.key < value) this.advance();
     return this.head && this.head.key === value ? this.head : null;
   }
   /** Every previous line whose key is `value`, consumed (calls must come in key order). */
-  linesOf(value: string): string[] {
-    const lines: string[] = [];
+  linesOf(value: string): Buffer[] {
+    const lines: Buffer[] = [];
     for (let record = this.recordOf(value); record; record = this.recordOf(value)) {
       lines.push(record.line);
       this.advance();
@@ -201,7 +202,7 @@ export class PreviousOutput {
     return lines;
   }
   /** The previous output line for this document, when its content (doc_id) is unchanged. */
-  lineOf(record: PerDocRecord): string | null {
+  lineOf(record: PerDocRecord): Buffer | null {
     const previous = this.recordOf(record.source_file);
     return previous && previous.doc_id === record.doc_id ? previous.line : null;
   }
@@ -211,14 +212,15 @@ export class PreviousOutput {
   }
 }
 
-const withoutCarriageReturn = (text: string): string => (text.endsWith('\r') ? text.slice(0, -1) : text);
+/** A line's bytes without a final `\r` (a file written with CRLF line ends). */
+const withoutCarriageReturn = (line: Buffer): Buffer => (line.length && line[line.length - 1] === 0x0d ? line.subarray(0, -1) : line);
 
 /** The JSON lines of a file, one record each, with only their leading keys read. */
 export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord> {
   // Synchronous chunked reads; the generator's finally closes the file when a reader stops early.
-  for (const { text } of linesWithRefs(file)) {
-    const line = withoutCarriageReturn(text);
-    if (line) yield { ...leadingKeys(line), lines: [line] };
+  for (const { bytes } of rawLinesWithRefs(file, true)) {
+    const line = withoutCarriageReturn(bytes); // kept while the document is in flight: a view that stays valid
+    if (line.length) yield { ...leadingKeys(line), lines: [line] };
   }
 }
 
@@ -227,17 +229,29 @@ export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord>
  * text): our records put these string keys among their first few keys, so scan those and fall back
  * to a full parse for any other shape. Linear in the part scanned.
  */
-export function leadingKeys(line: string): PerDocRecord {
-  const found = scanLeadingKeys(line, (found) => found.doc_id !== undefined && found.source_file !== undefined);
+export function leadingKeys(line: string | Buffer): PerDocRecord {
+  const enough = (found: Partial<Record<string, string>>) => found.doc_id !== undefined && found.source_file !== undefined;
+  const found = scanLeadingKeys(typeof line === 'string' ? line : linePrefix(line), enough) ?? (typeof line === 'string' ? null : scanLeadingKeys(line.toString('utf8'), enough));
   if (found) return { doc_id: found.doc_id!, source_file: found.source_file! };
-  const record = JSON.parse(line) as PerDocRecord;
+  const record = JSON.parse(line.toString()) as PerDocRecord;
   return { doc_id: record.doc_id, source_file: record.source_file };
 }
 
-/** leadingKeys for one key only (link's figure rows carry doc_id second and source_file far behind). */
-export function leadingKey(line: string, key: keyof PerDocRecord): string {
-  const found = scanLeadingKeys(line, (found) => found[key] !== undefined);
-  return found ? found[key]! : (JSON.parse(line) as PerDocRecord)[key];
+/** leadingKey for one key only (link's figure rows carry doc_id second and source_file far behind). */
+export function leadingKey(line: string | Buffer, key: keyof PerDocRecord): string {
+  const enough = (found: Partial<Record<string, string>>) => found[key] !== undefined;
+  const found = scanLeadingKeys(typeof line === 'string' ? line : linePrefix(line), enough) ?? (typeof line === 'string' ? null : scanLeadingKeys(line.toString('utf8'), enough));
+  return found ? found[key]! : (JSON.parse(line.toString()) as PerDocRecord)[key];
+}
+
+/**
+ * The start of a line's bytes as text, where the leading keys stand: decoding a whole record (its
+ * document text) just to read two keys cost more than the copy. A key cut by the prefix's end
+ * fails the scan, and the caller then decodes the whole line.
+ */
+const KEY_PREFIX_BYTES = 1024;
+function linePrefix(line: Buffer): string {
+  return line.toString('utf8', 0, Math.min(line.length, KEY_PREFIX_BYTES));
 }
 
 /** The leading string-valued keys of a JSON object line, up to the point where `enough` says so; null if not reached. */
@@ -249,12 +263,18 @@ function scanLeadingKeys(line: string, enough: (found: Partial<Record<string, st
     if (keyEnd < 0 || line.charCodeAt(keyEnd + 1) !== 0x3a || line.charCodeAt(keyEnd + 2) !== 0x22) break;
     const valueEnd = stringEnd(line, keyEnd + 2);
     if (valueEnd < 0) break;
-    found[JSON.parse(line.slice(at, keyEnd + 1)) as string] = JSON.parse(line.slice(keyEnd + 2, valueEnd + 1)) as string;
+    found[jsonString(line, at, keyEnd)] = jsonString(line, keyEnd + 2, valueEnd);
     if (enough(found)) return found;
     if (line.charCodeAt(valueEnd + 1) !== 0x2c) break;
     at = valueEnd + 2;
   }
   return null;
+}
+
+/** The JSON string literal from the quote at `open` to the quote at `close`, decoded (escapes only when present). */
+function jsonString(text: string, open: number, close: number): string {
+  const inner = text.slice(open + 1, close);
+  return inner.includes('\\') ? (JSON.parse(text.slice(open, close + 1)) as string) : inner;
 }
 
 /** Index of the quote closing the JSON string that opens at `start`, or -1. */

@@ -83,9 +83,9 @@ export const ingestStage: StageDefinition = {
       const identity = { doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: first.relPath, source_files: group.map((f) => f.relPath) };
       // Everything after these four keys follows from the bytes and the first name, so a previous line
       // that starts with exactly them is this document's record, byte for byte.
-      const prefix = JSON.stringify(identity).slice(0, -1) + ',';
+      const prefix = Buffer.from(JSON.stringify(identity).slice(0, -1) + ',', 'utf8');
       const reusable = previous.recordOf(first.relPath)?.line;
-      if (reusable?.startsWith(prefix)) {
+      if (reusable && reusable.length > prefix.length && reusable.subarray(0, prefix.length).equals(prefix)) {
         writer.write(reusable);
         continue;
       }

@@ -132,8 +132,8 @@ class TableWriter {
   write(row: Row): void {
     this.writer.write(this.format(row));
   }
-  /** A line this writer formatted, in this run or (same code) the last one. */
-  writeLine(line: string): void {
+  /** A line this writer formatted, in this run or (same code) the last one (as bytes, copied). */
+  writeLine(line: string | Buffer): void {
     this.writer.write(line);
   }
   close(): void {

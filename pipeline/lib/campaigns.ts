@@ -13,7 +13,7 @@
 //
 // All English wording lives in CAMPAIGN_LEXICON_EN and AGENCIES so another language can be added.
 
-import { createHash } from 'node:crypto';
+import { sha256Bytes, sha256Hex } from './hash.js';
 import { valueInterval, type Qualifier } from './claims.js';
 import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
@@ -2466,7 +2466,7 @@ function mostAlike(units: readonly number[], shared: SharedKeyCounts, distance: 
 
 /** A document's fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking (see KeyIndex.near). */
 function blockingPosition(docId: string): number {
-  return createHash('sha256').update(docId).digest().readUInt32BE(0) / 2 ** 32;
+  return sha256Bytes(docId).readUInt32BE(0) / 2 ** 32;
 }
 
 /**
@@ -2808,7 +2808,7 @@ function campaignDates(group: DocProfile[]): Pick<CampaignRow, 'start_date' | 's
 /** Stable id from the campaign's canonical attributes, never from row order. */
 export function stableCampaignId(nameKey: string, agency: string | null, yearMonth: string | null): string {
   const key = ['campaign', nameKey, agency ?? '', yearMonth ?? ''].join('|');
-  return 'cmp_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return 'cmp_' + sha256Hex(key).slice(0, 16);
 }
 
 interface DraftCampaign {

@@ -17,7 +17,7 @@
 // One document giving a total and a sub-total (60,000 arrests overall, 37,000 for one kind of
 // case) is therefore NOT a conflict: those are two claims that nobody disputes.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash.js';
 
 export type Qualifier = 'exact' | 'about' | 'over' | 'under';
 
@@ -131,7 +131,7 @@ export function isScaleMismatch(a: number, b: number): boolean {
 
 export function stableClaimId(scope: string, measure: string, unit: string, place: string, value: number): string {
   const key = ['claim', scope, measure, unit, place, String(value)].join('|');
-  return 'clm_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return 'clm_' + sha256Hex(key).slice(0, 16);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ function disambiguateIds(rows: ClaimRow[]): ClaimRow[] {
   return rows.map((r) =>
     (counts.get(r.claim_id) ?? 0) < 2
       ? r
-      : { ...r, claim_id: 'clm_' + createHash('sha256').update(r.claim_id + '|' + r.figure_ids).digest('hex').slice(0, 16) },
+      : { ...r, claim_id: 'clm_' + sha256Hex(r.claim_id + '|' + r.figure_ids).slice(0, 16) },
   );
 }
 

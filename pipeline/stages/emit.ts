@@ -65,7 +65,7 @@ export const emitStage: StageDefinition = {
     // table (the largest) is published on a worker thread while this thread does the other three.
     const { index, published: publishedHashes } = await previousSegments(context);
     const job = (table: TableName): PublishTableInput => {
-      const segments = usableSegments(index, context.codeHash, table, publishedHashes);
+      const segments = context.previous ? usableSegments(index, context.codeHash, table, publishedHashes, context.previous.dir) : null;
       return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous: segments && context.previous ? { dir: context.previous.dir, segments } : null };
     };
     const pool = defaultWorkerCount() > 0 ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;

@@ -81,4 +81,33 @@ describe('incremental build', () => {
     expect((await build(corpus, scratch)).ok).toBe(true);
     expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
   }, 240_000);
+
+  it('rebuilds correctly when the caches of validate and emit are damaged, and says so', async () => {
+    const corpus = tempDir('incr-damaged');
+    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 3));
+    const out = tempDir('incr-damaged-out');
+    expect((await build(corpus, out)).ok).toBe(true);
+    const digests = path.join(out, 'validate', 'segments.jsonl');
+    fs.writeFileSync(digests, fs.readFileSync(digests, 'utf8').slice(0, 40)); // truncated mid-line
+    const index = path.join(out, '.cache', 'emit-segments.json');
+    const { code_hash } = JSON.parse(fs.readFileSync(index, 'utf8')) as { code_hash: string };
+    fs.writeFileSync(index, JSON.stringify({ code_hash, tables: { figures: { files: 7 }, documents: null, claims: { files: { csv: {} } } } })); // this code's, but not an index
+
+    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
+    const messages: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
+    let rebuilt: Awaited<ReturnType<typeof build>>;
+    try {
+      rebuilt = await build(corpus, out, undefined, { quiet: false });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(rebuilt.ok).toBe(true);
+    expect(messages.join('')).toMatch(/validate: ignoring segments\.jsonl of the last run/);
+
+    const scratch = tempDir('incr-damaged-scratch');
+    expect((await build(corpus, scratch)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+  }, 240_000);
 });

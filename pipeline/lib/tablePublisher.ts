@@ -175,6 +175,11 @@ function encodeSegment(table: TableName, jsonLines: string[], csvLine: (row: Row
   return { csvBytes: Buffer.concat(chunks), group: columns.rows ? columns.rowGroup() : null, stats: stats.part(table) };
 }
 
+function isIndexedFile(file: unknown): file is IndexedFile {
+  const f = file as Partial<IndexedFile> | undefined;
+  return typeof f?.path === 'string' && typeof f.sha256 === 'string' && typeof f.bytes === 'number' && typeof f.mtimeMs === 'number';
+}
+
 /**
  * The last build's segments of a table, if the same code wrote them and its published files are still
  * the ones indexed: the same sha256 in the last datapackage.json (`published`: file name -> sha256),
@@ -183,8 +188,8 @@ function encodeSegment(table: TableName, jsonLines: string[], csvLine: (row: Row
  * without preserving them only costs the reuse.
  */
 export function usableSegments(index: SegmentIndex | null, codeHash: string, table: TableName, published: ReadonlyMap<string, string>, dir: string): TableSegments | null {
-  const segments = index?.code_hash === codeHash ? index.tables[table] : undefined;
-  if (!segments) return null;
+  const segments = index?.code_hash === codeHash ? index.tables?.[table] : undefined;
+  if (!segments || !isIndexedFile(segments.files?.csv) || !isIndexedFile(segments.files?.parquet) || !Array.isArray(segments.segments)) return null;
   const unchanged = (file: IndexedFile): boolean => {
     if (published.get(file.path) !== file.sha256) return false;
     try {

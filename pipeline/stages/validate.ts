@@ -15,11 +15,20 @@ const DIGESTS = 'segments.jsonl';
 
 type StoredDigest = SegmentDigest & { table: TableName };
 
-/** The last run's segment digests by table and hash, if the same code wrote them. */
+/** The last run's segment digests by table and hash, if the same code wrote them (a damaged file only costs the reuse). */
 async function previousDigests(context: StageContext): Promise<Map<string, SegmentDigest>> {
   const file = await previousOutputFile(context, DIGESTS);
   const digests = new Map<string, SegmentDigest>();
-  if (file) for (const { table, ...digest } of readJsonlRecords<StoredDigest>(file)) digests.set(`${table}\0${digest.hash}`, digest);
+  if (!file) return digests;
+  try {
+    for (const { table, ...digest } of readJsonlRecords<StoredDigest>(file)) {
+      if (!Array.isArray(digest.keys) || digest.keys.length !== digest.rows || !Array.isArray(digest.refs) || !Array.isArray(digest.offers) || !Array.isArray(digest.problems)) throw new Error('not a digest');
+      digests.set(`${table}\0${digest.hash}`, digest);
+    }
+  } catch (error) {
+    context.log(`ignoring ${DIGESTS} of the last run (${error instanceof Error ? error.message : String(error)}): every segment is checked again`);
+    digests.clear();
+  }
   return digests;
 }
 

@@ -17,9 +17,9 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cc-${prefix}-`));
 }
 
-export async function build(seeds: string, out: string, stages: StageDefinition[] = STAGES): Promise<BuildResult & { lines: string[] }> {
+export async function build(seeds: string, out: string, stages: StageDefinition[] = STAGES, options: { quiet?: boolean } = {}): Promise<BuildResult & { lines: string[] }> {
   const lines: string[] = [];
-  const result = await runBuild(stages, { root: ROOT, seeds, out, quiet: true }, (line) => lines.push(line));
+  const result = await runBuild(stages, { root: ROOT, seeds, out, quiet: options.quiet ?? true }, (line) => lines.push(line));
   return { ...result, lines };
 }
 

@@ -24,7 +24,12 @@ export interface WalkProblem {
  * The walk uses synchronous calls: a promise round trip per entry costs more than the stat itself
  * (about 0.3 ms each: half a minute on a 100k-file corpus), and nothing else runs during the walk.
  */
-export async function walkFiles(root: string): Promise<{ files: WalkedFile[]; problems: WalkProblem[] }> {
+export interface FolderWalk {
+  files: WalkedFile[];
+  problems: WalkProblem[];
+}
+
+export async function walkFiles(root: string): Promise<FolderWalk> {
   const files: WalkedFile[] = [];
   const problems: WalkProblem[] = [];
   const seenDirs = new Set<string>();

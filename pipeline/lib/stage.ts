@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { codeHash } from './codehash.js';
-import { exists, publishFolder, readJson, recoverFolder, walkFiles } from './fsutil.js';
+import { exists, publishFolder, readJson, recoverFolder, walkFiles, type FolderWalk } from './fsutil.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 
 export interface BuildConfig {
@@ -29,6 +29,11 @@ export interface StageContext {
   outDir: string;
   /** The last published output of this stage, if any, and the code hash that produced it: a per-document cache. */
   previous: { dir: string; codeHash: string } | null;
+  /**
+   * The walks of input folders that are not stage outputs (the articles), by location, as the
+   * fingerprint saw them: a stage reads the same file list its stamp records, without walking again.
+   */
+  walked?: ReadonlyMap<string, FolderWalk>;
   codeHash: string;
   log(message: string): void;
   progress(done: number, total: number): void;
@@ -98,7 +103,8 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
   await recoverFolder(target);
   const inputs = stage.inputs(config);
   const code = codeHash(stage.moduleUrl, config.root, [path.join(config.root, 'package-lock.json'), ...(stage.codeFiles?.(config) ?? [])]);
-  const inputsHash = await fingerprintInputs(inputs, config);
+  const walked = new Map<string, FolderWalk>();
+  const inputsHash = await fingerprintInputs(inputs, config, walked);
   const stampFile = stampPath(stage, config);
   const stamp = (await exists(stampFile)) ? await readJson<StageStamp>(stampFile) : null;
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -120,6 +126,7 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
       inputs,
       outDir: staged,
       previous,
+      walked,
       codeHash: code,
       log: (message) => {
         if (!config.quiet) process.stderr.write(`${stage.name}: ${message}\n`);
@@ -145,7 +152,7 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
  * recorded output hash; an external folder (the articles) by its file list with sizes and mtimes;
  * a single file by its content.
  */
-async function fingerprintInputs(inputs: Record<string, string>, config: BuildConfig): Promise<string> {
+async function fingerprintInputs(inputs: Record<string, string>, config: BuildConfig, walked: Map<string, FolderWalk>): Promise<string> {
   const parts: Record<string, string> = {};
   for (const [name, location] of Object.entries(inputs).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const producerStamp = path.join(path.dirname(location), `${path.basename(location)}.stamp.json`);
@@ -154,7 +161,9 @@ async function fingerprintInputs(inputs: Record<string, string>, config: BuildCo
     } else if (!(await exists(location))) {
       parts[name] = 'missing';
     } else if ((await fsp.stat(location)).isDirectory()) {
-      const { files, problems } = await walkFiles(location);
+      const walk = await walkFiles(location);
+      walked.set(location, walk);
+      const { files, problems } = walk;
       parts[name] = sha256Hex(canonicalJson({ files: files.map((f) => [f.relPath, f.size, f.mtimeMs]), problems }));
     } else {
       parts[name] = sha256Hex(await fsp.readFile(location));

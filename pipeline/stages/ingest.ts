@@ -52,7 +52,7 @@ export const ingestStage: StageDefinition = {
   inputs: (config) => ({ seeds: config.seeds }),
   async run(context) {
     // load
-    const { files, problems } = await walkFiles(context.inputs.seeds!);
+    const { files, problems } = context.walked?.get(context.inputs.seeds!) ?? (await walkFiles(context.inputs.seeds!));
     const rejects: Reject[] = problems.map((p) => ({ source_file: p.relPath, reason: p.reason }));
     const oldHashes = await loadHashCache(context.config.out);
     const newHashes: HashCache = {};

@@ -53,14 +53,19 @@ describe('WorkerPool', () => {
 });
 
 describe('WorkerPool.dispatched', () => {
-  it('resolves once the task is on a worker, which then runs while this thread is busy', async () => {
-    const single = new WorkerPool<null, number>({ workers: 1, timeoutMs: 30_000 });
+  it('resolves once the task is on a worker, which then runs while this thread is blocked', async () => {
+    const single = new WorkerPool<Int32Array, number>({ workers: 1, timeoutMs: 30_000 });
     try {
-      const result = single.run({ moduleUrl: TASKS.moduleUrl, exportName: 'startedAt' }, null);
+      // The worker signals through shared memory; this thread blocks on it, as emit's own
+      // synchronous work blocks it. Only a task already handed to the worker can start meanwhile;
+      // a task still queued here would wait for the block to end, and the wait would time out. The
+      // limit is generous (a loaded machine may take seconds to load the worker's module); it
+      // bounds a failure, not a pass.
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const result = single.run({ moduleUrl: TASKS.moduleUrl, exportName: 'signalStarted' }, flag);
       await single.dispatched();
-      const busyUntil = Date.now() + 500;
-      while (Date.now() < busyUntil); // synchronous work, as emit's own tables are
-      expect(await result).toBeLessThan(busyUntil);
+      expect(Atomics.wait(flag, 0, 0, 20_000)).toBe('ok');
+      expect(typeof (await result)).toBe('number');
       await expect(single.dispatched()).resolves.toBeUndefined();
     } finally {
       await single.close();

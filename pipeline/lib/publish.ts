@@ -1,7 +1,8 @@
 // Writers for the published tables. Column order, types and descriptions come from schemas/ only.
 //   CSV: RFC 4180 via csv-stringify, header row, UTF-8 without BOM, `\n`, empty cell = null,
 //        integers without separators, dates ISO.
-//   Parquet: hyparquet-writer with an explicit schema: STRING, INT64, DOUBLE, DATE (INT32 days).
+//   Parquet: hyparquet-writer with an explicit schema: STRING, INT64, DOUBLE, DATE (INT32 days); a file
+//        is assembled from row groups encoded one at a time (ParquetFileWriter), so emit can reuse them.
 //   datapackage.json: a Frictionless Data Package describing the files, typed fields, keys, hashes.
 import { stringify } from 'csv-stringify/sync';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
@@ -121,7 +122,9 @@ export interface ParquetRowGroup {
  * A Parquet file assembled from row groups encoded elsewhere (or in an earlier build): the PAR1
  * header, the row groups' bytes one after another, then page indexes and the footer, as
  * hyparquet-writer's ParquetWriter writes them. The same row groups give the same bytes whether
- * they were encoded now or reused.
+ * they were encoded now or reused. It relies on ParquetWriter's public `row_groups`, `num_rows` and
+ * `pendingIndexes` (hyparquet-writer 0.17, pinned by package-lock.json); the tests that read the
+ * files back (tests/publish.segments.test.ts) are what catches a change there.
  */
 export class ParquetFileWriter {
   private readonly parquet: ParquetWriter;

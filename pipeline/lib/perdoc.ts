@@ -230,28 +230,18 @@ export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord>
  * to a full parse for any other shape. Linear in the part scanned.
  */
 export function leadingKeys(line: string | Buffer): PerDocRecord {
-  const enough = (found: Partial<Record<string, string>>) => found.doc_id !== undefined && found.source_file !== undefined;
-  const found = scanLeadingKeys(typeof line === 'string' ? line : linePrefix(line), enough) ?? (typeof line === 'string' ? null : scanLeadingKeys(line.toString('utf8'), enough));
+  const text = typeof line === 'string' ? line : line.toString('utf8');
+  const found = scanLeadingKeys(text, (found) => found.doc_id !== undefined && found.source_file !== undefined);
   if (found) return { doc_id: found.doc_id!, source_file: found.source_file! };
-  const record = JSON.parse(line.toString()) as PerDocRecord;
+  const record = JSON.parse(text) as PerDocRecord;
   return { doc_id: record.doc_id, source_file: record.source_file };
 }
 
-/** leadingKey for one key only (link's figure rows carry doc_id second and source_file far behind). */
+/** leadingKeys for one key only (link's figure rows carry doc_id second and source_file far behind). */
 export function leadingKey(line: string | Buffer, key: keyof PerDocRecord): string {
-  const enough = (found: Partial<Record<string, string>>) => found[key] !== undefined;
-  const found = scanLeadingKeys(typeof line === 'string' ? line : linePrefix(line), enough) ?? (typeof line === 'string' ? null : scanLeadingKeys(line.toString('utf8'), enough));
-  return found ? found[key]! : (JSON.parse(line.toString()) as PerDocRecord)[key];
-}
-
-/**
- * The start of a line's bytes as text, where the leading keys stand: decoding a whole record (its
- * document text) just to read two keys cost more than the copy. A key cut by the prefix's end
- * fails the scan, and the caller then decodes the whole line.
- */
-const KEY_PREFIX_BYTES = 1024;
-function linePrefix(line: Buffer): string {
-  return line.toString('utf8', 0, Math.min(line.length, KEY_PREFIX_BYTES));
+  const text = typeof line === 'string' ? line : line.toString('utf8');
+  const found = scanLeadingKeys(text, (found) => found[key] !== undefined);
+  return found ? found[key]! : (JSON.parse(text) as PerDocRecord)[key];
 }
 
 /** The leading string-valued keys of a JSON object line, up to the point where `enough` says so; null if not reached. */

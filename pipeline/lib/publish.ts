@@ -70,17 +70,6 @@ export function parquetTypeName(type: LogicalType): string {
   return { string: 'STRING', integer: 'INT64', number: 'DOUBLE', date: 'DATE', boolean: 'BOOLEAN' }[type];
 }
 
-/** A table as one Parquet file with one row group (tests, small tables; emit writes row groups by segment). */
-export function tableToParquet(rows: Row[], schema: TableSchema): Uint8Array {
-  const columns = new ParquetColumns(schema);
-  for (const row of rows) columns.add(row);
-  const writer = new ByteWriter();
-  const file = new ParquetFileWriter(writer, parquetSchema(schema));
-  if (columns.rows) file.add(columns.rowGroup());
-  file.finish();
-  return new Uint8Array(writer.getBuffer());
-}
-
 /** The Parquet schema of a table: column order, physical and logical types, nullability from schemas/. */
 export function parquetSchema(schema: TableSchema): SchemaElement[] {
   const names = columnsOf(schema);

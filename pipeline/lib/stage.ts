@@ -228,6 +228,20 @@ async function removeStaleTemps(out: string): Promise<void> {
   }
 }
 
+/**
+ * A stage's cache file outside the published folders, `OUT/.cache/<name>` (ingest's file hashes,
+ * emit's segment index): what it holds (mtimes, byte offsets) must never reach an artifact.
+ */
+export function buildCachePath(out: string, name: string): string {
+  return path.join(out, '.cache', name);
+}
+
+export async function writeBuildCache(out: string, name: string, content: string): Promise<void> {
+  const file = buildCachePath(out, name);
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, content);
+}
+
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const temp = `${file}.tmp-${process.pid}`;
   await fsp.writeFile(temp, content);

@@ -64,9 +64,6 @@ export interface PublishedTable {
   reused: number;
 }
 
-/** CSV text is written in pieces of about this many characters. */
-const CSV_FLUSH_CHARS = 1 << 20;
-
 /** Reads byte ranges of a file the last build published. */
 class RangeReader {
   private readonly fd: number;
@@ -112,14 +109,17 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
       const before = known.get(segment.hash);
       let csvBytes: Buffer;
       let group: ParquetRowGroup | null;
+      let metadata: string | null;
       let stats: CardStatsPart;
       if (before && before.rows === segment.rows && previousCsv && previousParquet) {
         csvBytes = previousCsv.read(before.csv);
         group = before.parquet && before.metadata ? { bytes: previousParquet.read(before.parquet), ...parseRowGroupMetadata(before.metadata) } : null;
+        metadata = group ? before.metadata : null;
         stats = before.stats;
         reused++;
       } else {
         ({ csvBytes, group, stats } = encodeSegment(table, segmentLines(segment.bytes), lines.line, new ParquetColumns(schema)));
+        metadata = group ? rowGroupMetadataJson(group) : null;
       }
       const parquetOffset = parquetWriter.offset;
       if (group) parquet.add(group);
@@ -129,7 +129,7 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
         rows: segment.rows,
         csv: [csvOffset, csvBytes.length],
         parquet: group ? [parquetOffset, group.bytes.length] : null,
-        metadata: group ? rowGroupMetadataJson(group) : null,
+        metadata,
         stats,
       });
       csvOffset += csvBytes.length;
@@ -156,23 +156,14 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
 function encodeSegment(table: TableName, jsonLines: string[], csvLine: (row: Row) => string, columns: ParquetColumns): { csvBytes: Buffer; group: ParquetRowGroup | null; stats: CardStatsPart } {
   const stats = new CardStats();
   const text: string[] = [];
-  let pending = 0;
-  const chunks: Buffer[] = [];
   for (const line of jsonLines) {
     const row = JSON.parse(line) as Row;
-    const csvText = csvLine(row);
-    text.push(csvText);
-    pending += csvText.length;
-    if (pending >= CSV_FLUSH_CHARS) {
-      chunks.push(Buffer.from(text.join(''), 'utf8'));
-      text.length = 0;
-      pending = 0;
-    }
+    text.push(csvLine(row));
     columns.add(row);
     stats.add(table, row);
   }
-  if (text.length) chunks.push(Buffer.from(text.join(''), 'utf8'));
-  return { csvBytes: Buffer.concat(chunks), group: columns.rows ? columns.rowGroup() : null, stats: stats.part(table) };
+  // A segment is at most SegmentRule.maxRows rows: its CSV text is built whole.
+  return { csvBytes: Buffer.from(text.join(''), 'utf8'), group: columns.rows ? columns.rowGroup() : null, stats: stats.part(table) };
 }
 
 function isIndexedFile(file: unknown): file is IndexedFile {

@@ -10,7 +10,7 @@ import { CardStats, renderCardFromStats } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
 import { dataPackage } from '../lib/publish.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
-import { writeFileAtomic, type StageContext, type StageDefinition } from '../lib/stage.js';
+import { buildCachePath, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
 import { publishTable, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
 import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
@@ -24,15 +24,13 @@ const PARALLEL_TABLE: TableName = 'figures';
 const NO_BUDGET_MS = 2 ** 31 - 1;
 const WORKER_HEAP_MB = 4096;
 
-/** The segment index, outside the published folder (like ingest's hash cache): OUT/.cache/emit-segments.json. */
-export function segmentIndexPath(out: string): string {
-  return path.join(out, '.cache', 'emit-segments.json');
-}
+/** The segment index, outside the published folder: OUT/.cache/emit-segments.json. */
+const SEGMENT_INDEX = 'emit-segments.json';
 
 /** The last build's segment index and published file hashes, or nothing usable. */
 async function previousSegments(context: StageContext): Promise<{ index: SegmentIndex | null; published: Map<string, string> }> {
   const published = new Map<string, string>();
-  const indexFile = segmentIndexPath(context.config.out);
+  const indexFile = buildCachePath(context.config.out, SEGMENT_INDEX);
   if (!context.previous || !fs.existsSync(indexFile)) return { index: null, published };
   try {
     const pkg = await readJson<{ resources?: { path: string; hash: string }[] }>(path.join(context.previous.dir, 'datapackage.json'));
@@ -64,9 +62,10 @@ export const emitStage: StageDefinition = {
     // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The figures
     // table (the largest) is published on a worker thread while this thread does the other three.
     const { index, published: publishedHashes } = await previousSegments(context);
+    const previousDir = context.previous?.dir ?? null;
     const job = (table: TableName): PublishTableInput => {
-      const segments = context.previous ? usableSegments(index, context.codeHash, table, publishedHashes, context.previous.dir) : null;
-      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous: segments && context.previous ? { dir: context.previous.dir, segments } : null };
+      const segments = previousDir === null ? null : usableSegments(index, context.codeHash, table, publishedHashes, previousDir);
+      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous: segments && previousDir !== null ? { dir: previousDir, segments } : null };
     };
     const pool = defaultWorkerCount() > 0 ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
     let published: PublishedTable[];
@@ -87,8 +86,7 @@ export const emitStage: StageDefinition = {
     // Written before the folder is published: if the build stops in between, the index names file
     // hashes the published datapackage.json does not list, and the next build ignores it.
     const nextIndex: SegmentIndex = { code_hash: context.codeHash, tables: Object.fromEntries(published.map((p, i) => [TABLE_NAMES[i]!, p.segments])) };
-    await fsp.mkdir(path.dirname(segmentIndexPath(context.config.out)), { recursive: true });
-    await writeFileAtomic(segmentIndexPath(context.config.out), JSON.stringify(nextIndex));
+    await writeBuildCache(context.config.out, SEGMENT_INDEX, JSON.stringify(nextIndex));
     const stats = new CardStats();
     for (const p of published) stats.absorb(p.stats);
     const pkg = dataPackage(schemas, files, {

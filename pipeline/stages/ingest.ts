@@ -9,14 +9,13 @@
 // Files are read synchronously: one awaited read costs about 0.37 ms of promise and thread-pool round
 // trip, twenty times the read itself for an article-sized file, and ingest has nothing to overlap.
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { decodeBytes, sniffFormat } from '../lib/decode.js';
 import { exists, readJson, writeJson, walkFiles, type WalkedFile } from '../lib/fsutil.js';
 import { sha256Hex } from '../lib/hash.js';
 import { BufferedLineWriter } from '../lib/lineFile.js';
 import { PreviousOutput } from '../lib/perdoc.js';
-import type { StageContext, StageDefinition } from '../lib/stage.js';
+import { buildCachePath, writeBuildCache, type StageDefinition } from '../lib/stage.js';
 import type { IngestedDoc, Reject } from '../lib/types.js';
 
 /** Articles are kilobytes; anything this large is not an article and would only slow the build. */
@@ -25,25 +24,15 @@ export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 /** relPath -> [size, mtimeMs, sha256] from the last run. */
 type HashCache = Record<string, [number, number, string]>;
 
-export function hashCachePath(out: string): string {
-  return path.join(out, '.cache', 'ingest-sha256.json');
-}
+const HASH_CACHE = 'ingest-sha256.json';
 
 async function loadHashCache(out: string): Promise<HashCache> {
-  const file = hashCachePath(out);
+  const file = buildCachePath(out, HASH_CACHE);
   try {
     return (await exists(file)) ? await readJson<HashCache>(file) : {};
   } catch {
     return {}; // a damaged cache only costs a re-hash
   }
-}
-
-async function saveHashCache(out: string, cache: HashCache): Promise<void> {
-  const file = hashCachePath(out);
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  await fsp.writeFile(temp, JSON.stringify(cache));
-  await fsp.rename(temp, file);
 }
 
 export const ingestStage: StageDefinition = {
@@ -106,7 +95,7 @@ export const ingestStage: StageDefinition = {
     }
     previous.close();
     writer.close();
-    await saveHashCache(context.config.out, newHashes);
+    await writeBuildCache(context.config.out, HASH_CACHE, JSON.stringify(newHashes));
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);
     // Counts for the next stages' progress bars (they stream documents.jsonl and cannot count ahead).

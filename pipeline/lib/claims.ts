@@ -322,3 +322,49 @@ function compareRows(a: ClaimRow, b: ClaimRow): number {
 export function buildClaims(figures: readonly ClaimInput[]): ClaimRow[] {
   return groupFigures(figures).flatMap(claimsOfGroup).sort(compareRows);
 }
+
+/**
+ * The scopes whose claims may differ from the last run's, given each document's campaign then and
+ * now (absent: the document was not there). A scope's claims depend only on which documents' figures
+ * fall in it (a document's figures are fixed by its content, so by its doc_id) and on the scope's
+ * name: every scope a document entered or left is changed, and no other. A campaign whose id
+ * changed counts as left by all its documents, so both ids are changed scopes.
+ */
+export function changedClaimScopes(before: ReadonlyMap<string, string | null>, now: ReadonlyMap<string, string | null>): Set<string> {
+  const changed = new Set<string>();
+  for (const [doc_id, campaign_id] of now) {
+    const was = before.get(doc_id);
+    if (was === campaign_id) continue;
+    changed.add(claimScope({ doc_id, campaign_id }));
+    if (was !== undefined) changed.add(claimScope({ doc_id, campaign_id: was }));
+  }
+  for (const [doc_id, campaign_id] of before) if (!now.has(doc_id)) changed.add(claimScope({ doc_id, campaign_id }));
+  return changed;
+}
+
+/** The scope of a claim row: its campaign, or the one document of a claim without a campaign. */
+export function claimRowScope(row: Pick<ClaimRow, 'campaign_id' | 'doc_ids'>): string {
+  return claimScope({ campaign_id: row.campaign_id, doc_id: row.doc_ids });
+}
+
+/**
+ * This run's claims table from the last run's, in table order (`compare`): the last run's rows of
+ * every scope not in `changed` are kept as they were (their `line` is passed through), the claims
+ * of the changed scopes are built again from `inputs` (figures of other scopes are ignored) and
+ * merged in. Equal to building every claim again, as a scope holds all its figures' claims.
+ */
+export function* updateClaims<L>(
+  previous: Iterable<{ row: Pick<ClaimRow, 'campaign_id' | 'doc_ids'>; line: L }>,
+  changed: ReadonlySet<string>,
+  inputs: readonly ClaimInput[],
+  compare: (fresh: ClaimRow, kept: Pick<ClaimRow, 'campaign_id' | 'doc_ids'>) => number,
+): Generator<{ kept: L } | { fresh: ClaimRow }> {
+  const fresh = buildClaims(inputs.filter((f) => changed.has(claimScope(f)))).sort((a, b) => compare(a, b));
+  let next = 0;
+  for (const { row, line } of previous) {
+    if (changed.has(claimRowScope(row))) continue;
+    while (next < fresh.length && compare(fresh[next]!, row) < 0) yield { fresh: fresh[next++]! };
+    yield { kept: line };
+  }
+  while (next < fresh.length) yield { fresh: fresh[next++]! };
+}

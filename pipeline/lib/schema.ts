@@ -72,16 +72,21 @@ export function orderColumns(schema: TableSchema): string[] {
   return [...schema['x-sortKey'], ...schema['x-primaryKey']];
 }
 
-/** Sorts rows by the schema's sort key (nulls first, numbers numerically, strings by code unit). */
-export function sortRows<T extends Row>(rows: T[], schema: TableSchema): T[] {
+/** The table's row order: the schema's sort key, then its primary key (nulls first, numbers numerically, strings by code unit). */
+export function rowComparator(schema: TableSchema): (a: Row, b: Row) => number {
   const keys = orderColumns(schema);
-  return [...rows].sort((a, b) => {
+  return (a, b) => {
     for (const key of keys) {
       const order = compareCells(a[key] ?? null, b[key] ?? null);
       if (order !== 0) return order;
     }
     return 0;
-  });
+  };
+}
+
+/** Sorts rows into the table's order (rowComparator). */
+export function sortRows<T extends Row>(rows: T[], schema: TableSchema): T[] {
+  return [...rows].sort(rowComparator(schema));
 }
 
 function compareCells(a: string | number | null, b: string | number | null): number {

@@ -5,20 +5,22 @@
 //
 // Incremental: out/link/link-cache.jsonl keeps each campaign unit's candidate links and evidence; a
 // run with the same code scores again only the units that may meet an added or removed document
-// (campaigns.ts, reusableLinks) and reuses the other units' links. Clustering, claims and the tables
-// are rebuilt from all links, so the output is the same as a build from scratch.
+// (campaigns.ts, reusableLinks) and reuses the other units' links. Clustering and the campaign table
+// are rebuilt from all links; claims are built again only for the scopes that documents entered or
+// left (claims.ts, updateClaims), the other claim lines copied; a document's rows are copied when its
+// campaign did not change. The output is the same as a build from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
 import path from 'node:path';
-import { buildClaims, type ClaimInput } from '../lib/claims.js';
+import { buildClaims, changedClaimScopes, claimScope, updateClaims, type ClaimInput, type ClaimRow } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
 import { PreviousOutput } from '../lib/perdoc.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
-import { columnsOf, loadSchemas, orderColumns, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
+import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { previousOutputFile, type StageContext, type StageDefinition } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
@@ -171,6 +173,61 @@ async function previousLinkCache(context: StageContext): Promise<LinkCacheUnit[]
   return [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
 }
 
+/** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
+function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMap<string, string | null>, include?: (scope: string) => boolean): ClaimInput[] {
+  const inputs: ClaimInput[] = [];
+  for (const s of summaries) {
+    const docCampaignId = docCampaign.get(s.doc_id) ?? null;
+    for (const { sentence_index, ...input } of s.claimInputs) {
+      const figure = { ...input, campaign_id: figureCampaign(docCampaignId, sentence_index, s.mentions) };
+      if (!include || include(claimScope(figure))) inputs.push(figure);
+    }
+  }
+  return inputs;
+}
+
+/**
+ * Writes the claims table. With the last run's claims (same code), only the scopes that documents
+ * entered or left are built again (changedClaimScopes); the last run's lines of every other scope are
+ * copied, and the new rows merged in among them in table order. A claim's scope holds all its
+ * figures, so the result is the table a build from scratch writes. This relies on a figure's campaign
+ * being its document's (figureCampaign without a mention resolver), so that a document whose
+ * campaign did not change keeps every figure in the same scope.
+ */
+async function writeClaims(
+  context: StageContext,
+  schema: TableSchema,
+  summaries: readonly DocSummary[],
+  docCampaign: ReadonlyMap<string, string | null>,
+  previousDocuments: ReadonlyMap<string, { campaignId: string | null }>,
+): Promise<{ count: number; rebuiltScopes: number | null; kept: number }> {
+  const writer = new TableWriter(context.outDir, 'claims', schema);
+  const previousFile = previousDocuments.size > 0 ? await previousOutputFile(context, 'claims.jsonl') : null;
+  if (previousFile === null) {
+    for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
+    writer.close();
+    return { count: writer.count, rebuiltScopes: null, kept: 0 };
+  }
+  const before = new Map([...previousDocuments].map(([docId, { campaignId }]) => [docId, campaignId]));
+  const now = new Map(summaries.map((s) => [s.doc_id, docCampaign.get(s.doc_id) ?? null]));
+  const changed = changedClaimScopes(before, now);
+  const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
+  function* previousRows(): Generator<{ row: ClaimRow; line: string }> {
+    for (const { text } of linesWithRefs(previousFile!)) yield { row: JSON.parse(text) as ClaimRow, line: text };
+  }
+  const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
+  let kept = 0;
+  for (const item of updateClaims(previousRows(), changed, inputs, compare)) {
+    if ('fresh' in item) writer.write(item.fresh as unknown as Row);
+    else {
+      writer.writeLine(item.kept);
+      kept++;
+    }
+  }
+  writer.close();
+  return { count: writer.count, rebuiltScopes: changed.size, kept };
+}
+
 export const linkStage: StageDefinition = {
   name: 'link',
   moduleUrl: import.meta.url,
@@ -198,16 +255,12 @@ export const linkStage: StageDefinition = {
     linkCache.length = 0;
     evidence.length = 0;
     collectGarbageIfGrown(); // linking's profiles and key index are garbage now
-    const claimInputs: ClaimInput[] = [];
-    for (const s of summaries) {
-      const docCampaignId = docCampaign.get(s.doc_id) ?? null;
-      for (const { sentence_index, ...input } of s.claimInputs) {
-        claimInputs.push({ ...input, campaign_id: figureCampaign(docCampaignId, sentence_index, s.mentions) });
-      }
-      s.claimInputs = [];
-    }
-    const claims = buildClaims(claimInputs);
-    claimInputs.length = 0;
+    const schemas = loadSchemas(context.config.root);
+    const documentOrder = orderColumns(schemas.documents);
+    const previousDocuments = await previousDocumentRows(context, documentOrder);
+    const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments);
+    if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
+    for (const s of summaries) s.claimInputs = [];
     collectGarbageIfGrown();
 
     // save: rows sorted by each schema's key. Documents go in doc_id order, so each one's figure rows
@@ -215,13 +268,10 @@ export const linkStage: StageDefinition = {
     // the documents table's own order. A document whose rows the last run wrote with the same code,
     // for the same campaign, has them copied (its record is not read again); the others are read
     // again once and their rows built.
-    const schemas = loadSchemas(context.config.root);
     const lines = new LineFile(extractFile);
-    const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: 0 };
+    const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: claimsTable.count };
     const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
-    const documentOrder = orderColumns(schemas.documents);
     const documentLines: (Row & { line: string })[] = [];
-    const previousDocuments = await previousDocumentRows(context, documentOrder);
     const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
     let copied = 0;
     try {
@@ -253,12 +303,10 @@ export const linkStage: StageDefinition = {
     documents.close();
     counts.documents = documents.count;
     if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
-    for (const [table, rows] of [['campaigns', campaigns], ['claims', claims]] as const) {
-      const writer = new TableWriter(context.outDir, table, schemas[table]);
-      for (const row of sortRows(rows as unknown as Row[], schemas[table])) writer.write(row);
-      writer.close();
-      counts[table] = writer.count;
-    }
+    const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns);
+    for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
+    campaignWriter.close();
+    counts.campaigns = campaignWriter.count;
     const summary = TABLE_NAMES.map((t) => `${counts[t]} ${t}`).join(', ');
     return { ok: true, summary: `${summaries.length} documents in; ${summary}` };
   },

@@ -2,12 +2,15 @@
 // built again and merged among the last run's kept rows; the table must equal a build from scratch.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildClaims, changedClaimScopes, updateClaims, type ClaimInput, type ClaimRow } from '../pipeline/lib/claims.js';
-import { loadSchemas, rowComparator, sortRows, type Row } from '../pipeline/lib/schema.js';
+import { buildClaims, changedClaimScopes, claimRowScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow } from '../pipeline/lib/claims.js';
+import { loadSchemas, orderColumns, rowComparator, sortRows, type Row } from '../pipeline/lib/schema.js';
 import { ROOT } from './helpers/build.js';
 
 const claimsSchema = loadSchemas(ROOT).claims;
 const compare = rowComparator(claimsSchema) as (a: ClaimRow | Row, b: ClaimRow | Row) => number;
+const order = { rows: compare, freshFirst: (fresh: ClaimRow, kept: { row: ClaimRow }) => compare(fresh, kept.row) < 0 };
+/** The last run's table as updateClaims reads it. */
+const previousOf = (table: ClaimRow[]) => table.map((row) => ({ row, scope: claimRowScope(row), line: JSON.stringify(row) }));
 
 describe('changedClaimScopes', () => {
   const before = new Map<string, string | null>([
@@ -70,8 +73,7 @@ describe('updateClaims', () => {
       fc.property(corpus, corpus, (last, next) => {
         const lastTable = sortRows(buildClaims(inputsOf(last)) as unknown as Row[], claimsSchema) as unknown as ClaimRow[];
         const changed = changedClaimScopes(campaignsOf(last), campaignsOf(next));
-        const previous = lastTable.map((row) => ({ row, line: JSON.stringify(row) }));
-        const updated = [...updateClaims(previous, changed, inputsOf(next), compare)].map((item) => ('fresh' in item ? JSON.stringify(item.fresh) : item.kept));
+        const updated = [...updateClaims(previousOf(lastTable), changed, inputsOf(next), order)].map((item) => ('fresh' in item ? JSON.stringify(item.fresh) : item.kept.line));
         const scratch = sortRows(buildClaims(inputsOf(next)) as unknown as Row[], claimsSchema).map((row) => JSON.stringify(row));
         expect(updated).toEqual(scratch);
       }),
@@ -82,13 +84,53 @@ describe('updateClaims', () => {
   it('keeps the last run\'s lines of unchanged scopes as they were', () => {
     const docs = { '1': 'cmp_a', '2': 'cmp_a', '3': null } as const;
     const lastTable = sortRows(buildClaims(inputsOf(docs)) as unknown as Row[], claimsSchema) as unknown as ClaimRow[];
-    const previous = lastTable.map((row, i) => ({ row, line: `kept ${i}` }));
     const next = { ...docs, '4': 'cmp_b' };
-    const items = [...updateClaims(previous, changedClaimScopes(campaignsOf(docs), campaignsOf(next)), inputsOf(next), compare)];
+    const items = [...updateClaims(previousOf(lastTable), changedClaimScopes(campaignsOf(docs), campaignsOf(next)), inputsOf(next), order)];
     expect(items.filter((item) => 'kept' in item)).toHaveLength(lastTable.length);
     expect(items.filter((item) => 'fresh' in item).map((item) => ('fresh' in item ? item.fresh.campaign_id : null))).toEqual(
       expect.arrayContaining(['cmp_b']),
     );
     expect(items.every((item) => 'kept' in item || item.fresh.campaign_id === 'cmp_b')).toBe(true);
+  });
+});
+
+describe('placing a new claim among the kept lines', () => {
+  const claimRow = fc.record({
+    claim_id: fc.constantFrom('clm_1', 'clm_2', 'clm_3'),
+    campaign_id: fc.option(fc.constantFrom('cmp_a', 'cmp_b', 'cmp_ä'), { nil: null }),
+    measure: fc.constantFrom('cases_solved', 'persons_arrested'),
+    value: fc.constantFrom(7, 100, 15000),
+    unit: fc.constant('count'),
+    place_code: fc.constantFrom('CN', 'CN-GD'),
+    n_documents: fc.constant(1),
+    doc_ids: fc.constantFrom('doc_a', 'doc_b'),
+    figure_ids: fc.constant('fig_1'),
+    publishers: fc.constant(''),
+    status: fc.constant('single_source' as const),
+    conservative_value: fc.constant(7),
+    min_value: fc.constant(7),
+    max_value: fc.constant(7),
+    conflicting_values: fc.constant(''),
+  });
+  it('relies on campaign_id leading the claims table\'s order', () => {
+    expect(orderColumns(claimsSchema)[0]).toBe('campaign_id');
+  });
+  it('reads a kept line\'s scope as the parsed row gives it', () => {
+    fc.assert(
+      fc.property(claimRow, (row) => {
+        const kept = previousClaim(Buffer.from(JSON.stringify(row)));
+        expect(kept.scope).toBe(claimRowScope(row));
+        expect(kept.campaignId).toBe(row.campaign_id);
+      }),
+    );
+  });
+  it('orders as the table\'s comparator does', () => {
+    fc.assert(
+      fc.property(claimRow, claimRow, (fresh, kept) => {
+        fc.pre(fresh.claim_id !== kept.claim_id);
+        expect(freshClaimFirst(fresh, previousClaim(Buffer.from(JSON.stringify(kept))), compare)).toBe(compare(fresh, kept) < 0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -18,6 +18,7 @@
 // case) is therefore NOT a conflict: those are two claims that nobody disputes.
 
 import { sha256Hex } from './hash.js';
+import { flatJsonField } from './lineFile.js';
 
 export type Qualifier = 'exact' | 'about' | 'over' | 'under';
 
@@ -348,23 +349,55 @@ export function claimRowScope(row: Pick<ClaimRow, 'campaign_id' | 'doc_ids'>): s
 }
 
 /**
- * This run's claims table from the last run's, in table order (`compare`): the last run's rows of
- * every scope not in `changed` are kept as they were (their `line` is passed through), the claims
- * of the changed scopes are built again from `inputs` (figures of other scopes are ignored) and
- * merged in. Equal to building every claim again, as a scope holds all its figures' claims.
+ * This run's claims table from the last run's, in table order: the last run's rows of every scope
+ * not in `changed` are kept as they were (passed through as they came), the claims of the changed
+ * scopes are built again from `inputs` (figures of other scopes are ignored), sorted by `order.rows`
+ * and merged in (`order.freshFirst`: does a new row come before a kept one). Equal to building
+ * every claim again, as a scope holds all its figures' claims.
  */
-export function* updateClaims<L>(
-  previous: Iterable<{ row: Pick<ClaimRow, 'campaign_id' | 'doc_ids'>; line: L }>,
+export function* updateClaims<K extends { scope: string }>(
+  previous: Iterable<K>,
   changed: ReadonlySet<string>,
   inputs: readonly ClaimInput[],
-  compare: (fresh: ClaimRow, kept: Pick<ClaimRow, 'campaign_id' | 'doc_ids'>) => number,
-): Generator<{ kept: L } | { fresh: ClaimRow }> {
-  const fresh = buildClaims(inputs.filter((f) => changed.has(claimScope(f)))).sort((a, b) => compare(a, b));
+  order: { rows: (a: ClaimRow, b: ClaimRow) => number; freshFirst: (fresh: ClaimRow, kept: K) => boolean },
+): Generator<{ kept: K } | { fresh: ClaimRow }> {
+  const fresh = buildClaims(inputs.filter((f) => changed.has(claimScope(f)))).sort(order.rows);
   let next = 0;
-  for (const { row, line } of previous) {
-    if (changed.has(claimRowScope(row))) continue;
-    while (next < fresh.length && compare(fresh[next]!, row) < 0) yield { fresh: fresh[next++]! };
-    yield { kept: line };
+  for (const item of previous) {
+    if (changed.has(item.scope)) continue;
+    while (next < fresh.length && order.freshFirst(fresh[next]!, item)) yield { fresh: fresh[next++]! };
+    yield { kept: item };
   }
   while (next < fresh.length) yield { fresh: fresh[next++]! };
+}
+
+/** A line of the last run's claims table, read only as far as updateClaims needs: most are copied unparsed. */
+export interface PreviousClaim {
+  bytes: Buffer;
+  scope: string;
+  /** The first column of the table's order, to place new rows without parsing the line. */
+  campaignId: string | null;
+}
+
+export function previousClaim(bytes: Buffer): PreviousClaim {
+  const campaignId = flatJsonField(bytes, 'campaign_id');
+  const docIds = campaignId === null ? flatJsonField(bytes, 'doc_ids') : '';
+  if (campaignId === undefined || docIds === undefined || docIds === null) {
+    const row = JSON.parse(bytes.toString('utf8')) as ClaimRow;
+    return { bytes, scope: claimRowScope(row), campaignId: row.campaign_id };
+  }
+  return { bytes, scope: claimRowScope({ campaign_id: campaignId, doc_ids: docIds }), campaignId };
+}
+
+/**
+ * Does a newly built claim come before a kept line in the table's order (`compare`, whose first
+ * column is campaign_id, nulls first)? Decided on campaign_id when it differs; else the line is parsed.
+ */
+export function freshClaimFirst<R>(fresh: ClaimRow, old: PreviousClaim, compare: (a: ClaimRow | R, b: ClaimRow | R) => number): boolean {
+  if (fresh.campaign_id !== old.campaignId) {
+    if (fresh.campaign_id === null) return true;
+    if (old.campaignId === null) return false;
+    return fresh.campaign_id < old.campaignId;
+  }
+  return compare(fresh, JSON.parse(old.bytes.toString('utf8')) as ClaimRow) < 0;
 }

@@ -49,6 +49,28 @@ export function* rawLinesWithRefs(file: string, keepViews = false): Generator<{ 
   }
 }
 
+const fieldPatterns = new Map<string, Buffer>();
+
+/**
+ * A string-or-null field of a flat JSON object line (no nested objects), read without parsing the
+ * line; undefined when it cannot be read that way (absent, another type, or escapes in the value),
+ * and the caller parses the line. The bytes `"key":` can only be the key itself: inside a string
+ * value every quote is escaped.
+ */
+export function flatJsonField(line: Uint8Array, key: string): string | null | undefined {
+  let pattern = fieldPatterns.get(key);
+  if (!pattern) fieldPatterns.set(key, (pattern = Buffer.from(JSON.stringify(key) + ':')));
+  const bytes = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+  const at = bytes.indexOf(pattern);
+  if (at < 0) return undefined;
+  const value = at + pattern.length;
+  if (bytes[value] === 0x6e && bytes.toString('latin1', value, value + 4) === 'null') return null;
+  if (bytes[value] !== 0x22) return undefined;
+  const end = bytes.indexOf(0x22, value + 1);
+  if (end < 0 || bytes.subarray(value + 1, end).includes(0x5c)) return undefined;
+  return bytes.toString('utf8', value + 1, end);
+}
+
 /** Every non-empty line of `file`, in order, as text with its position. */
 export function* linesWithRefs(file: string): Generator<{ text: string; ref: LineRef }> {
   for (const { bytes, ref } of rawLinesWithRefs(file)) yield { text: bytes.toString('utf8'), ref };

@@ -14,12 +14,12 @@
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
 import path from 'node:path';
-import { buildClaims, changedClaimScopes, claimScope, updateClaims, type ClaimInput, type ClaimRow } from '../lib/claims.js';
+import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
 import { PreviousOutput } from '../lib/perdoc.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
-import { BufferedLineWriter, LineFile, linesWithRefs, type LineRef } from '../lib/lineFile.js';
+import { BufferedLineWriter, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { previousOutputFile, type StageContext, type StageDefinition } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
@@ -186,6 +186,11 @@ function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMa
   return inputs;
 }
 
+function* previousClaims(file: string): Generator<PreviousClaim> {
+  // keepViews: the writer holds a copied line's bytes until it flushes.
+  for (const { bytes } of rawLinesWithRefs(file, true)) yield previousClaim(bytes);
+}
+
 /**
  * Writes the claims table. With the last run's claims (same code), only the scopes that documents
  * entered or left are built again (changedClaimScopes); the last run's lines of every other scope are
@@ -212,15 +217,13 @@ async function writeClaims(
   const now = new Map(summaries.map((s) => [s.doc_id, docCampaign.get(s.doc_id) ?? null]));
   const changed = changedClaimScopes(before, now);
   const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
-  function* previousRows(): Generator<{ row: ClaimRow; line: string }> {
-    for (const { text } of linesWithRefs(previousFile!)) yield { row: JSON.parse(text) as ClaimRow, line: text };
-  }
   const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
   let kept = 0;
-  for (const item of updateClaims(previousRows(), changed, inputs, compare)) {
+  const order = { rows: compare, freshFirst: (fresh: ClaimRow, old: PreviousClaim) => freshClaimFirst(fresh, old, compare) };
+  for (const item of updateClaims(previousClaims(previousFile), changed, inputs, order)) {
     if ('fresh' in item) writer.write(item.fresh as unknown as Row);
     else {
-      writer.writeLine(item.kept);
+      writer.writeLine(item.kept.bytes);
       kept++;
     }
   }

@@ -1,0 +1,42 @@
+// flatJsonField: reading one field of a JSON line without parsing it, for copying a table's lines.
+// It may decline (undefined: the caller parses the line) but must never return a wrong value.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { flatJsonField } from '../pipeline/lib/lineFile.js';
+
+const line = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+
+describe('flatJsonField', () => {
+  it('reads string and null values', () => {
+    const claim = line({ claim_id: 'clm_1', campaign_id: null, doc_ids: 'doc_a', value: 7 });
+    expect(flatJsonField(claim, 'claim_id')).toBe('clm_1');
+    expect(flatJsonField(claim, 'campaign_id')).toBeNull();
+    expect(flatJsonField(claim, 'doc_ids')).toBe('doc_a');
+  });
+  it('declines numbers, absent keys and values with escapes', () => {
+    const row = line({ value: 7, title: 'say "hi"' });
+    expect(flatJsonField(row, 'value')).toBeUndefined();
+    expect(flatJsonField(row, 'campaign_id')).toBeUndefined();
+    expect(flatJsonField(row, 'title')).toBeUndefined();
+  });
+  it('is not fooled by a key written inside another value', () => {
+    const row = line({ title: 'the "campaign_id":"cmp_fake" trick', campaign_id: 'cmp_real' });
+    expect(flatJsonField(row, 'campaign_id')).toBe('cmp_real');
+  });
+  it('reads a view into a larger buffer', () => {
+    const chunk = Buffer.concat([line({ campaign_id: 'cmp_a' }), Buffer.from('\n'), line({ campaign_id: 'cmp_b' })]);
+    expect(flatJsonField(chunk.subarray(chunk.indexOf(0x0a) + 1), 'campaign_id')).toBe('cmp_b');
+  });
+  it('agrees with JSON.parse whenever it answers, for any flat object', () => {
+    const value = fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.constantFrom('"campaign_id":"x"', 'a\\b', 'ünï', '\n'));
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('campaign_id', 'doc_ids', 'title', 'x'), value), (object) => {
+        for (const key of ['campaign_id', 'doc_ids', 'title', 'x']) {
+          const read = flatJsonField(line(object), key);
+          if (read !== undefined) expect(read).toBe(object[key]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

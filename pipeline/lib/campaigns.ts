@@ -1911,7 +1911,7 @@ function durationKeys(duration: number): string[] {
   return [String(b), String(b + 1)];
 }
 
-function monthKeys(p: DocProfile): string[] {
+function monthKeys(p: DocProfile): BlockingKey[] {
   if (p.month === null) return [];
   const year = singleYear(p);
   const keys: string[] = [];
@@ -1922,8 +1922,57 @@ function monthKeys(p: DocProfile): string[] {
       if (year !== null) keys.push(`m:${p.month}|y:${year}|d:${d}`);
     }
   }
-  return keys;
+  return keys.map((key) => blockingKey(KeyShape.Whole, keySpace.base(key)));
 }
+
+/**
+ * A blocking key as a number: a shape, an interned base key (a name's word subset, a figure bucket,
+ * or a whole month key) and interned facets (a launch year, an agency facet). It stands for the text
+ * `${base}|${year}|${agency}` (YearAgency), `y:${base}|${year}` (Year), `w:${base}` (Wide) or the
+ * base itself (Whole): two keys are equal exactly when those texts are. Building a text key for
+ * each of the millions of (base, year, agency) combinations and hashing it into the index cost
+ * about three quarters of the key index's time.
+ */
+type BlockingKey = number;
+
+const KeyShape = { YearAgency: 0, Year: 1, Wide: 2, Whole: 3 } as const;
+type KeyShape = (typeof KeyShape)[keyof typeof KeyShape];
+
+/** Bits of each part of a BlockingKey (2 + 25 + 10 + 14 = 51 bits, below 2^53). */
+const BASE_BITS = 25;
+const YEAR_FACET_BITS = 10;
+const AGENCY_FACET_BITS = 14;
+
+function blockingKey(shape: KeyShape, base: number, yearFacet = 0, agencyFacet = 0): BlockingKey {
+  return ((base * 2 ** YEAR_FACET_BITS + yearFacet) * 2 ** AGENCY_FACET_BITS + agencyFacet) * 4 + shape;
+}
+
+/**
+ * The interned base keys and facets of one linkCampaigns call (ids mean nothing outside it: keys
+ * are never stored). Running out of ids is an error, never a silent collision.
+ */
+class KeySpace {
+  private readonly bases = new Map<string, number>();
+  private readonly facets = new Map<string, number>();
+  base(text: string): number {
+    return KeySpace.intern(this.bases, text, 2 ** BASE_BITS, 'base keys');
+  }
+  /** Years and agency facets share one numbering; both must fit the smaller field. */
+  facet(text: string): number {
+    return KeySpace.intern(this.facets, text, 2 ** YEAR_FACET_BITS, 'year and agency facets');
+  }
+  private static intern(ids: Map<string, number>, text: string, limit: number, what: string): number {
+    let id = ids.get(text);
+    if (id === undefined) {
+      if (ids.size >= limit) throw new Error(`campaign linking: more than ${limit} distinct ${what}`);
+      ids.set(text, (id = ids.size));
+    }
+    return id;
+  }
+}
+
+/** This linkCampaigns call's key space (set at its start). */
+let keySpace = new KeySpace();
 
 /** Launch-year ranges wider than this are not split into yearly keys (they meet every year). */
 const MAX_KEYED_YEAR_SPAN = 3;
@@ -1970,47 +2019,47 @@ function isWide(p: DocProfile): boolean {
  * anyway. Every profile is also indexed under year-only keys (`y:`) for those with an unknown
  * agency to probe, and under facet-free keys (`w:`) for those with unknown years.
  */
-function refine(base: readonly string[], p: DocProfile, side: 'index' | 'probe'): string[] {
+function refine(base: readonly number[], p: DocProfile, side: 'index' | 'probe'): BlockingKey[] {
   const years = keyedYears(p);
-  const yearFacets = years === null ? [ANY] : side === 'index' ? years.map(String) : [...years.map(String), ANY];
-  const keys: string[] = [];
+  const yearFacets = (years === null ? [ANY] : side === 'index' ? years.map(String) : [...years.map(String), ANY]).map((y) => keySpace.facet(y));
+  const keys: BlockingKey[] = [];
   if (side === 'index') {
     // Under year and agency, and under year alone for the profiles whose agency is unknown.
-    const agencyFacets = agencyIndexFacets(p) ?? [ANY];
+    const agencyFacets = (agencyIndexFacets(p) ?? [ANY]).map((a) => keySpace.facet(a));
     for (const k of base) {
       for (const y of yearFacets) {
-        keys.push(`y:${k}|${y}`);
-        for (const a of agencyFacets) keys.push(`${k}|${y}|${a}`);
+        keys.push(blockingKey(KeyShape.Year, k, y));
+        for (const a of agencyFacets) keys.push(blockingKey(KeyShape.YearAgency, k, y, a));
       }
     }
   } else if (!p.agency) {
-    for (const k of base) for (const y of yearFacets) keys.push(`y:${k}|${y}`);
+    for (const k of base) for (const y of yearFacets) keys.push(blockingKey(KeyShape.Year, k, y));
   } else {
-    const agencyFacets = agencyProbeFacets(p);
-    for (const k of base) for (const y of yearFacets) for (const a of agencyFacets) keys.push(`${k}|${y}|${a}`);
+    const agencyFacets = agencyProbeFacets(p).map((a) => keySpace.facet(a));
+    for (const k of base) for (const y of yearFacets) for (const a of agencyFacets) keys.push(blockingKey(KeyShape.YearAgency, k, y, a));
   }
   return keys;
 }
 
-function wideKeys(base: readonly string[]): string[] {
-  return base.map((k) => `w:${k}`);
+function wideKeys(base: readonly number[]): BlockingKey[] {
+  return base.map((k) => blockingKey(KeyShape.Wide, k));
 }
 
-function baseKeys(p: DocProfile, side: 'index' | 'probe'): string[] {
+function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
   const names = allNames(p).filter((n) => !isLongName(n)).flatMap(side === 'index' ? nameIndexKeys : nameProbeKeys);
-  return [...names, ...figureKeys(p)];
+  return [...names, ...figureKeys(p)].map((key) => keySpace.base(key));
 }
 
-function indexKeys(p: DocProfile): string[] {
+function indexKeys(p: DocProfile): BlockingKey[] {
   const base = baseKeys(p, 'index');
   return [...new Set([...refine(base, p, 'index'), ...wideKeys(base), ...monthKeys(p)])];
 }
 
-function refinedProbeKeys(base: readonly string[], p: DocProfile): string[] {
+function refinedProbeKeys(base: readonly number[], p: DocProfile): BlockingKey[] {
   return isWide(p) ? wideKeys(base) : refine(base, p, 'probe');
 }
 
-function probeKeys(p: DocProfile): string[] {
+function probeKeys(p: DocProfile): BlockingKey[] {
   return [...new Set([...refinedProbeKeys(baseKeys(p, 'probe'), p), ...monthKeys(p)])];
 }
 
@@ -2308,12 +2357,12 @@ export class UnitAttributes {
 }
 
 class KeyIndex {
-  private readonly lists = new Map<string, number[]>();
+  private readonly lists = new Map<BlockingKey, number[]>();
   /** For large lists: the members ordered by position, built on first use. */
-  private readonly ordered = new Map<string, { size: number; positions: Float64Array; units: Int32Array }>();
+  private readonly ordered = new Map<BlockingKey, { size: number; positions: Float64Array; units: Int32Array }>();
   /** `position(unit)` is a fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking. */
   constructor(private readonly position: (unit: number) => number) {}
-  add(unit: number, keys: readonly string[]): void {
+  add(unit: number, keys: readonly BlockingKey[]): void {
     for (const key of keys) {
       const list = this.lists.get(key);
       if (list) list.push(unit);
@@ -2329,7 +2378,7 @@ class KeyIndex {
    * them (the union over its blocks stays small) and do not shift when a document is added.
    * Only units after `unit` are counted into `shared`: a pair is scored from its first unit.
    */
-  near(unit: number, keys: readonly string[], window: number, shared: SharedKeyCounts): void {
+  near(unit: number, keys: readonly BlockingKey[], window: number, shared: SharedKeyCounts): void {
     const at = this.position(unit);
     for (const key of keys) {
       const list = this.lists.get(key);
@@ -2350,7 +2399,7 @@ class KeyIndex {
       for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) if (units[k]! > unit) shared.meet(units[k]!, 1);
     }
   }
-  private orderedList(key: string, list: readonly number[]): { positions: Float64Array; units: Int32Array } {
+  private orderedList(key: BlockingKey, list: readonly number[]): { positions: Float64Array; units: Int32Array } {
     const cached = this.ordered.get(key);
     if (cached && cached.size === list.length) return cached;
     const order = [...list].sort((x, y) => this.position(x) - this.position(y) || x - y);
@@ -2359,11 +2408,11 @@ class KeyIndex {
     return entry;
   }
   /** How many units are indexed under `key`. */
-  size(key: string): number {
+  size(key: BlockingKey): number {
     return this.lists.get(key)?.length ?? 0;
   }
   /** Distinct units under any of the keys, in first-seen order. */
-  lookup(keys: readonly string[]): number[] {
+  lookup(keys: readonly BlockingKey[]): number[] {
     const seen = new Set<number>();
     for (const key of keys) for (const u of this.lists.get(key) ?? []) seen.add(u);
     return [...seen];
@@ -2552,7 +2601,7 @@ function reusableLinks(reps: readonly DocProfile[], positions: readonly number[]
   for (const u of previous) if (!unitOf.has(u.id)) changed.push(profileDocument(u.evidence));
 
   // Per key of a changed unit: the changed units under it (id, position), and how much the block grew.
-  const touched = new Map<string, { changes: { id: string; position: number }[]; growth: number }>();
+  const touched = new Map<BlockingKey, { changes: { id: string; position: number }[]; growth: number }>();
   changed.forEach((c, n) => {
     const change = { id: c.doc_id, position: blockingPosition(c.doc_id) };
     for (const key of indexKeys(c)) {
@@ -2566,7 +2615,7 @@ function reusableLinks(reps: readonly DocProfile[], positions: readonly number[]
   // this run and the last), so a change before it cannot change its links.
   const fullBlock = (size: number): boolean => size <= 2 * BLOCK_NEIGHBOURHOOD + 1;
   const radius = (size: number): number => BLOCK_NEIGHBOURHOOD / 2 ** Math.ceil(Math.log2(size));
-  const meetsChange = (unit: number, key: string): boolean => {
+  const meetsChange = (unit: number, key: BlockingKey): boolean => {
     const entry = touched.get(key);
     if (!entry) return false;
     const id = reps[unit]!.doc_id;
@@ -2689,7 +2738,7 @@ function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
   if (needed <= 0) return index.lookup(probeKeys(o));
   const counts = new Map<number, number>();
   for (const group of o.figureTable.byKey) {
-    const keys = refinedProbeKeys(figureGroupKeys(group), o);
+    const keys = refinedProbeKeys(figureGroupKeys(group).map((key) => keySpace.base(key)), o);
     for (const u of index.lookup(keys)) counts.set(u, (counts.get(u) ?? 0) + 1);
   }
   return [...counts].filter(([, n]) => n >= needed).map(([u]) => u);
@@ -2866,6 +2915,7 @@ export function linkCampaigns(
   lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
   previous: readonly LinkCacheUnit[] | null = null,
 ): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null>; linkCache: LinkCacheUnit[]; rescoredUnits: number } {
+  keySpace = new KeySpace();
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);

@@ -35,33 +35,26 @@ interface DocSummary {
   doc_id: string;
   source_file: string;
   mentions: readonly CampaignMention[];
-  /** The figures' ids, in the document's order (hashed once, used by claims and the figures table). */
-  figureIds: string[];
-  /** One claim input per figure, in the document's order; campaign_id is filled in after linking. */
-  claimInputs: (ClaimInput & { sentence_index: number })[];
+  publisher: string | null;
+  /** What claims need of each figure, in the document's order. */
+  figures: Pick<ExtractedDocument['figures'][number], 'measure' | 'value' | 'unit' | 'qualifier' | 'place_code' | 'sentence_index'>[];
+  /** The figures' ids, hashed when first needed: an incremental run needs them only for the few documents whose rows or claims it builds again. */
+  figureIds?: string[];
+}
+
+function figureIdsOf(s: DocSummary): string[] {
+  return (s.figureIds ??= s.figures.map((f) => figureId(s.doc_id, f.measure, f.value, f.unit, f.place_code)));
 }
 
 function summarize(doc: ExtractedDocument, ref: LineRef): { summary: DocSummary; evidence: DocCampaignEvidence } {
-  const figureIds = doc.figures.map((f) => figureId(doc.doc_id, f.measure, f.value, f.unit, f.place_code));
   return {
     summary: {
       ref,
       doc_id: doc.doc_id,
       source_file: doc.source_file,
       mentions: doc.campaign_mentions,
-      figureIds,
-      claimInputs: doc.figures.map((f, i) => ({
-        figure_id: figureIds[i]!,
-        doc_id: doc.doc_id,
-        campaign_id: null,
-        measure: f.measure,
-        value: f.value,
-        unit: f.unit,
-        qualifier: f.qualifier as Qualifier,
-        place_code: f.place_code ?? '',
-        publisher: doc.metadata.publisher,
-        sentence_index: f.sentence_index,
-      })),
+      publisher: doc.metadata.publisher,
+      figures: doc.figures.map(({ measure, value, unit, qualifier, place_code, sentence_index }) => ({ measure, value, unit, qualifier, place_code, sentence_index })),
     },
     evidence: {
       doc_id: doc.doc_id,
@@ -178,10 +171,21 @@ function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMa
   const inputs: ClaimInput[] = [];
   for (const s of summaries) {
     const docCampaignId = docCampaign.get(s.doc_id) ?? null;
-    for (const { sentence_index, ...input } of s.claimInputs) {
-      const figure = { ...input, campaign_id: figureCampaign(docCampaignId, sentence_index, s.mentions) };
-      if (!include || include(claimScope(figure))) inputs.push(figure);
-    }
+    s.figures.forEach((f, i) => {
+      const campaign_id = figureCampaign(docCampaignId, f.sentence_index, s.mentions);
+      if (include && !include(claimScope({ doc_id: s.doc_id, campaign_id }))) return;
+      inputs.push({
+        figure_id: figureIdsOf(s)[i]!,
+        doc_id: s.doc_id,
+        campaign_id,
+        measure: f.measure,
+        value: f.value,
+        unit: f.unit,
+        qualifier: f.qualifier as Qualifier,
+        place_code: f.place_code ?? '',
+        publisher: s.publisher,
+      });
+    });
   }
   return inputs;
 }
@@ -263,7 +267,6 @@ export const linkStage: StageDefinition = {
     const previousDocuments = await previousDocumentRows(context, documentOrder);
     const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments);
     if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
-    for (const s of summaries) s.claimInputs = [];
     collectGarbageIfGrown();
 
     // save: rows sorted by each schema's key. Documents go in doc_id order, so each one's figure rows
@@ -283,14 +286,14 @@ export const linkStage: StageDefinition = {
         const campaignId = docCampaign.get(s.doc_id) ?? null;
         const before = previousDocuments.get(s.doc_id);
         const figureLines = previousFigures.linesOf(s.doc_id);
-        if (before && before.campaignId === campaignId && figureLines.length === s.figureIds.length) {
+        if (before && before.campaignId === campaignId && figureLines.length === s.figures.length) {
           for (const line of figureLines) figures.writeLine(line);
           documentLines.push({ ...before.order, line: before.line });
           copied++;
           continue;
         }
         const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
-        for (const row of sortRows(figureRows(doc, s.figureIds, campaignId), schemas.figures)) figures.write(row);
+        for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
         const row = documentRow(doc, campaignId);
         documentLines.push({ ...pick(row, documentOrder), line: documents.format(row) });
       }

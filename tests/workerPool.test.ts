@@ -95,7 +95,7 @@ describe('mapDocuments', () => {
   function context(outDir: string): StageContext {
     return { config: { root: '.', seeds: '.', out: outDir }, inputs: {}, outDir, previous: null, codeHash: 'test', log: () => {}, progress: () => {} };
   }
-  async function* records(modes: Input['mode'][]): AsyncGenerator<LazyRecord> {
+  function* records(modes: Input['mode'][]): Generator<LazyRecord> {
     for (const [id, mode] of modes.entries()) {
       const source_file = `f${String(id).padStart(3, '0')}.txt`;
       yield { doc_id: `doc_${id}`, source_file, lines: [Buffer.from(JSON.stringify({ doc_id: `doc_${id}`, source_file, id, mode }))] };
@@ -146,4 +146,27 @@ describe('mapDocuments', () => {
       }
     }
   }, 60_000);
+
+  it('copies the last run\'s line of an unchanged document and keeps input order around the documents it processes', async () => {
+    const outDir = tempDir('perdoc-reuse');
+    const lastDir = tempDir('perdoc-reuse-last');
+    const modes: Input['mode'][] = Array.from({ length: 30 }, () => 'ok');
+    // The last run had every document but 3 and 17; document 10's content (doc_id) has changed since.
+    const last = [...records(modes)]
+      .filter((_, i) => i !== 3 && i !== 17)
+      .map((r, i) => JSON.stringify({ doc_id: r.source_file === 'f010.txt' ? 'doc_old' : r.doc_id, source_file: r.source_file, out: `last ${i}` }));
+    fs.writeFileSync(path.join(lastDir, 'out.jsonl'), last.join('\n') + '\n');
+    const saved = process.env.CC_WORKERS;
+    process.env.CC_WORKERS = '0';
+    try {
+      const counts = await mapDocuments({ ...context(outDir), previous: { dir: lastDir, codeHash: 'test' } }, { input: records(modes), output: 'out.jsonl', task: echo, worker: TASKS });
+      expect(counts).toMatchObject({ in: 30, out: 30, reused: 27, failed: 0 });
+      const outputs = fs.readFileSync(path.join(outDir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_file: string; out: string | number });
+      expect(outputs.map((o) => o.source_file)).toEqual([...records(modes)].map((r) => r.source_file));
+      expect(outputs.filter((o) => typeof o.out === 'number').map((o) => o.out)).toEqual([3, 10, 17]);
+    } finally {
+      if (saved === undefined) delete process.env.CC_WORKERS;
+      else process.env.CC_WORKERS = saved;
+    }
+  });
 });

@@ -77,7 +77,8 @@ const IN_FLIGHT_PER_WORKER = 16;
 export async function mapDocuments(
   context: StageContext,
   options: {
-    input: AsyncIterable<LazyRecord>;
+    /** Synchronous: reading and matching records never waits, and a reused record costs no promise. */
+    input: Iterable<LazyRecord>;
     output: string;
     /** The task, for in-process runs (CC_WORKERS=0). */
     task: DocumentTask;
@@ -126,10 +127,17 @@ export async function mapDocuments(
   };
 
   try {
-    for await (const record of options.input) {
+    for (const record of options.input) {
       counts.in++;
       if (options.total) context.progress(counts.in, options.total);
       const reused = previous.lineOf(record);
+      if (reused !== null && window.length === 0) {
+        // Nothing pending before it: written now (most records of an incremental run).
+        writer.write(reused);
+        counts.out++;
+        counts.reused++;
+        continue;
+      }
       const result = reused !== null ? Promise.resolve({ line: reused, reused: true, tally: 0 }) : settle(run(record.lines.map((line) => line.toString('utf8'))));
       window.push({ record: { doc_id: record.doc_id, source_file: record.source_file }, result });
       if (window.length >= Math.max(1, workers) * IN_FLIGHT_PER_WORKER) await flushOldest();
@@ -216,7 +224,7 @@ export class PreviousOutput {
 const withoutCarriageReturn = (line: Buffer): Buffer => (line.length && line[line.length - 1] === 0x0d ? line.subarray(0, -1) : line);
 
 /** The JSON lines of a file, one record each, with only their leading keys read. */
-export async function* readLazyRecords(file: string): AsyncGenerator<LazyRecord> {
+export function* readLazyRecords(file: string): Generator<LazyRecord> {
   // Synchronous chunked reads; the generator's finally closes the file when a reader stops early.
   for (const { bytes } of rawLinesWithRefs(file, true)) {
     const line = withoutCarriageReturn(bytes); // kept while the document is in flight: a view that stays valid
@@ -282,17 +290,17 @@ function stringEnd(text: string, start: number): number {
  * Joins two record streams that are both in source_file order by doc_id: yields [left, right] for
  * documents present in both (a document an earlier stage dropped is skipped).
  */
-export async function* zipByDocument<A extends PerDocRecord, B extends PerDocRecord>(left: AsyncIterable<A>, right: AsyncIterable<B>): AsyncGenerator<[A, B]> {
-  const rightIterator = right[Symbol.asyncIterator]();
-  let current = await rightIterator.next();
+export function* zipByDocument<A extends PerDocRecord, B extends PerDocRecord>(left: Iterable<A>, right: Iterable<B>): Generator<[A, B]> {
+  const rightIterator = right[Symbol.iterator]();
+  let current = rightIterator.next();
   try {
-    for await (const a of left) {
-      while (!current.done && current.value.source_file < a.source_file) current = await rightIterator.next();
+    for (const a of left) {
+      while (!current.done && current.value.source_file < a.source_file) current = rightIterator.next();
       if (current.done) return;
       if (current.value.source_file === a.source_file && current.value.doc_id === a.doc_id) yield [a, current.value];
     }
   } finally {
-    await rightIterator.return?.(undefined);
+    rightIterator.return?.(undefined);
   }
 }
 

@@ -99,8 +99,8 @@ export const extractStage: StageDefinition = {
       readLazyRecords(path.join(context.inputs.ingest!, 'documents.jsonl')),
       readLazyRecords(path.join(context.inputs.clean!, 'documents.jsonl')),
     );
-    const records = (async function* () {
-      for await (const [ingested, clean] of pairs) yield { doc_id: ingested.doc_id, source_file: ingested.source_file, lines: [...ingested.lines, ...clean.lines] };
+    const records = (function* () {
+      for (const [ingested, clean] of pairs) yield { doc_id: ingested.doc_id, source_file: ingested.source_file, lines: [...ingested.lines, ...clean.lines] };
     })();
     const counts = await mapDocuments(context, {
       input: records,

@@ -2560,121 +2560,220 @@ class LinkBuckets {
 export interface LinkCacheUnit {
   id: string;
   links: number[];
+  /** How many candidates passed the attribute blocks, before the MAX_SCORED_CANDIDATES cut. */
+  viable: number;
   evidence: DocCampaignEvidence;
 }
 
 export function linkCacheLine(unit: LinkCacheUnit): string {
-  return JSON.stringify([unit.id, unit.links, unit.evidence]);
+  return JSON.stringify([unit.id, unit.links, unit.viable, unit.evidence]);
 }
 
 export function parseLinkCacheLine(line: string): LinkCacheUnit {
-  const [id, links, evidence] = JSON.parse(line) as [string, number[], DocCampaignEvidence];
-  return { id, links, evidence };
+  const [id, links, viable, evidence] = JSON.parse(line) as [string, number[], number, DocCampaignEvidence];
+  return { id, links, viable, evidence };
 }
 
-/** Which units must be scored again, and the cached links of the others (in this run's unit numbers). */
+/** What a unit does with its cached links in an incremental run. */
+const REUSE = 0;
+const SCORE_AGAIN = 1;
+const UPDATE = 2;
+
+/** Per unit: reuse its cached links, score it again, or update its cached links with the changed units it meets. */
 interface ReusableLinks {
-  affected: Uint8Array;
+  plan: Uint8Array;
+  /** The cached links in this run's unit numbers (an updated unit's links to removed units dropped). */
   linksOf(unit: number): number[];
+  /** The cached viable count (REUSE), or the updated one (UPDATE). */
+  viableOf(unit: number): number;
+  /** For an UPDATE unit: the added units it meets and does not block, in unit order. */
+  addedCandidates(unit: number): number[];
+}
+
+/** A unit added or removed since the last run. */
+interface UnitChange {
+  id: string;
+  position: number;
+  profile: DocProfile;
+  /** Its number in this run, or -1 when it was removed. */
+  unit: number;
 }
 
 /**
  * A unit's candidate links depend only on its own profile and on the units it meets in the key
  * index (KeyIndex.near, and the long-name comparisons): their profiles, positions and shared keys.
  * Profiles are fixed by doc_id and positions too, so a unit's links can change only if a unit that
- * was added or removed, after it in doc_id order, is or may be among those it meets: one that shares
- * a probe key, inside the unit's window when that key's block is windowed and its window size did not
- * change. Every other unit keeps the links it made last time. Errs towards rescoring; never reuses a
- * link it cannot map.
+ * was added or removed, after it in doc_id order, is among those it meets: one that shares a probe
+ * key, inside the unit's window when that key's block is windowed and its window size did not change
+ * (the same test KeyIndex.near makes). A unit that meets none keeps its links. One that meets some
+ * keeps its links to the units that stayed and is scored against the added ones only, if it was
+ * not, and is not now, cut to MAX_SCORED_CANDIDATES (the cut depends on every candidate): its
+ * viable count before and after tell. A unit whose window size changed is scored again in full.
  */
-function reusableLinks(reps: readonly DocProfile[], positions: readonly number[], index: KeyIndex, previous: readonly LinkCacheUnit[]): ReusableLinks {
+function reusableLinks(
+  reps: readonly DocProfile[],
+  positions: readonly number[],
+  index: KeyIndex,
+  attributes: UnitAttributes,
+  previous: readonly LinkCacheUnit[],
+): ReusableLinks {
   const unitOf = new Map(reps.map((p, i) => [p.doc_id, i]));
   const previousAt = new Map(previous.map((u, k) => [u.id, k]));
-  const affected = new Uint8Array(reps.length);
-  const changed: DocProfile[] = [];
+  const plan = new Uint8Array(reps.length);
+  const changes: UnitChange[] = [];
   reps.forEach((p, i) => {
     if (previousAt.has(p.doc_id)) return;
-    affected[i] = 1;
-    changed.push(p);
+    plan[i] = SCORE_AGAIN;
+    changes.push({ id: p.doc_id, position: positions[i]!, profile: p, unit: i });
   });
-  const added = changed.length;
-  for (const u of previous) if (!unitOf.has(u.id)) changed.push(profileDocument(u.evidence));
+  for (const u of previous) {
+    if (unitOf.has(u.id)) continue;
+    const profile = profileDocument(u.evidence);
+    changes.push({ id: u.id, position: blockingPosition(u.id), profile, unit: -1 });
+  }
 
-  // Per key of a changed unit: the changed units under it (id, position), and how much the block grew.
-  const touched = new Map<BlockingKey, { changes: { id: string; position: number }[]; growth: number }>();
-  changed.forEach((c, n) => {
-    const change = { id: c.doc_id, position: blockingPosition(c.doc_id) };
-    for (const key of indexKeys(c)) {
+  // Per key of a changed unit: the changed units under it, and how much the block grew.
+  const touched = new Map<BlockingKey, { changes: UnitChange[]; growth: number }>();
+  for (const c of changes) {
+    for (const key of indexKeys(c.profile)) {
       let entry = touched.get(key);
       if (!entry) touched.set(key, (entry = { changes: [], growth: 0 }));
-      entry.changes.push(change);
-      entry.growth += n < added ? 1 : -1;
+      entry.changes.push(c);
+      entry.growth += c.unit >= 0 ? 1 : -1;
     }
-  });
+  }
   // A unit counts only the units after it (units are in their representatives' doc_id order, in
   // this run and the last), so a change before it cannot change its links.
   const fullBlock = (size: number): boolean => size <= 2 * BLOCK_NEIGHBOURHOOD + 1;
   const radius = (size: number): number => BLOCK_NEIGHBOURHOOD / 2 ** Math.ceil(Math.log2(size));
-  const meetsChange = (unit: number, key: BlockingKey): boolean => {
+  /** The changed units `unit` meets under `key` (into `met`), or false if its window there changed size. */
+  const meetChanges = (unit: number, key: BlockingKey, met: Set<UnitChange>): boolean => {
     const entry = touched.get(key);
-    if (!entry) return false;
+    if (!entry) return true;
     const id = reps[unit]!.doc_id;
     const now = index.size(key);
     const before = now - entry.growth;
-    if (fullBlock(now) && fullBlock(before)) return entry.changes.some((c) => c.id > id);
-    if (fullBlock(now) || fullBlock(before) || radius(now) !== radius(before)) return true;
-    const reach = radius(now) * (1 + 1e-9);
-    return entry.changes.some((c) => c.id > id && Math.abs(c.position - positions[unit]!) <= reach);
+    if (fullBlock(now) && fullBlock(before)) {
+      for (const c of entry.changes) if (c.id > id) met.add(c);
+      return true;
+    }
+    if (fullBlock(now) || fullBlock(before) || radius(now) !== radius(before)) return false;
+    // As KeyIndex.near: positions in [at - radius, at + radius], computed the same way.
+    const at = positions[unit]!;
+    const r = radius(now);
+    for (const c of entry.changes) if (c.id > id && c.position >= at - r && c.position <= at + r) met.add(c);
+    return true;
   };
-  const lastId = (units: DocProfile[]): string => units.reduce((last, c) => (c.doc_id > last ? c.doc_id : last), '');
-  const lastChangedLong = lastId(changed.filter(hasLongName));
-  const lastChangedNamed = lastId(changed.filter((c) => allNames(c).length > 0));
+  // Long names are compared outside the index: a long-named unit meets every named one after it, a
+  // named one every long-named one after it.
+  const byId = (a: UnitChange, b: UnitChange): number => byText(a.id, b.id);
+  const changedNamed = changes.filter((c) => allNames(c.profile).length > 0).sort(byId);
+  const changedLong = changedNamed.filter((c) => hasLongName(c.profile));
+  /** The changes after `id`, from changes sorted by id. */
+  const after = (sorted: readonly UnitChange[], id: string): readonly UnitChange[] => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]!.id <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    return sorted.slice(lo);
+  };
+
+  const viable = new Map<number, number>();
+  const candidates = new Map<number, number[]>();
   reps.forEach((p, i) => {
-    if (affected[i]) return;
-    const metByLongName = (p.doc_id < lastChangedLong && allNames(p).length > 0) || (p.doc_id < lastChangedNamed && hasLongName(p));
-    if (metByLongName || probeKeys(p).some((key) => meetsChange(i, key))) affected[i] = 1;
+    if (plan[i]) return;
+    const met = new Set<UnitChange>();
+    if (!probeKeys(p).every((key) => meetChanges(i, key, met))) {
+      plan[i] = SCORE_AGAIN;
+      return;
+    }
+    if (hasLongName(p)) for (const c of after(changedNamed, p.doc_id)) met.add(c);
+    else if (allNames(p).length > 0) for (const c of after(changedLong, p.doc_id)) met.add(c);
+    if (met.size === 0) return;
+    const viableBefore = previous[previousAt.get(p.doc_id)!]!.viable;
+    const added: number[] = [];
+    let removed = 0;
+    for (const c of met) {
+      if (c.unit >= 0) {
+        if (!attributes.blocked(i, c.unit)) added.push(c.unit);
+      } else if (attributeBlock(p, c.profile) === null) removed++;
+    }
+    const viableNow = viableBefore - removed + added.length;
+    if (viableBefore > MAX_SCORED_CANDIDATES || viableNow > MAX_SCORED_CANDIDATES) {
+      plan[i] = SCORE_AGAIN;
+      return;
+    }
+    plan[i] = UPDATE;
+    viable.set(i, viableNow);
+    candidates.set(i, added.sort((x, y) => x - y));
   });
 
   return {
-    affected,
+    plan,
     linksOf(unit) {
       const cached = previous[previousAt.get(reps[unit]!.doc_id)!]!.links;
       const links: number[] = [];
       for (let k = 0; k < cached.length; k += 2) {
         const to = unitOf.get(previous[cached[k]!]!.id);
-        if (to === undefined) throw new Error('link cache: an unaffected unit links to a removed one (rebuild without out/link)');
-        links.push(to, cached[k + 1]!);
+        if (to !== undefined) links.push(to, cached[k + 1]!);
+        else if (plan[unit] !== UPDATE) throw new Error('link cache: a reused unit links to a removed one (rebuild without out/link)');
       }
       return links;
+    },
+    viableOf(unit) {
+      return viable.get(unit) ?? previous[previousAt.get(reps[unit]!.doc_id)!]!.viable;
+    },
+    addedCandidates(unit) {
+      return candidates.get(unit) ?? [];
     },
   };
 }
 
 /**
  * Scored links between units that reach LINK_THRESHOLD unblocked, strongest first, and per unit the
- * links it made (flattened pairs: later unit, score), for the link cache.
+ * links it made (flattened pairs: later unit, score) and its viable count, for the link cache.
  */
 function candidateLinks(
   reps: readonly DocProfile[],
   index: KeyIndex,
   positions: readonly number[],
+  attributes: UnitAttributes,
   reuse: ReusableLinks | null,
-): { links: LinkBuckets; unitLinks: number[][] } {
+): { links: LinkBuckets; unitLinks: number[][]; unitViable: number[] } {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links = new LinkBuckets();
   const unitLinks: number[][] = [];
-  const attributes = new UnitAttributes(reps);
+  const unitViable: number[] = [];
   const shared = new SharedKeyCounts(reps.length);
+  /** Links must be made in increasing unit order (LinkBuckets.add). */
+  const link = (i: number, j: number, score: number, made: number[]): void => {
+    links.add(i, j, score);
+    made.push(j, score);
+  };
+  const scored = (i: number, j: number): number | null => {
+    const score = unblockedScore(reps[i]!, reps[j]!);
+    return score !== null && score >= LINK_THRESHOLD ? score : null;
+  };
   reps.forEach((a, i) => {
     const made: number[] = [];
     unitLinks.push(made);
-    if (reuse && !reuse.affected[i]) {
-      const cached = reuse.linksOf(i);
-      for (let k = 0; k < cached.length; k += 2) {
-        links.add(i, cached[k]!, cached[k + 1]!);
-        made.push(cached[k]!, cached[k + 1]!);
+    const plan = reuse ? reuse.plan[i]! : SCORE_AGAIN;
+    if (plan !== SCORE_AGAIN) {
+      // The kept links and (UPDATE) the links to added units, merged in unit order.
+      const cached = reuse!.linksOf(i);
+      const added = reuse!.addedCandidates(i);
+      let k = 0;
+      for (const j of added) {
+        for (; k < cached.length && cached[k]! < j; k += 2) link(i, cached[k]!, cached[k + 1]!, made);
+        const score = scored(i, j);
+        if (score !== null) link(i, j, score, made);
       }
+      for (; k < cached.length; k += 2) link(i, cached[k]!, cached[k + 1]!, made);
+      unitViable.push(reuse!.viableOf(i));
       return;
     }
     shared.reset();
@@ -2688,40 +2787,40 @@ function candidateLinks(
       const j = shared.members[k]!;
       if (!attributes.blocked(i, j)) viable.push(j);
     }
+    unitViable.push(viable.length);
     if (viable.length > MAX_SCORED_CANDIDATES) viable = mostAlike(viable, shared, (j) => Math.abs(positions[j]! - positions[i]!));
     viable.sort((x, y) => x - y);
     for (const j of viable) {
-      const score = unblockedScore(a, reps[j]!);
-      if (score !== null && score >= LINK_THRESHOLD) {
-        links.add(i, j, score);
-        made.push(j, score);
-      }
+      const score = scored(i, j);
+      if (score !== null) link(i, j, score, made);
     }
   });
-  return { links, unitLinks };
+  return { links, unitLinks, unitViable };
 }
 
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
 function clusterProfiles(
   profiles: DocProfile[],
   previous: readonly LinkCacheUnit[] | null,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; unitLinks: number[][]; rescored: number } {
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; unitLinks: number[][]; unitViable: number[]; rescored: number; updated: number } {
   const groups = new UnitGroups(collapseIdentical(profiles));
   const reps = groups.units.map((u) => u[0]!);
   const positions = reps.map((p) => blockingPosition(p.doc_id));
   // One index of the units' keys serves the candidate links and then the orphans.
   const index = new KeyIndex((unit) => positions[unit]!);
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
-  const reuse = previous ? reusableLinks(reps, positions, index, previous) : null;
-  const { links, unitLinks } = candidateLinks(reps, index, positions, reuse);
+  const attributes = new UnitAttributes(reps);
+  const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous) : null;
+  const { links, unitLinks, unitViable } = candidateLinks(reps, index, positions, attributes, reuse);
   links.forEach((i, j) => {
     const gi = groups.find(i);
     const gj = groups.find(j);
     if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) return;
     groups.merge(gi, gj);
   });
-  const rescored = reuse ? reuse.affected.reduce((n, a) => n + a, 0) : reps.length;
-  return { groups, index, reps, unitLinks, rescored };
+  const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
+  const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
+  return { groups, index, reps, unitLinks, unitViable, rescored, updated: count(UPDATE) };
 }
 
 /**
@@ -2914,14 +3013,14 @@ export function linkCampaigns(
   docs: readonly DocCampaignEvidence[],
   lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
   previous: readonly LinkCacheUnit[] | null = null,
-): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null>; linkCache: LinkCacheUnit[]; rescoredUnits: number } {
+): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null>; linkCache: LinkCacheUnit[]; rescoredUnits: number; updatedUnits: number } {
   keySpace = new KeySpace();
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
-  const { groups, index, reps, unitLinks, rescored } = clusterProfiles(withMentions, previous);
+  const { groups, index, reps, unitLinks, unitViable, rescored, updated } = clusterProfiles(withMentions, previous);
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const linkCache = reps.map((p, i) => ({ id: p.doc_id, links: unitLinks[i]!, evidence: evidenceOf.get(p.doc_id)! }));
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, links: unitLinks[i]!, viable: unitViable[i]!, evidence: evidenceOf.get(p.doc_id)! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.
@@ -2936,5 +3035,5 @@ export function linkCampaigns(
     return { campaign_id, ...d.row };
   });
   campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
-  return { campaigns, docCampaign, linkCache, rescoredUnits: rescored };
+  return { campaigns, docCampaign, linkCache, rescoredUnits: rescored, updatedUnits: updated };
 }

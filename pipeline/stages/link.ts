@@ -254,8 +254,8 @@ export const linkStage: StageDefinition = {
     // process: campaigns, then every figure's campaign, then claims
     collectGarbageIfGrown(); // parsing left the heap full of dead document records
     const previous = await previousLinkCache(context);
-    const { campaigns, docCampaign, linkCache, rescoredUnits } = linkCampaigns(evidence, undefined, previous);
-    if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, the rest reused`);
+    const { campaigns, docCampaign, linkCache, rescoredUnits, updatedUnits } = linkCampaigns(evidence, undefined, previous);
+    if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
     const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
     for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
     cacheWriter.close();

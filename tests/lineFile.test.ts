@@ -2,7 +2,7 @@
 // It may decline (undefined: the caller parses the line) but must never return a wrong value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flatJsonField } from '../pipeline/lib/lineFile.js';
+import { flatJsonField, flatJsonFields } from '../pipeline/lib/lineFile.js';
 
 const line = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -26,6 +26,11 @@ describe('flatJsonField', () => {
   it('reads a view into a larger buffer', () => {
     const chunk = Buffer.concat([line({ campaign_id: 'cmp_a' }), Buffer.from('\n'), line({ campaign_id: 'cmp_b' })]);
     expect(flatJsonField(chunk.subarray(chunk.indexOf(0x0a) + 1), 'campaign_id')).toBe('cmp_b');
+  });
+  it('reads several fields as a row, or gives null when one needs a parse', () => {
+    const row = line({ doc_id: 'doc_a', source_file: 'a.txt', campaign_id: null, n_figures: 3 });
+    expect(flatJsonFields(row, ['doc_id', 'campaign_id', 'source_file'])).toEqual({ doc_id: 'doc_a', campaign_id: null, source_file: 'a.txt' });
+    expect(flatJsonFields(row, ['doc_id', 'n_figures'])).toBeNull();
   });
   it('agrees with JSON.parse whenever it answers, for any flat object', () => {
     const value = fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.constantFrom('"campaign_id":"x"', 'a\\b', 'ünï', '\n'));

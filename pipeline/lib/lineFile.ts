@@ -71,6 +71,17 @@ export function flatJsonField(line: Uint8Array, key: string): string | null | un
   return bytes.toString('utf8', value + 1, end);
 }
 
+/** flatJsonField for several columns, as a row; null if any of them cannot be read that way. */
+export function flatJsonFields(line: Uint8Array, keys: readonly string[]): Record<string, string | null> | null {
+  const row: Record<string, string | null> = {};
+  for (const key of keys) {
+    const value = flatJsonField(line, key);
+    if (value === undefined) return null;
+    row[key] = value;
+  }
+  return row;
+}
+
 /** Every non-empty line of `file`, in order, as text with its position. */
 export function* linesWithRefs(file: string): Generator<{ text: string; ref: LineRef }> {
   for (const { bytes, ref } of rawLinesWithRefs(file)) yield { text: bytes.toString('utf8'), ref };

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeJson } from './fsutil.js';
-import { BufferedLineWriter, rawLinesWithRefs } from './lineFile.js';
+import { BufferedLineWriter, flatJsonField, rawLinesWithRefs } from './lineFile.js';
 import { previousOutputFile, type StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
@@ -170,7 +170,10 @@ export class PreviousOutput {
   ) {
     this.advance();
   }
-  /** The stage's last published `output` file, if the same stage code wrote it; else an empty cache. */
+  /**
+   * The stage's last published `output` file, if the same stage code wrote it; else an empty cache.
+   * Keyed by source_file: per-document records; by doc_id: flat table rows (no nested objects).
+   */
   static async open(context: StageContext, output: string, key: keyof PerDocRecord = 'source_file'): Promise<PreviousOutput> {
     const file = await previousOutputFile(context, output);
     return new PreviousOutput(file ? rawLinesWithRefs(file, true) : null, key);
@@ -185,7 +188,9 @@ export class PreviousOutput {
       const line = withoutCarriageReturn(next.value.bytes); // a view that stays valid (rawLinesWithRefs keepViews)
       if (line.length) {
         if (this.key === 'doc_id') {
-          const docId = leadingKey(line, 'doc_id');
+          // Keyed by doc_id: a table's flat rows (link's figures), whose doc_id is read in place.
+          const flat = flatJsonField(line, 'doc_id');
+          const docId = typeof flat === 'string' ? flat : leadingKey(line, 'doc_id');
           this.head = { key: docId, doc_id: docId, line };
         } else {
           const { doc_id, source_file } = leadingKeys(line);

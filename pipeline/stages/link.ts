@@ -19,7 +19,7 @@ import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type 
 import { PreviousOutput } from '../lib/perdoc.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
-import { BufferedLineWriter, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
+import { BufferedLineWriter, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { previousOutputFile, type StageContext, type StageDefinition } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
@@ -148,13 +148,15 @@ function pick(row: Row, columns: readonly string[]): Row {
 }
 
 /** The last run's document rows by doc_id (with their campaign), if the same link code wrote them. */
-async function previousDocumentRows(context: StageContext, orderColumns: readonly string[]): Promise<Map<string, { campaignId: string | null; order: Row; line: string }>> {
-  const rows = new Map<string, { campaignId: string | null; order: Row; line: string }>();
+async function previousDocumentRows(context: StageContext, orderColumns: readonly string[]): Promise<Map<string, { campaignId: string | null; order: Row; line: Buffer }>> {
+  const rows = new Map<string, { campaignId: string | null; order: Row; line: Buffer }>();
   const file = await previousOutputFile(context, 'documents.jsonl');
   if (file === null) return rows;
-  for (const { text } of linesWithRefs(file)) {
-    const row = JSON.parse(text) as Row & { doc_id: string; campaign_id: string | null };
-    rows.set(row.doc_id, { campaignId: row.campaign_id, order: pick(row, orderColumns), line: text });
+  const columns = ['doc_id', 'campaign_id', ...orderColumns];
+  // keepViews: the lines are kept (and copied out) until the documents table is written.
+  for (const { bytes } of rawLinesWithRefs(file, true)) {
+    const row = (flatJsonFields(bytes, columns) ?? JSON.parse(bytes.toString('utf8'))) as Row & { doc_id: string; campaign_id: string | null };
+    rows.set(row.doc_id, { campaignId: row.campaign_id, order: pick(row, orderColumns), line: bytes });
   }
   return rows;
 }
@@ -277,7 +279,7 @@ export const linkStage: StageDefinition = {
     const lines = new LineFile(extractFile);
     const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: claimsTable.count };
     const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
-    const documentLines: (Row & { line: string })[] = [];
+    const documentLines: { order: Row; line: string | Buffer }[] = [];
     const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
     let copied = 0;
     try {
@@ -288,14 +290,14 @@ export const linkStage: StageDefinition = {
         const figureLines = previousFigures.linesOf(s.doc_id);
         if (before && before.campaignId === campaignId && figureLines.length === s.figures.length) {
           for (const line of figureLines) figures.writeLine(line);
-          documentLines.push({ ...before.order, line: before.line });
+          documentLines.push({ order: before.order, line: before.line });
           copied++;
           continue;
         }
         const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
         for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
         const row = documentRow(doc, campaignId);
-        documentLines.push({ ...pick(row, documentOrder), line: documents.format(row) });
+        documentLines.push({ order: pick(row, documentOrder), line: documents.format(row) });
       }
       figures.close();
       counts.figures = figures.count;
@@ -305,7 +307,9 @@ export const linkStage: StageDefinition = {
     }
     const previousRowsUsable = previousDocuments.size > 0;
     previousDocuments.clear();
-    for (const { line } of sortRows(documentLines, schemas.documents)) documents.writeLine(line);
+    const documentsOrder = rowComparator(schemas.documents);
+    documentLines.sort((a, b) => documentsOrder(a.order, b.order));
+    for (const { line } of documentLines) documents.writeLine(line);
     documents.close();
     counts.documents = documents.count;
     if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);

@@ -104,4 +104,25 @@ describe('incremental linking gives what linking from scratch gives', () => {
     // Most units of these blocks meet an edit and are updated (scored against the added units only).
     expect(Math.min(...updates)).toBeGreaterThan(0);
   });
+
+  it('a chain of random edits in blocks so large that units keep only their 200 likeliest candidates', () => {
+    const random = mulberry32(9);
+    const pool = campaignEvidence(2, 420, 13);
+    let docs = pool.slice(0, 760);
+    let cache = cacheOf(docs);
+    const steps: { rescored: number; updated: number; units: number }[] = [];
+    for (let step = 0; step < 4; step++) {
+      const next = docs.filter(() => random() > 0.01);
+      for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
+        const base = pool[Math.floor(random() * pool.length)]!;
+        next.push(newReport(base, `doc_cut_${step}_${k}`, 50 + Math.floor(random() * 900)));
+      }
+      steps.push(expectSameAsScratch(cache, next));
+      cache = cacheOf(next, cache);
+      docs = next;
+    }
+    expect(cache.some((unit) => unit.cut !== null)).toBe(true);
+    // Units whose kept candidates did not change are updated, not scored again.
+    expect(steps.every((s) => s.updated > 0 && s.rescored < s.units / 2)).toBe(true);
+  });
 });

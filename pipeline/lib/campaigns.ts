@@ -2562,16 +2562,29 @@ export interface LinkCacheUnit {
   links: number[];
   /** How many candidates passed the attribute blocks, before the MAX_SCORED_CANDIDATES cut. */
   viable: number;
+  /** When the candidates were cut to MAX_SCORED_CANDIDATES: the last one kept (see mostAlike). */
+  cut: CandidateRank | null;
   evidence: DocCampaignEvidence;
 }
 
+/**
+ * A candidate's place in mostAlike's order: more shared keys first, then nearer (position
+ * distance), then earlier (doc_id order, as unit numbers are).
+ */
+export type CandidateRank = [sharedKeys: number, distance: number, id: string];
+
+/** Does candidate `a` come before `b` in mostAlike's order? */
+function ranksBefore(a: CandidateRank, b: CandidateRank): boolean {
+  return a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+}
+
 export function linkCacheLine(unit: LinkCacheUnit): string {
-  return JSON.stringify([unit.id, unit.links, unit.viable, unit.evidence]);
+  return JSON.stringify([unit.id, unit.links, unit.viable, unit.cut, unit.evidence]);
 }
 
 export function parseLinkCacheLine(line: string): LinkCacheUnit {
-  const [id, links, viable, evidence] = JSON.parse(line) as [string, number[], number, DocCampaignEvidence];
-  return { id, links, viable, evidence };
+  const [id, links, viable, cut, evidence] = JSON.parse(line) as [string, number[], number, CandidateRank | null, DocCampaignEvidence];
+  return { id, links, viable, cut, evidence };
 }
 
 /** What a unit does with its cached links in an incremental run. */
@@ -2586,6 +2599,8 @@ interface ReusableLinks {
   linksOf(unit: number): number[];
   /** The cached viable count (REUSE), or the updated one (UPDATE). */
   viableOf(unit: number): number;
+  /** The cached cut (a unit that keeps its candidates keeps its cut). */
+  cutOf(unit: number): CandidateRank | null;
   /** For an UPDATE unit: the added units it meets and does not block, in unit order. */
   addedCandidates(unit: number): number[];
 }
@@ -2607,8 +2622,11 @@ interface UnitChange {
  * key, inside the unit's window when that key's block is windowed and its window size did not change
  * (the same test KeyIndex.near makes). A unit that meets none keeps its links. One that meets some
  * keeps its links to the units that stayed and is scored against the added ones only, if it was
- * not, and is not now, cut to MAX_SCORED_CANDIDATES (the cut depends on every candidate): its
- * viable count before and after tell. A unit whose window size changed is scored again in full.
+ * not, and is not now, cut to MAX_SCORED_CANDIDATES (its viable count before and after tell). One
+ * that was and still is cut keeps its links unchanged if no changed unit ranks at or above the last
+ * candidate it kept (mostAlike's order: shared keys, distance, doc_id; the unchanged candidates keep
+ * their ranks), so its kept candidates are the same. A unit whose window size changed, or whose
+ * kept candidates change, is scored again in full.
  */
 function reusableLinks(
   reps: readonly DocProfile[],
@@ -2646,22 +2664,22 @@ function reusableLinks(
   // this run and the last), so a change before it cannot change its links.
   const fullBlock = (size: number): boolean => size <= 2 * BLOCK_NEIGHBOURHOOD + 1;
   const radius = (size: number): number => BLOCK_NEIGHBOURHOOD / 2 ** Math.ceil(Math.log2(size));
-  /** The changed units `unit` meets under `key` (into `met`), or false if its window there changed size. */
-  const meetChanges = (unit: number, key: BlockingKey, met: Set<UnitChange>): boolean => {
+  /** Counts the changed units `unit` meets under `key` (into `met`: keys shared); false if its window there changed size. */
+  const meetChanges = (unit: number, key: BlockingKey, met: Map<UnitChange, number>): boolean => {
     const entry = touched.get(key);
     if (!entry) return true;
     const id = reps[unit]!.doc_id;
     const now = index.size(key);
     const before = now - entry.growth;
     if (fullBlock(now) && fullBlock(before)) {
-      for (const c of entry.changes) if (c.id > id) met.add(c);
+      for (const c of entry.changes) if (c.id > id) met.set(c, (met.get(c) ?? 0) + 1);
       return true;
     }
     if (fullBlock(now) || fullBlock(before) || radius(now) !== radius(before)) return false;
     // As KeyIndex.near: positions in [at - radius, at + radius], computed the same way.
     const at = positions[unit]!;
     const r = radius(now);
-    for (const c of entry.changes) if (c.id > id && c.position >= at - r && c.position <= at + r) met.add(c);
+    for (const c of entry.changes) if (c.id > id && c.position >= at - r && c.position <= at + r) met.set(c, (met.get(c) ?? 0) + 1);
     return true;
   };
   // Long names are compared outside the index: a long-named unit meets every named one after it, a
@@ -2685,30 +2703,36 @@ function reusableLinks(
   const candidates = new Map<number, number[]>();
   reps.forEach((p, i) => {
     if (plan[i]) return;
-    const met = new Set<UnitChange>();
+    const met = new Map<UnitChange, number>();
     if (!probeKeys(p).every((key) => meetChanges(i, key, met))) {
       plan[i] = SCORE_AGAIN;
       return;
     }
-    if (hasLongName(p)) for (const c of after(changedNamed, p.doc_id)) met.add(c);
-    else if (allNames(p).length > 0) for (const c of after(changedLong, p.doc_id)) met.add(c);
+    // Met through a long name: a candidate sharing no key (mostAlike counts it with 0).
+    if (hasLongName(p)) for (const c of after(changedNamed, p.doc_id)) met.set(c, met.get(c) ?? 0);
+    else if (allNames(p).length > 0) for (const c of after(changedLong, p.doc_id)) met.set(c, met.get(c) ?? 0);
     if (met.size === 0) return;
-    const viableBefore = previous[previousAt.get(p.doc_id)!]!.viable;
+    const { viable: viableBefore, cut } = previous[previousAt.get(p.doc_id)!]!;
     const added: number[] = [];
     let removed = 0;
-    for (const c of met) {
-      if (c.unit >= 0) {
-        if (!attributes.blocked(i, c.unit)) added.push(c.unit);
-      } else if (attributeBlock(p, c.profile) === null) removed++;
+    let keptChanges = false; // a changed candidate ranks at or above the cut: it was kept, or would be
+    for (const [c, sharedKeys] of met) {
+      if (c.unit >= 0 ? attributes.blocked(i, c.unit) : attributeBlock(p, c.profile) !== null) continue;
+      if (c.unit >= 0) added.push(c.unit);
+      else removed++;
+      if (cut && !ranksBefore(cut, [sharedKeys, Math.abs(c.position - positions[i]!), c.id])) keptChanges = true;
     }
     const viableNow = viableBefore - removed + added.length;
-    if (viableBefore > MAX_SCORED_CANDIDATES || viableNow > MAX_SCORED_CANDIDATES) {
+    const uncut = viableBefore <= MAX_SCORED_CANDIDATES && viableNow <= MAX_SCORED_CANDIDATES;
+    const sameCut = viableBefore > MAX_SCORED_CANDIDATES && viableNow > MAX_SCORED_CANDIDATES && cut !== null && !keptChanges;
+    if (!uncut && !sameCut) {
       plan[i] = SCORE_AGAIN;
       return;
     }
     plan[i] = UPDATE;
     viable.set(i, viableNow);
-    candidates.set(i, added.sort((x, y) => x - y));
+    // A unit whose kept candidates are unchanged has no new candidate to score.
+    candidates.set(i, uncut ? added.sort((x, y) => x - y) : []);
   });
 
   return {
@@ -2726,6 +2750,9 @@ function reusableLinks(
     viableOf(unit) {
       return viable.get(unit) ?? previous[previousAt.get(reps[unit]!.doc_id)!]!.viable;
     },
+    cutOf(unit) {
+      return previous[previousAt.get(reps[unit]!.doc_id)!]!.cut;
+    },
     addedCandidates(unit) {
       return candidates.get(unit) ?? [];
     },
@@ -2742,12 +2769,13 @@ function candidateLinks(
   positions: readonly number[],
   attributes: UnitAttributes,
   reuse: ReusableLinks | null,
-): { links: LinkBuckets; unitLinks: number[][]; unitViable: number[] } {
+): { links: LinkBuckets; unitLinks: number[][]; unitViable: number[]; unitCut: (CandidateRank | null)[] } {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links = new LinkBuckets();
   const unitLinks: number[][] = [];
   const unitViable: number[] = [];
+  const unitCut: (CandidateRank | null)[] = [];
   const shared = new SharedKeyCounts(reps.length);
   /** Links must be made in increasing unit order (LinkBuckets.add). */
   const link = (i: number, j: number, score: number, made: number[]): void => {
@@ -2774,6 +2802,7 @@ function candidateLinks(
       }
       for (; k < cached.length; k += 2) link(i, cached[k]!, cached[k + 1]!, made);
       unitViable.push(reuse!.viableOf(i));
+      unitCut.push(reuse!.cutOf(i));
       return;
     }
     shared.reset();
@@ -2788,21 +2817,28 @@ function candidateLinks(
       if (!attributes.blocked(i, j)) viable.push(j);
     }
     unitViable.push(viable.length);
-    if (viable.length > MAX_SCORED_CANDIDATES) viable = mostAlike(viable, shared, (j) => Math.abs(positions[j]! - positions[i]!));
+    const distance = (j: number): number => Math.abs(positions[j]! - positions[i]!);
+    const rank = (j: number): CandidateRank => [shared.count(j), distance(j), reps[j]!.doc_id];
+    let cut: CandidateRank | null = null;
+    if (viable.length > MAX_SCORED_CANDIDATES) {
+      viable = mostAlike(viable, shared, distance);
+      for (const j of viable) if (cut === null || ranksBefore(cut, rank(j))) cut = rank(j);
+    }
+    unitCut.push(cut);
     viable.sort((x, y) => x - y);
     for (const j of viable) {
       const score = scored(i, j);
       if (score !== null) link(i, j, score, made);
     }
   });
-  return { links, unitLinks, unitViable };
+  return { links, unitLinks, unitViable, unitCut };
 }
 
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
 function clusterProfiles(
   profiles: DocProfile[],
   previous: readonly LinkCacheUnit[] | null,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; unitLinks: number[][]; unitViable: number[]; rescored: number; updated: number } {
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; unitLinks: number[][]; unitViable: number[]; unitCut: (CandidateRank | null)[]; rescored: number; updated: number } {
   const groups = new UnitGroups(collapseIdentical(profiles));
   const reps = groups.units.map((u) => u[0]!);
   const positions = reps.map((p) => blockingPosition(p.doc_id));
@@ -2811,7 +2847,7 @@ function clusterProfiles(
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
   const attributes = new UnitAttributes(reps);
   const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous) : null;
-  const { links, unitLinks, unitViable } = candidateLinks(reps, index, positions, attributes, reuse);
+  const { links, unitLinks, unitViable, unitCut } = candidateLinks(reps, index, positions, attributes, reuse);
   links.forEach((i, j) => {
     const gi = groups.find(i);
     const gj = groups.find(j);
@@ -2820,7 +2856,7 @@ function clusterProfiles(
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
   const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
-  return { groups, index, reps, unitLinks, unitViable, rescored, updated: count(UPDATE) };
+  return { groups, index, reps, unitLinks, unitViable, unitCut, rescored, updated: count(UPDATE) };
 }
 
 /**
@@ -3018,9 +3054,9 @@ export function linkCampaigns(
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
-  const { groups, index, reps, unitLinks, unitViable, rescored, updated } = clusterProfiles(withMentions, previous);
+  const { groups, index, reps, unitLinks, unitViable, unitCut, rescored, updated } = clusterProfiles(withMentions, previous);
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const linkCache = reps.map((p, i) => ({ id: p.doc_id, links: unitLinks[i]!, viable: unitViable[i]!, evidence: evidenceOf.get(p.doc_id)! }));
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, links: unitLinks[i]!, viable: unitViable[i]!, cut: unitCut[i]!, evidence: evidenceOf.get(p.doc_id)! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.

@@ -1259,15 +1259,20 @@ interface SentenceFacts {
 }
 
 /** Index of the first item at or after a position, in items sorted by position. */
-function lowerBound<T>(items: readonly T[], at: number, pos: (item: T) => number): number {
+/** The number of leading items for which `before` holds (it must hold for a prefix of `items` only). */
+function partitionPoint<T>(items: readonly T[], before: (item: T) => boolean): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (pos(items[mid]!) < at) lo = mid + 1;
+    const mid = (lo + hi) >>> 1;
+    if (before(items[mid]!)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+function lowerBound<T>(items: readonly T[], at: number, pos: (item: T) => number): number {
+  return partitionPoint(items, (item) => pos(item) < at);
 }
 
 /** The item nearest to a position, from items sorted by position (binary search: one sentence can hold thousands). */
@@ -2688,16 +2693,7 @@ function reusableLinks(
   const changedNamed = changes.filter((c) => allNames(c.profile).length > 0).sort(byId);
   const changedLong = changedNamed.filter((c) => hasLongName(c.profile));
   /** The changes after `id`, from changes sorted by id. */
-  const after = (sorted: readonly UnitChange[], id: string): readonly UnitChange[] => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]!.id <= id) lo = mid + 1;
-      else hi = mid;
-    }
-    return sorted.slice(lo);
-  };
+  const after = (sorted: readonly UnitChange[], id: string): readonly UnitChange[] => sorted.slice(partitionPoint(sorted, (c) => c.id <= id));
 
   const viable = new Map<number, number>();
   const candidates = new Map<number, number[]>();

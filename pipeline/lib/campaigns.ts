@@ -1258,7 +1258,6 @@ interface SentenceFacts {
   launches: Found<LaunchDate>[];
 }
 
-/** Index of the first item at or after a position, in items sorted by position. */
 /** The number of leading items for which `before` holds (it must hold for a prefix of `items` only). */
 function partitionPoint<T>(items: readonly T[], before: (item: T) => boolean): number {
   let lo = 0;
@@ -1271,6 +1270,7 @@ function partitionPoint<T>(items: readonly T[], before: (item: T) => boolean): n
   return lo;
 }
 
+/** Index of the first item at or after a position, in items sorted by position. */
 function lowerBound<T>(items: readonly T[], at: number, pos: (item: T) => number): number {
   return partitionPoint(items, (item) => pos(item) < at);
 }

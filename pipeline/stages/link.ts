@@ -4,8 +4,8 @@
 // Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order).
 //
 // Incremental: out/link/link-cache.jsonl keeps each campaign unit's candidate links and evidence; a
-// run with the same code scores again only the units that may meet an added or removed document
-// (campaigns.ts, reusableLinks) and reuses the other units' links. Clustering and the campaign table
+// run with the same code reuses the links of the units that meet no added or removed document, and
+// updates or scores again the others (campaigns.ts, reusableLinks). Clustering and the campaign table
 // are rebuilt from all links; claims are built again only for the scopes that documents entered or
 // left (claims.ts, updateClaims), the other claim lines copied; a document's rows are copied when its
 // campaign did not change. The output is the same as a build from scratch.

@@ -82,7 +82,7 @@ describe('incremental build', () => {
     expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
   }, 240_000);
 
-  it('rebuilds correctly when the caches of validate and emit are damaged, and says so', async () => {
+  it('rebuilds correctly when the caches of link, validate and emit are damaged, and says so', async () => {
     const corpus = tempDir('incr-damaged');
     copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 3));
     const out = tempDir('incr-damaged-out');
@@ -92,6 +92,8 @@ describe('incremental build', () => {
     const index = path.join(out, '.cache', 'emit-segments.json');
     const { code_hash } = JSON.parse(fs.readFileSync(index, 'utf8')) as { code_hash: string };
     fs.writeFileSync(index, JSON.stringify({ code_hash, tables: { figures: { files: 7 }, documents: null, claims: { files: { csv: {} } } } })); // this code's, but not an index
+    const linkCache = path.join(out, 'link', 'link-cache.jsonl');
+    fs.writeFileSync(linkCache, fs.readFileSync(linkCache, 'utf8').slice(0, 30)); // truncated mid-line
 
     copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
     const messages: string[] = [];
@@ -105,6 +107,7 @@ describe('incremental build', () => {
     }
     expect(rebuilt.ok).toBe(true);
     expect(messages.join('')).toMatch(/validate: ignoring segments\.jsonl of the last run/);
+    expect(messages.join('')).toMatch(/link: ignoring the last run's output \(.+\): linking from scratch/);
 
     const scratch = tempDir('incr-damaged-scratch');
     expect((await build(corpus, scratch)).ok).toBe(true);

@@ -13,6 +13,7 @@
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
@@ -21,7 +22,7 @@ import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
-import { previousOutputFile, type StageContext, type StageDefinition } from '../lib/stage.js';
+import { previousOutputFile, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
 
@@ -242,82 +243,97 @@ export const linkStage: StageDefinition = {
   moduleUrl: import.meta.url,
   inputs: (config) => ({ extract: path.join(config.out, 'extract') }),
   codeFiles: (config) => schemaFiles(config.root),
+  /**
+   * The last run's output is only a cache: if reusing it fails (a file damaged or edited since), the
+   * stage says so in one line and links from scratch, which needs nothing of it.
+   */
   async run(context) {
-    // load: one pass, compact summaries only
-    const extractFile = path.join(context.inputs.extract!, 'documents.jsonl');
-    const summaries: DocSummary[] = [];
-    const evidence: DocCampaignEvidence[] = [];
-    for (const { text, ref } of linesWithRefs(extractFile)) {
-      const { summary, evidence: docEvidence } = summarize(JSON.parse(text) as ExtractedDocument, ref);
-      summaries.push(summary);
-      evidence.push(docEvidence);
-    }
-
-    // process: campaigns, then every figure's campaign, then claims
-    collectGarbageIfGrown(); // parsing left the heap full of dead document records
-    const previous = await previousLinkCache(context);
-    const { campaigns, docCampaign, linkCache, rescoredUnits, updatedUnits } = linkCampaigns(evidence, undefined, previous);
-    if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
-    const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
-    for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
-    cacheWriter.close();
-    linkCache.length = 0;
-    evidence.length = 0;
-    collectGarbageIfGrown(); // linking's profiles and key index are garbage now
-    const schemas = loadSchemas(context.config.root);
-    const documentOrder = orderColumns(schemas.documents);
-    const previousDocuments = await previousDocumentRows(context, documentOrder);
-    const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments);
-    if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
-    collectGarbageIfGrown();
-
-    // save: rows sorted by each schema's key. Documents go in doc_id order, so each one's figure rows
-    // (sorted on their own: doc_id leads the key) go straight out; its small document row waits for
-    // the documents table's own order. A document whose rows the last run wrote with the same code,
-    // for the same campaign, has them copied (its record is not read again); the others are read
-    // again once and their rows built.
-    const lines = new LineFile(extractFile);
-    const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: claimsTable.count };
-    const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
-    const documentLines: { order: Row; line: string | Buffer }[] = [];
-    const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
-    let copied = 0;
+    if (!context.previous) return linkDocuments(context);
     try {
-      const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
-      for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
-        const campaignId = docCampaign.get(s.doc_id) ?? null;
-        const before = previousDocuments.get(s.doc_id);
-        const figureLines = previousFigures.linesOf(s.doc_id);
-        if (before && before.campaignId === campaignId && figureLines.length === s.figures.length) {
-          for (const line of figureLines) figures.writeLine(line);
-          documentLines.push({ order: before.order, line: before.line });
-          copied++;
-          continue;
-        }
-        const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
-        for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
-        const row = documentRow(doc, campaignId);
-        documentLines.push({ order: pick(row, documentOrder), line: documents.format(row) });
-      }
-      figures.close();
-      counts.figures = figures.count;
-    } finally {
-      lines.close();
-      previousFigures.close();
+      return await linkDocuments(context);
+    } catch (error) {
+      context.log(`ignoring the last run's output (${(error instanceof Error ? error.message : String(error)).split('\n')[0]}): linking from scratch`);
+      for (const name of await fsp.readdir(context.outDir)) await fsp.rm(path.join(context.outDir, name), { recursive: true, force: true });
+      return linkDocuments({ ...context, previous: null });
     }
-    const previousRowsUsable = previousDocuments.size > 0;
-    previousDocuments.clear();
-    const documentsOrder = rowComparator(schemas.documents);
-    documentLines.sort((a, b) => documentsOrder(a.order, b.order));
-    for (const { line } of documentLines) documents.writeLine(line);
-    documents.close();
-    counts.documents = documents.count;
-    if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
-    const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns);
-    for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
-    campaignWriter.close();
-    counts.campaigns = campaignWriter.count;
-    const summary = TABLE_NAMES.map((t) => `${counts[t]} ${t}`).join(', ');
-    return { ok: true, summary: `${summaries.length} documents in; ${summary}` };
   },
 };
+
+async function linkDocuments(context: StageContext): Promise<StageOutcome> {
+  // load: one pass, compact summaries only
+  const extractFile = path.join(context.inputs.extract!, 'documents.jsonl');
+  const summaries: DocSummary[] = [];
+  const evidence: DocCampaignEvidence[] = [];
+  for (const { text, ref } of linesWithRefs(extractFile)) {
+    const { summary, evidence: docEvidence } = summarize(JSON.parse(text) as ExtractedDocument, ref);
+    summaries.push(summary);
+    evidence.push(docEvidence);
+  }
+
+  // process: campaigns, then every figure's campaign, then claims
+  collectGarbageIfGrown(); // parsing left the heap full of dead document records
+  const previous = await previousLinkCache(context);
+  const { campaigns, docCampaign, linkCache, rescoredUnits, updatedUnits } = linkCampaigns(evidence, undefined, previous);
+  if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
+  const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
+  for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
+  cacheWriter.close();
+  linkCache.length = 0;
+  evidence.length = 0;
+  collectGarbageIfGrown(); // linking's profiles and key index are garbage now
+  const schemas = loadSchemas(context.config.root);
+  const documentOrder = orderColumns(schemas.documents);
+  const previousDocuments = await previousDocumentRows(context, documentOrder);
+  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments);
+  if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
+  collectGarbageIfGrown();
+
+  // save: rows sorted by each schema's key. Documents go in doc_id order, so each one's figure rows
+  // (sorted on their own: doc_id leads the key) go straight out; its small document row waits for
+  // the documents table's own order. A document whose rows the last run wrote with the same code,
+  // for the same campaign, has them copied (its record is not read again); the others are read
+  // again once and their rows built.
+  const lines = new LineFile(extractFile);
+  const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: claimsTable.count };
+  const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
+  const documentLines: { order: Row; line: string | Buffer }[] = [];
+  const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
+  let copied = 0;
+  try {
+    const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
+    for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
+      const campaignId = docCampaign.get(s.doc_id) ?? null;
+      const before = previousDocuments.get(s.doc_id);
+      const figureLines = previousFigures.linesOf(s.doc_id);
+      if (before && before.campaignId === campaignId && figureLines.length === s.figures.length) {
+        for (const line of figureLines) figures.writeLine(line);
+        documentLines.push({ order: before.order, line: before.line });
+        copied++;
+        continue;
+      }
+      const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
+      for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
+      const row = documentRow(doc, campaignId);
+      documentLines.push({ order: pick(row, documentOrder), line: documents.format(row) });
+    }
+    figures.close();
+    counts.figures = figures.count;
+  } finally {
+    lines.close();
+    previousFigures.close();
+  }
+  const previousRowsUsable = previousDocuments.size > 0;
+  previousDocuments.clear();
+  const documentsOrder = rowComparator(schemas.documents);
+  documentLines.sort((a, b) => documentsOrder(a.order, b.order));
+  for (const { line } of documentLines) documents.writeLine(line);
+  documents.close();
+  counts.documents = documents.count;
+  if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
+  const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns);
+  for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
+  campaignWriter.close();
+  counts.campaigns = campaignWriter.count;
+  const summary = TABLE_NAMES.map((t) => `${counts[t]} ${t}`).join(', ');
+  return { ok: true, summary: `${summaries.length} documents in; ${summary}` };
+}

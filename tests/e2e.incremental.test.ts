@@ -107,7 +107,7 @@ describe('incremental build', () => {
     }
     expect(rebuilt.ok).toBe(true);
     expect(messages.join('')).toMatch(/validate: ignoring segments\.jsonl of the last run/);
-    expect(messages.join('')).toMatch(/link: ignoring the last run's output \(.+\): linking from scratch/);
+    expect(messages.join('')).toMatch(/link: ignoring the last run's output \(.+\): building from scratch/);
 
     const scratch = tempDir('incr-damaged-scratch');
     expect((await build(corpus, scratch)).ok).toBe(true);

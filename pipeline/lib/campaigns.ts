@@ -2562,14 +2562,19 @@ class LinkBuckets {
  * the cache, score) and the representative's evidence, from which the keys of a unit that has since
  * been removed are recomputed.
  */
-export interface LinkCacheUnit {
+export interface LinkCacheUnit extends UnitCandidates {
   id: string;
+  evidence: DocCampaignEvidence;
+}
+
+/** What scoring a unit's candidates gave: what the link cache keeps of it. */
+interface UnitCandidates {
+  /** Flattened pairs: a later unit (its place in the cache), score. */
   links: number[];
   /** How many candidates passed the attribute blocks, before the MAX_SCORED_CANDIDATES cut. */
   viable: number;
   /** When the candidates were cut to MAX_SCORED_CANDIDATES: the last one kept (see mostAlike). */
   cut: CandidateRank | null;
-  evidence: DocCampaignEvidence;
 }
 
 /**
@@ -2600,14 +2605,12 @@ const UPDATE = 2;
 /** Per unit: reuse its cached links, score it again, or update its cached links with the changed units it meets. */
 interface ReusableLinks {
   plan: Uint8Array;
-  /** The cached links in this run's unit numbers (an updated unit's links to removed units dropped). */
-  linksOf(unit: number): number[];
-  /** The cached viable count (REUSE), or the updated one (UPDATE). */
-  viableOf(unit: number): number;
-  /** The cached cut (a unit that keeps its candidates keeps its cut). */
-  cutOf(unit: number): CandidateRank | null;
-  /** For an UPDATE unit: the added units it meets and does not block, in unit order. */
-  addedCandidates(unit: number): number[];
+  /**
+   * For a REUSE or UPDATE unit: its cached candidates in this run's unit numbers (an updated unit's
+   * links to removed units dropped, its viable count updated), and the added units it is still to
+   * be scored against (unblocked, in unit order).
+   */
+  kept(unit: number): UnitCandidates & { added: number[] };
 }
 
 /** A unit added or removed since the last run. */
@@ -2733,31 +2736,22 @@ function reusableLinks(
 
   return {
     plan,
-    linksOf(unit) {
-      const cached = previous[previousAt.get(reps[unit]!.doc_id)!]!.links;
+    kept(unit) {
+      const cached = previous[previousAt.get(reps[unit]!.doc_id)!]!;
       const links: number[] = [];
-      for (let k = 0; k < cached.length; k += 2) {
-        const to = unitOf.get(previous[cached[k]!]!.id);
-        if (to !== undefined) links.push(to, cached[k + 1]!);
+      for (let k = 0; k < cached.links.length; k += 2) {
+        const to = unitOf.get(previous[cached.links[k]!]!.id);
+        if (to !== undefined) links.push(to, cached.links[k + 1]!);
         else if (plan[unit] !== UPDATE) throw new Error('link cache: a reused unit links to a removed one (rebuild without out/link)');
       }
-      return links;
-    },
-    viableOf(unit) {
-      return viable.get(unit) ?? previous[previousAt.get(reps[unit]!.doc_id)!]!.viable;
-    },
-    cutOf(unit) {
-      return previous[previousAt.get(reps[unit]!.doc_id)!]!.cut;
-    },
-    addedCandidates(unit) {
-      return candidates.get(unit) ?? [];
+      return { links, viable: viable.get(unit) ?? cached.viable, cut: cached.cut, added: candidates.get(unit) ?? [] };
     },
   };
 }
 
 /**
- * Scored links between units that reach LINK_THRESHOLD unblocked, strongest first, and per unit the
- * links it made (flattened pairs: later unit, score) and its viable count, for the link cache.
+ * Scored links between units that reach LINK_THRESHOLD unblocked, strongest first, and per unit its
+ * candidates (the links it made, its viable count and cut), for the link cache.
  */
 function candidateLinks(
   reps: readonly DocProfile[],
@@ -2765,13 +2759,11 @@ function candidateLinks(
   positions: readonly number[],
   attributes: UnitAttributes,
   reuse: ReusableLinks | null,
-): { links: LinkBuckets; unitLinks: number[][]; unitViable: number[]; unitCut: (CandidateRank | null)[] } {
+): { links: LinkBuckets; candidates: UnitCandidates[] } {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
   const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
   const links = new LinkBuckets();
-  const unitLinks: number[][] = [];
-  const unitViable: number[] = [];
-  const unitCut: (CandidateRank | null)[] = [];
+  const candidates: UnitCandidates[] = [];
   const shared = new SharedKeyCounts(reps.length);
   /** Links must be made in increasing unit order (LinkBuckets.add). */
   const link = (i: number, j: number, score: number, made: number[]): void => {
@@ -2784,12 +2776,9 @@ function candidateLinks(
   };
   reps.forEach((a, i) => {
     const made: number[] = [];
-    unitLinks.push(made);
-    const plan = reuse ? reuse.plan[i]! : SCORE_AGAIN;
-    if (plan !== SCORE_AGAIN) {
+    if (reuse && reuse.plan[i] !== SCORE_AGAIN) {
       // The kept links and (UPDATE) the links to added units, merged in unit order.
-      const cached = reuse!.linksOf(i);
-      const added = reuse!.addedCandidates(i);
+      const { links: cached, viable, cut, added } = reuse.kept(i);
       let k = 0;
       for (const j of added) {
         for (; k < cached.length && cached[k]! < j; k += 2) link(i, cached[k]!, cached[k + 1]!, made);
@@ -2797,8 +2786,7 @@ function candidateLinks(
         if (score !== null) link(i, j, score, made);
       }
       for (; k < cached.length; k += 2) link(i, cached[k]!, cached[k + 1]!, made);
-      unitViable.push(reuse!.viableOf(i));
-      unitCut.push(reuse!.cutOf(i));
+      candidates.push({ links: made, viable, cut });
       return;
     }
     shared.reset();
@@ -2812,29 +2800,31 @@ function candidateLinks(
       const j = shared.members[k]!;
       if (!attributes.blocked(i, j)) viable.push(j);
     }
-    unitViable.push(viable.length);
+    const viableCount = viable.length;
     const distance = (j: number): number => Math.abs(positions[j]! - positions[i]!);
-    const rank = (j: number): CandidateRank => [shared.count(j), distance(j), reps[j]!.doc_id];
     let cut: CandidateRank | null = null;
     if (viable.length > MAX_SCORED_CANDIDATES) {
       viable = mostAlike(viable, shared, distance);
-      for (const j of viable) if (cut === null || ranksBefore(cut, rank(j))) cut = rank(j);
+      for (const j of viable) {
+        const rank: CandidateRank = [shared.count(j), distance(j), reps[j]!.doc_id];
+        if (cut === null || ranksBefore(cut, rank)) cut = rank;
+      }
     }
-    unitCut.push(cut);
     viable.sort((x, y) => x - y);
     for (const j of viable) {
       const score = scored(i, j);
       if (score !== null) link(i, j, score, made);
     }
+    candidates.push({ links: made, viable: viableCount, cut });
   });
-  return { links, unitLinks, unitViable, unitCut };
+  return { links, candidates };
 }
 
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
 function clusterProfiles(
   profiles: DocProfile[],
   previous: readonly LinkCacheUnit[] | null,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; unitLinks: number[][]; unitViable: number[]; unitCut: (CandidateRank | null)[]; rescored: number; updated: number } {
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
   const groups = new UnitGroups(collapseIdentical(profiles));
   const reps = groups.units.map((u) => u[0]!);
   const positions = reps.map((p) => blockingPosition(p.doc_id));
@@ -2843,7 +2833,7 @@ function clusterProfiles(
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
   const attributes = new UnitAttributes(reps);
   const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous) : null;
-  const { links, unitLinks, unitViable, unitCut } = candidateLinks(reps, index, positions, attributes, reuse);
+  const { links, candidates } = candidateLinks(reps, index, positions, attributes, reuse);
   links.forEach((i, j) => {
     const gi = groups.find(i);
     const gj = groups.find(j);
@@ -2852,7 +2842,7 @@ function clusterProfiles(
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
   const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
-  return { groups, index, reps, unitLinks, unitViable, unitCut, rescored, updated: count(UPDATE) };
+  return { groups, index, reps, candidates, rescored, updated: count(UPDATE) };
 }
 
 /**
@@ -3050,9 +3040,9 @@ export function linkCampaigns(
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
-  const { groups, index, reps, unitLinks, unitViable, unitCut, rescored, updated } = clusterProfiles(withMentions, previous);
+  const { groups, index, reps, candidates, rescored, updated } = clusterProfiles(withMentions, previous);
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const linkCache = reps.map((p, i) => ({ id: p.doc_id, links: unitLinks[i]!, viable: unitViable[i]!, cut: unitCut[i]!, evidence: evidenceOf.get(p.doc_id)! }));
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, evidence: evidenceOf.get(p.doc_id)! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.

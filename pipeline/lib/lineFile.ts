@@ -57,10 +57,9 @@ const fieldPatterns = new Map<string, Buffer>();
  * and the caller parses the line. The bytes `"key":` can only be the key itself: inside a string
  * value every quote is escaped.
  */
-export function flatJsonField(line: Uint8Array, key: string): string | null | undefined {
+export function flatJsonField(bytes: Buffer, key: string): string | null | undefined {
   let pattern = fieldPatterns.get(key);
   if (!pattern) fieldPatterns.set(key, (pattern = Buffer.from(JSON.stringify(key) + ':')));
-  const bytes = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
   const at = bytes.indexOf(pattern);
   if (at < 0) return undefined;
   const value = at + pattern.length;
@@ -72,7 +71,7 @@ export function flatJsonField(line: Uint8Array, key: string): string | null | un
 }
 
 /** flatJsonField for several columns, as a row; null if any of them cannot be read that way. */
-export function flatJsonFields(line: Uint8Array, keys: readonly string[]): Record<string, string | null> | null {
+export function flatJsonFields(line: Buffer, keys: readonly string[]): Record<string, string | null> | null {
   const row: Record<string, string | null> = {};
   for (const key of keys) {
     const value = flatJsonField(line, key);

@@ -95,7 +95,10 @@ export async function previousOutputFile(context: StageContext, name: string): P
   return (await exists(file)) ? file : null;
 }
 
-/** Runs one stage unless its stamp says code and inputs are unchanged. */
+/**
+ * Runs one stage unless its stamp says code and inputs are unchanged. A run that fails while the
+ * last output of the same code was on offer is run once more without it (see below).
+ */
 export async function runStage(stage: StageDefinition, config: BuildConfig): Promise<StageReport> {
   const started = process.hrtime.bigint();
   const target = stageOutputDir(stage, config);
@@ -120,19 +123,31 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
   const previous = stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
   const progress = progressPrinter(stage.name, config.quiet ?? false);
   let outcome: StageOutcome;
+  const context: StageContext = {
+    config,
+    inputs,
+    outDir: staged,
+    previous,
+    walked,
+    codeHash: code,
+    log: (message) => {
+      if (!config.quiet) process.stderr.write(`${stage.name}: ${message}\n`);
+    },
+    progress,
+  };
   try {
-    outcome = await stage.run({
-      config,
-      inputs,
-      outDir: staged,
-      previous,
-      walked,
-      codeHash: code,
-      log: (message) => {
-        if (!config.quiet) process.stderr.write(`${stage.name}: ${message}\n`);
-      },
-      progress,
-    });
+    try {
+      outcome = await stage.run(context);
+    } catch (error) {
+      // The last output of the same code is only a cache: if reusing it failed (a file damaged or
+      // edited since), say so in one line and build from scratch, which needs nothing of it.
+      if (!previous || previous.codeHash !== code) throw error;
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      context.log(`ignoring the last run's output (${reason}): building from scratch`);
+      await fsp.rm(staged, { recursive: true, force: true });
+      await fsp.mkdir(staged, { recursive: true });
+      outcome = await stage.run({ ...context, previous: null });
+    }
   } catch (error) {
     await fsp.rm(staged, { recursive: true, force: true });
     throw error;

@@ -13,7 +13,6 @@
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
@@ -221,8 +220,7 @@ async function writeClaims(
     return { count: writer.count, rebuiltScopes: null, kept: 0 };
   }
   const before = new Map([...previousDocuments].map(([docId, { campaignId }]) => [docId, campaignId]));
-  const now = new Map(summaries.map((s) => [s.doc_id, docCampaign.get(s.doc_id) ?? null]));
-  const changed = changedClaimScopes(before, now);
+  const changed = changedClaimScopes(before, docCampaign); // docCampaign holds every document
   const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
   const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
   let kept = 0;
@@ -243,20 +241,7 @@ export const linkStage: StageDefinition = {
   moduleUrl: import.meta.url,
   inputs: (config) => ({ extract: path.join(config.out, 'extract') }),
   codeFiles: (config) => schemaFiles(config.root),
-  /**
-   * The last run's output is only a cache: if reusing it fails (a file damaged or edited since), the
-   * stage says so in one line and links from scratch, which needs nothing of it.
-   */
-  async run(context) {
-    if (!context.previous) return linkDocuments(context);
-    try {
-      return await linkDocuments(context);
-    } catch (error) {
-      context.log(`ignoring the last run's output (${(error instanceof Error ? error.message : String(error)).split('\n')[0]}): linking from scratch`);
-      for (const name of await fsp.readdir(context.outDir)) await fsp.rm(path.join(context.outDir, name), { recursive: true, force: true });
-      return linkDocuments({ ...context, previous: null });
-    }
-  },
+  run: linkDocuments,
 };
 
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {

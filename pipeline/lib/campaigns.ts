@@ -15,6 +15,7 @@
 
 import { sha256Bytes, sha256Hex } from './hash.js';
 import { valueInterval, type Qualifier } from './claims.js';
+import { KeyIndex, type MeetCounter } from './keyIndex.js';
 import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
 
@@ -2267,13 +2268,12 @@ function groupsBlocked(a: GroupSummary, b: GroupSummary): boolean {
   return false;
 }
 
-/** Inverted index from blocking keys to unit numbers. */
 /**
  * For one probing unit: the units met and how many blocking keys each shares with it (a cheap
  * measure of likeness). Typed arrays reused across units with an epoch mark, instead of a Map per
  * unit: at 100k documents a unit meets over a thousand others, tens of millions of meetings in all.
  */
-class SharedKeyCounts {
+class SharedKeyCounts implements MeetCounter {
   private readonly mark: Int32Array;
   private readonly counts: Int32Array;
   /** The units met since the last reset, in first-met order. */
@@ -2358,69 +2358,6 @@ export class UnitAttributes {
     let conflict = this.classConflicts.get(key);
     if (conflict === undefined) this.classConflicts.set(key, (conflict = agencyRelation(this.classReps[a]!, this.classReps[b]!) === 'conflict'));
     return conflict;
-  }
-}
-
-class KeyIndex {
-  private readonly lists = new Map<BlockingKey, number[]>();
-  /** For large lists: the members ordered by position, built on first use. */
-  private readonly ordered = new Map<BlockingKey, { size: number; positions: Float64Array; units: Int32Array }>();
-  /** `position(unit)` is a fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking. */
-  constructor(private readonly position: (unit: number) => number) {}
-  add(unit: number, keys: readonly BlockingKey[]): void {
-    for (const key of keys) {
-      const list = this.lists.get(key);
-      if (list) list.push(unit);
-      else this.lists.set(key, [unit]);
-    }
-  }
-  /**
-   * Sorted-neighbourhood blocking. A block no larger than 2 x window + 1 is compared in full; in a
-   * larger one (thousands of reports of one recurring campaign) a unit meets only the members whose
-   * position lies within window / 2^ceil(log2(size)) of its own, about window to 2 x window of them,
-   * so the work stays linear in the corpus. The positions come from the documents' ids, not from
-   * places in the list, so the neighbours a unit meets are the same in every block it shares with
-   * them (the union over its blocks stays small) and do not shift when a document is added.
-   * Only units after `unit` are counted into `shared`: a pair is scored from its first unit.
-   */
-  near(unit: number, keys: readonly BlockingKey[], window: number, shared: SharedKeyCounts): void {
-    const at = this.position(unit);
-    for (const key of keys) {
-      const list = this.lists.get(key);
-      if (!list) continue;
-      if (list.length <= 2 * window + 1) {
-        for (let k = 0; k < list.length; k++) if (list[k]! > unit) shared.meet(list[k]!, 1);
-        continue;
-      }
-      const { positions, units } = this.orderedList(key, list);
-      const radius = window / 2 ** Math.ceil(Math.log2(list.length));
-      let lo = 0;
-      let hi = positions.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (positions[mid]! < at - radius) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo; k < positions.length && positions[k]! <= at + radius; k++) if (units[k]! > unit) shared.meet(units[k]!, 1);
-    }
-  }
-  private orderedList(key: BlockingKey, list: readonly number[]): { positions: Float64Array; units: Int32Array } {
-    const cached = this.ordered.get(key);
-    if (cached && cached.size === list.length) return cached;
-    const order = [...list].sort((x, y) => this.position(x) - this.position(y) || x - y);
-    const entry = { size: list.length, positions: Float64Array.from(order, (u) => this.position(u)), units: Int32Array.from(order) };
-    this.ordered.set(key, entry);
-    return entry;
-  }
-  /** How many units are indexed under `key`. */
-  size(key: BlockingKey): number {
-    return this.lists.get(key)?.length ?? 0;
-  }
-  /** Distinct units under any of the keys, in first-seen order. */
-  lookup(keys: readonly BlockingKey[]): number[] {
-    const seen = new Set<number>();
-    for (const key of keys) for (const u of this.lists.get(key) ?? []) seen.add(u);
-    return [...seen];
   }
 }
 

@@ -57,6 +57,16 @@ describe('incremental linking gives what linking from scratch gives', () => {
     expectSameAsScratch(previous, [...corpus.filter((_, i) => i % 97 !== 3), newReport(corpus[650]!, 'doc_new_000002', 120), newReport(corpus[10]!, 'doc_new_000003', 333)]);
   });
 
+  it('a document whose evidence changed under the same doc_id (a renamed file read as another format) is linked anew', () => {
+    // Report 5 of campaign 0 now reads as a report of campaign 1, then as a report of no campaign.
+    const moved = corpus.map((d, i) => (i === 5 ? { ...corpus[350]!, doc_id: d.doc_id } : d));
+    const scratch = linkCampaigns(moved);
+    expect(scratch.docCampaign.get(corpus[5]!.doc_id)).toBe(scratch.docCampaign.get(corpus[350]!.doc_id));
+    expectSameAsScratch(previous, moved);
+    expectSameAsScratch(previous, corpus.map((d, i) => (i === 5 ? { ...d, mentions: [] } : d)));
+    expectSameAsScratch(cacheOf(moved), corpus);
+  });
+
   it('a block crossing the full-comparison size and a power of two', () => {
     const full = 2 * BLOCK_NEIGHBOURHOOD + 1;
     for (const size of [full, full + 1, 256, 257]) {

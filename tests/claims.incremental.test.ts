@@ -35,6 +35,11 @@ describe('changedClaimScopes', () => {
     const now = new Map<string, string | null>([...before, ['doc_alone', 'cmp_b'], ['doc_kept', null]]);
     expect([...changedClaimScopes(before, now)].sort()).toEqual(['cmp_a', 'cmp_b', 'doc:doc_alone', 'doc:doc_kept']);
   });
+  it('names the scopes of an edited document (its record changed under the same doc_id), where it stayed or not', () => {
+    expect([...changedClaimScopes(before, new Map(before), new Set(['doc_kept', 'doc_alone']))].sort()).toEqual(['cmp_a', 'doc:doc_alone']);
+    const now = new Map<string, string | null>([...before, ['doc_moved', 'cmp_c']]);
+    expect([...changedClaimScopes(before, now, new Set(['doc_moved']))].sort()).toEqual(['cmp_a', 'cmp_c']);
+  });
 });
 
 /** A document's figures: fixed by its id, as in the pipeline (same content, same figures). */

@@ -82,6 +82,32 @@ describe('incremental build', () => {
     expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
   }, 240_000);
 
+  it('equals a build from scratch after articles are renamed, copied, or renamed into another format', async () => {
+    const seeds = fs.readdirSync(SEEDS).sort();
+    const corpus = tempDir('incr-renamed');
+    copyArticles(SEEDS, corpus, seeds.slice(0, 3));
+    // Markup in a .txt file is text; the same bytes in an .html file are HTML (other text, offsets, figures).
+    fs.writeFileSync(path.join(corpus, 'markup.txt'), `<h1>Operation Sword Net nets 15,321 suspects</h1>\n<p>${DATED_REPORT.split('\n')[2]}</p>\n<p>Police said 2,400 bank cards were <b>seized</b>.</p>\n`);
+    const out = tempDir('incr-renamed-out');
+    expect((await build(corpus, out)).ok).toBe(true);
+    const documents = (): { source_files: string; format: string }[] => fs.readFileSync(path.join(out, 'link', 'documents.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source_files: string; format: string });
+    const sourceFiles = (): string[] => documents().map((d) => d.source_files);
+    expect(documents().find((d) => d.source_files === 'markup.txt')?.format).toBe('text');
+
+    // The same bytes under other names: a document keeps its doc_id, but not its source_file(s).
+    fs.renameSync(path.join(corpus, seeds[0]!), path.join(corpus, `renamed-${seeds[0]}`));
+    fs.copyFileSync(path.join(corpus, seeds[1]!), path.join(corpus, `copy-of-${seeds[1]}`));
+    fs.renameSync(path.join(corpus, 'markup.txt'), path.join(corpus, 'markup.html'));
+    expect((await build(corpus, out)).ok).toBe(true);
+    expect(sourceFiles()).toContain(`renamed-${seeds[0]}`);
+    expect(sourceFiles()).toContain(`${seeds[1]}; copy-of-${seeds[1]}`);
+    expect(documents().find((d) => d.source_files === 'markup.html')?.format).toBe('html');
+
+    const scratch = tempDir('incr-renamed-scratch');
+    expect((await build(corpus, scratch)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+  }, 240_000);
+
   it('rebuilds correctly when the caches of link, validate and emit are damaged, and says so', async () => {
     const corpus = tempDir('incr-damaged');
     copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 3));
@@ -94,6 +120,8 @@ describe('incremental build', () => {
     fs.writeFileSync(index, JSON.stringify({ code_hash, tables: { figures: { files: 7 }, documents: null, claims: { files: { csv: {} } } } })); // this code's, but not an index
     const linkCache = path.join(out, 'link', 'link-cache.jsonl');
     fs.writeFileSync(linkCache, fs.readFileSync(linkCache, 'utf8').slice(0, 30)); // truncated mid-line
+    const linkDocs = path.join(out, 'link', 'link-docs.jsonl');
+    fs.writeFileSync(linkDocs, fs.readFileSync(linkDocs, 'utf8').slice(0, 120)); // truncated inside the first entry
 
     copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
     const messages: string[] = [];

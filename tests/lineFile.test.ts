@@ -1,8 +1,9 @@
-// flatJsonField: reading one field of a JSON line without parsing it, for copying a table's lines.
-// It may decline (undefined: the caller parses the line) but must never return a wrong value.
+// flatJsonField and rawJsonValue: reading one field of a JSON line without parsing it, for copying
+// a table's lines. They may decline (undefined: the caller parses the line) but must never return a
+// wrong value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flatJsonField, flatJsonFields } from '../pipeline/lib/lineFile.js';
+import { flatJsonField, flatJsonFields, rawJsonValue } from '../pipeline/lib/lineFile.js';
 
 const line = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -40,6 +41,35 @@ describe('flatJsonField', () => {
           const read = flatJsonField(line(object), key);
           if (read !== undefined) expect(read).toBe(object[key]);
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('rawJsonValue', () => {
+  const raw = (bytes: Buffer, key: string): string | undefined => rawJsonValue(bytes, key)?.toString('utf8');
+  it('gives the bytes of a string, null or array-of-strings value', () => {
+    const record = line({ doc_id: 'doc_a', source_files: ['a.txt', 'b "c"].txt', 'd\\e'], publisher: null, figures: [{ value: 1 }] });
+    expect(raw(record, 'doc_id')).toBe('"doc_a"');
+    expect(raw(record, 'source_files')).toBe(JSON.stringify(['a.txt', 'b "c"].txt', 'd\\e']));
+    expect(raw(record, 'publisher')).toBe('null');
+  });
+  it('declines other shapes and absent keys', () => {
+    const record = line({ figures: [{ value: 1 }], n: 3, empty: [] });
+    expect(rawJsonValue(record, 'figures')).toBeUndefined();
+    expect(rawJsonValue(record, 'n')).toBeUndefined();
+    expect(rawJsonValue(record, 'empty')).toBeUndefined();
+    expect(rawJsonValue(record, 'source_files')).toBeUndefined();
+  });
+  it('equal bytes exactly when the values are equal, for any arrays of names', () => {
+    const names = fc.array(fc.oneof(fc.string(), fc.constantFrom('a"],"b', '\\', ']', '","')), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(names, names, (a, b) => {
+        const x = rawJsonValue(line({ doc_id: 'd', source_files: a, format: 'text' }), 'source_files')!;
+        const y = rawJsonValue(line({ source_files: b, doc_id: 'd' }), 'source_files')!;
+        expect(JSON.parse(x.toString('utf8'))).toEqual(a);
+        expect(x.equals(y)).toBe(JSON.stringify(a) === JSON.stringify(b));
       }),
       { numRuns: 500 },
     );

@@ -2501,7 +2501,12 @@ class LinkBuckets {
  */
 export interface LinkCacheUnit extends UnitCandidates {
   id: string;
-  evidence: DocCampaignEvidence;
+  /**
+   * The representative's evidence as JSON text: the next run compares it with the evidence it has
+   * for that doc_id (equal: the unit stayed), and parses it only for a unit that did not stay, to
+   * recompute its keys.
+   */
+  evidence: string;
 }
 
 /** What scoring a unit's candidates gave: what the link cache keeps of it. */
@@ -2525,13 +2530,16 @@ function ranksBefore(a: CandidateRank, b: CandidateRank): boolean {
   return a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
 }
 
+/** `[id, links, viable, cut]`, a tab, then the evidence (JSON text never holds a raw tab). */
 export function linkCacheLine(unit: LinkCacheUnit): string {
-  return JSON.stringify([unit.id, unit.links, unit.viable, unit.cut, unit.evidence]);
+  return `${JSON.stringify([unit.id, unit.links, unit.viable, unit.cut])}\t${unit.evidence}`;
 }
 
 export function parseLinkCacheLine(line: string): LinkCacheUnit {
-  const [id, links, viable, cut, evidence] = JSON.parse(line) as [string, number[], number, CandidateRank | null, DocCampaignEvidence];
-  return { id, links, viable, cut, evidence };
+  const tab = line.indexOf('\t');
+  if (tab < 0) throw new Error('link cache: a line without its evidence');
+  const [id, links, viable, cut] = JSON.parse(line.slice(0, tab)) as [string, number[], number, CandidateRank | null];
+  return { id, links, viable, cut, evidence: line.slice(tab + 1) };
 }
 
 /** What a unit does with its cached links in an incremental run. */
@@ -2579,9 +2587,17 @@ function reusableLinks(
   index: KeyIndex,
   attributes: UnitAttributes,
   previous: readonly LinkCacheUnit[],
+  evidenceTexts: readonly string[],
 ): ReusableLinks {
   const unitOf = new Map(reps.map((p, i) => [p.doc_id, i]));
-  const previousAt = new Map(previous.map((u, k) => [u.id, k]));
+  // A unit stays when its representative is here with the same evidence. One whose evidence changed
+  // under the same doc_id (a renamed file read as another format) was removed and added.
+  const currentOf = previous.map((u) => {
+    const i = unitOf.get(u.id);
+    return i !== undefined && evidenceTexts[i] === u.evidence ? i : -1;
+  });
+  const previousAt = new Map<string, number>();
+  previous.forEach((u, k) => currentOf[k]! >= 0 && previousAt.set(u.id, k));
   const plan = new Uint8Array(reps.length);
   const changes: UnitChange[] = [];
   reps.forEach((p, i) => {
@@ -2589,11 +2605,11 @@ function reusableLinks(
     plan[i] = SCORE_AGAIN;
     changes.push({ id: p.doc_id, position: positions[i]!, profile: p, unit: i });
   });
-  for (const u of previous) {
-    if (unitOf.has(u.id)) continue;
-    const profile = profileDocument(u.evidence);
+  previous.forEach((u, k) => {
+    if (currentOf[k]! >= 0) return;
+    const profile = profileDocument(JSON.parse(u.evidence) as DocCampaignEvidence);
     changes.push({ id: u.id, position: blockingPosition(u.id), profile, unit: -1 });
-  }
+  });
 
   // Per key of a changed unit: the changed units under it, and how much the block grew.
   const touched = new Map<BlockingKey, { changes: UnitChange[]; growth: number }>();
@@ -2677,8 +2693,8 @@ function reusableLinks(
       const cached = previous[previousAt.get(reps[unit]!.doc_id)!]!;
       const links: number[] = [];
       for (let k = 0; k < cached.links.length; k += 2) {
-        const to = unitOf.get(previous[cached.links[k]!]!.id);
-        if (to !== undefined) links.push(to, cached.links[k + 1]!);
+        const to = currentOf[cached.links[k]!]!;
+        if (to >= 0) links.push(to, cached.links[k + 1]!);
         else if (plan[unit] !== UPDATE) throw new Error('link cache: a reused unit links to a removed one (rebuild without out/link)');
       }
       return { links, viable: viable.get(unit) ?? cached.viable, cut: cached.cut, added: candidates.get(unit) ?? [] };
@@ -2761,15 +2777,17 @@ function candidateLinks(
 function clusterProfiles(
   profiles: DocProfile[],
   previous: readonly LinkCacheUnit[] | null,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
+  evidenceText: (docId: string) => string,
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; evidenceTexts: string[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
   const groups = new UnitGroups(collapseIdentical(profiles));
   const reps = groups.units.map((u) => u[0]!);
+  const evidenceTexts = reps.map((p) => evidenceText(p.doc_id));
   const positions = reps.map((p) => blockingPosition(p.doc_id));
   // One index of the units' keys serves the candidate links and then the orphans.
   const index = new KeyIndex((unit) => positions[unit]!);
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
   const attributes = new UnitAttributes(reps);
-  const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous) : null;
+  const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous, evidenceTexts) : null;
   const { links, candidates } = candidateLinks(reps, index, positions, attributes, reuse);
   links.forEach((i, j) => {
     const gi = groups.find(i);
@@ -2779,7 +2797,7 @@ function clusterProfiles(
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
   const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
-  return { groups, index, reps, candidates, rescored, updated: count(UPDATE) };
+  return { groups, index, reps, evidenceTexts, candidates, rescored, updated: count(UPDATE) };
 }
 
 /**
@@ -2977,9 +2995,9 @@ export function linkCampaigns(
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
-  const { groups, index, reps, candidates, rescored, updated } = clusterProfiles(withMentions, previous);
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, evidence: evidenceOf.get(p.doc_id)! }));
+  const { groups, index, reps, evidenceTexts, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => JSON.stringify(evidenceOf.get(docId)!));
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, evidence: evidenceTexts[i]! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.

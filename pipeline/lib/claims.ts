@@ -327,15 +327,20 @@ export function buildClaims(figures: readonly ClaimInput[]): ClaimRow[] {
 /**
  * The scopes whose claims may differ from the last run's, given each document's campaign then and
  * now (absent: the document was not there). A scope's claims depend only on which documents' figures
- * fall in it (a document's figures are fixed by its content, so by its doc_id) and on the scope's
- * name: every scope a document entered or left is changed, and no other. A campaign whose id
- * changed counts as left by all its documents, so both ids are changed scopes.
+ * fall in it and on the scope's name: every scope a document entered or left is changed, and no
+ * other. A campaign whose id changed counts as left by all its documents, so both ids are changed
+ * scopes. A document's figures are fixed by its record; one in `edited` (its record changed since,
+ * under the same doc_id) counts as leaving its old scope and entering its new one.
  */
-export function changedClaimScopes(before: ReadonlyMap<string, string | null>, now: ReadonlyMap<string, string | null>): Set<string> {
+export function changedClaimScopes(
+  before: ReadonlyMap<string, string | null>,
+  now: ReadonlyMap<string, string | null>,
+  edited: ReadonlySet<string> = new Set(),
+): Set<string> {
   const changed = new Set<string>();
   for (const [doc_id, campaign_id] of now) {
     const was = before.get(doc_id);
-    if (was === campaign_id) continue;
+    if (was === campaign_id && !edited.has(doc_id)) continue;
     changed.add(claimScope({ doc_id, campaign_id }));
     if (was !== undefined) changed.add(claimScope({ doc_id, campaign_id: was }));
   }

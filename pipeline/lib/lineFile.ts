@@ -70,6 +70,33 @@ export function flatJsonField(bytes: Buffer, key: string): string | null | undef
   return bytes.toString('utf8', value + 1, end);
 }
 
+/**
+ * The raw bytes of a top-level value of a JSON object line that is a string, null, or an array of
+ * strings (as `"a"`, `null`, `["a","b"]`), found without parsing the line; undefined when absent or
+ * of another shape. Two lines written by JSON.stringify hold equal values exactly when these bytes
+ * are equal.
+ */
+export function rawJsonValue(bytes: Buffer, key: string): Buffer | undefined {
+  let pattern = fieldPatterns.get(key);
+  if (!pattern) fieldPatterns.set(key, (pattern = Buffer.from(JSON.stringify(key) + ':')));
+  const at = bytes.indexOf(pattern);
+  if (at < 0) return undefined;
+  const start = at + pattern.length;
+  if (bytes[start] === 0x6e) return bytes.toString('latin1', start, start + 4) === 'null' ? bytes.subarray(start, start + 4) : undefined;
+  const array = bytes[start] === 0x5b;
+  let i = array ? start + 1 : start;
+  for (;;) {
+    if (bytes[i] !== 0x22) return undefined;
+    for (i++; i < bytes.length && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    if (i >= bytes.length) return undefined;
+    i++; // past the closing quote
+    if (!array) return bytes.subarray(start, i);
+    if (bytes[i] === 0x5d) return bytes.subarray(start, i + 1);
+    if (bytes[i] !== 0x2c) return undefined;
+    i++;
+  }
+}
+
 /** flatJsonField for several columns, as a row; null if any of them cannot be read that way. */
 export function flatJsonFields(line: Buffer, keys: readonly string[]): Record<string, string | null> | null {
   const row: Record<string, string | null> = {};

@@ -85,6 +85,11 @@ export async function mapDocuments(
     /** The same task by module and export name, for worker threads. */
     worker: TaskFunction;
     total?: number;
+    /**
+     * When a document's output depends on more of its input than doc_id and source_file (extract
+     * copies the names of every identical file): is the last run's output line still this record's?
+     */
+    stillValid?: (record: LazyRecord, previousLine: Buffer) => boolean;
   },
 ): Promise<PerDocCounts> {
   const counts: PerDocCounts = { in: 0, out: 0, reused: 0, failed: 0, tally: 0 };
@@ -130,7 +135,8 @@ export async function mapDocuments(
     for (const record of options.input) {
       counts.in++;
       if (options.total) context.progress(counts.in, options.total);
-      const reused = previous.lineOf(record);
+      let reused = previous.lineOf(record);
+      if (reused !== null && options.stillValid && !options.stillValid(record, reused)) reused = null;
       if (reused !== null && window.length === 0) {
         // Nothing pending before it: written now (most records of an incremental run).
         writer.write(reused);

@@ -1,25 +1,29 @@
 // Stage 4 — link: across documents. Resolves campaign mentions into campaigns (one id per campaign
 // however it is named), gives every document and figure its campaign_id, and groups figures into
 // claims. Builds the four published tables as rows.
-// Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order).
+// Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order),
+// and two caches for the next run (link-docs.jsonl, link-cache.jsonl; not published).
 //
-// Incremental: out/link/link-cache.jsonl keeps each campaign unit's candidate links and evidence; a
-// run with the same code reuses the links of the units that meet no added or removed document, and
-// updates or scores again the others (campaigns.ts, reusableLinks). Clustering and the campaign table
-// are rebuilt from all links; claims are built again only for the scopes that documents entered or
-// left (claims.ts, updateClaims), the other claim lines copied; a document's rows are copied when its
-// campaign did not change. The output is the same as a build from scratch.
+// Incremental: out/link/link-docs.jsonl keeps each document's summary after a digest of its extract
+// record, so an unchanged document is summarised without parsing its record. link-cache.jsonl keeps
+// each campaign unit's candidate links and evidence; a run with the same code reuses the links of the
+// units that meet no added or removed document, and updates or scores again the others (campaigns.ts,
+// reusableLinks). Clustering and the campaign table are rebuilt from all links; claims are built again
+// only for the scopes that documents entered or left (claims.ts, updateClaims), the other claim lines
+// copied; a document's rows are copied when its record and its campaign did not change. The output is
+// the same as a build from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
+import { hash } from 'node:crypto';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
 import { PreviousOutput } from '../lib/perdoc.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
-import { BufferedLineWriter, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
+import { BufferedLineWriter, flatJsonField, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { previousOutputFile, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
@@ -29,15 +33,17 @@ export function figureId(docId: string, measure: string, value: number, unit: st
   return `fig_${stableId(docId, measure, value, unit, placeCode)}`;
 }
 
+type SummaryFigure = Pick<ExtractedDocument['figures'][number], 'measure' | 'value' | 'unit' | 'qualifier' | 'place_code' | 'sentence_index'>;
+
 /** What linking and claims need from one document, and where to find the rest of it. */
 interface DocSummary {
   ref: LineRef;
   doc_id: string;
-  source_file: string;
-  mentions: readonly CampaignMention[];
   publisher: string | null;
+  published_date: string | null;
+  mentions: readonly CampaignMention[];
   /** What claims need of each figure, in the document's order. */
-  figures: Pick<ExtractedDocument['figures'][number], 'measure' | 'value' | 'unit' | 'qualifier' | 'place_code' | 'sentence_index'>[];
+  figures: SummaryFigure[];
   /** The figures' ids, hashed when first needed: an incremental run needs them only for the few documents whose rows or claims it builds again. */
   figureIds?: string[];
 }
@@ -46,23 +52,96 @@ function figureIdsOf(s: DocSummary): string[] {
   return (s.figureIds ??= s.figures.map((f) => figureId(s.doc_id, f.measure, f.value, f.unit, f.place_code)));
 }
 
-function summarize(doc: ExtractedDocument, ref: LineRef): { summary: DocSummary; evidence: DocCampaignEvidence } {
+function summarize(doc: ExtractedDocument, ref: LineRef): DocSummary {
   return {
-    summary: {
-      ref,
-      doc_id: doc.doc_id,
-      source_file: doc.source_file,
-      mentions: doc.campaign_mentions,
-      publisher: doc.metadata.publisher,
-      figures: doc.figures.map(({ measure, value, unit, qualifier, place_code, sentence_index }) => ({ measure, value, unit, qualifier, place_code, sentence_index })),
-    },
-    evidence: {
-      doc_id: doc.doc_id,
-      published_date: doc.metadata.published_date,
-      mentions: doc.campaign_mentions,
-      figures: doc.figures.map((f) => ({ measure: f.measure, value: f.value, qualifier: f.qualifier as Qualifier })),
-    },
+    ref,
+    doc_id: doc.doc_id,
+    publisher: doc.metadata.publisher,
+    published_date: doc.metadata.published_date,
+    mentions: doc.campaign_mentions,
+    figures: doc.figures.map(({ measure, value, unit, qualifier, place_code, sentence_index }) => ({ measure, value, unit, qualifier, place_code, sentence_index })),
   };
+}
+
+function campaignEvidence(s: DocSummary): DocCampaignEvidence {
+  return {
+    doc_id: s.doc_id,
+    published_date: s.published_date,
+    mentions: s.mentions,
+    figures: s.figures.map((f) => ({ measure: f.measure, value: f.value, qualifier: f.qualifier as Qualifier })),
+  };
+}
+
+/**
+ * link-docs.jsonl keeps each document's summary for the next run, after a digest of the extract line
+ * it came from: `digest<TAB>[doc_id, publisher, published_date, mentions, figures]`, a figure as
+ * [measure, value, unit, qualifier, place_code, sentence_index]. A document whose line has the same
+ * digest is summarised from this compact entry (about a quarter of the line's bytes) instead of
+ * parsing its record again. JSON text never holds a raw tab.
+ */
+const LINK_DOCS = 'link-docs.jsonl';
+
+function docEntry(digest: string, s: DocSummary): string {
+  const figures = s.figures.map((f) => [f.measure, f.value, f.unit, f.qualifier, f.place_code, f.sentence_index]);
+  return `${digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures])}`;
+}
+
+function parseDocEntry(entry: Buffer, ref: LineRef): DocSummary {
+  const tab = entry.indexOf(0x09);
+  type Entry = [string, string | null, string | null, CampaignMention[], [string, number, string, string, string | null, number][]];
+  const [doc_id, publisher, published_date, mentions, figures] = JSON.parse(entry.toString('utf8', tab + 1)) as Entry;
+  return {
+    ref,
+    doc_id,
+    publisher,
+    published_date,
+    mentions,
+    figures: figures.map(([measure, value, unit, qualifier, place_code, sentence_index]) => ({ measure, value, unit, qualifier, place_code, sentence_index })),
+  };
+}
+
+/** The last run's link-docs entries by doc_id (the line's bytes, and its digest), if the same link code wrote them. */
+async function previousDocEntries(context: StageContext): Promise<Map<string, { digest: string; entry: Buffer }>> {
+  const entries = new Map<string, { digest: string; entry: Buffer }>();
+  const file = await previousOutputFile(context, LINK_DOCS);
+  if (file === null) return entries;
+  // keepViews: the entries are copied into this run's file, or parsed, after the whole file is read.
+  for (const { bytes } of rawLinesWithRefs(file, true)) {
+    const tab = bytes.indexOf(0x09);
+    const idStart = tab + 3; // after `<TAB>["`
+    const idEnd = bytes.indexOf(0x22, idStart);
+    if (tab < 0 || idEnd < 0) throw new Error(`${LINK_DOCS}: a line without a digest and doc_id`);
+    entries.set(bytes.toString('latin1', idStart, idEnd), { digest: bytes.toString('latin1', 0, tab), entry: bytes });
+  }
+  return entries;
+}
+
+/**
+ * Every document's summary, in extract order, from its extract line or (same digest) the last run's
+ * entry; writes this run's link-docs.jsonl. `edited`: the documents present last time whose line
+ * changed (renamed, a copy added or removed, extracted anew): their rows and claims are built again.
+ */
+async function summarizeDocuments(context: StageContext, extractFile: string): Promise<{ summaries: DocSummary[]; edited: Set<string> }> {
+  const previous = await previousDocEntries(context);
+  const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
+  const summaries: DocSummary[] = [];
+  const edited = new Set<string>();
+  for (const { bytes, ref } of rawLinesWithRefs(extractFile)) {
+    const digest = hash('sha256', bytes, 'base64');
+    const docId = flatJsonField(bytes, 'doc_id');
+    const before = docId ? previous.get(docId) : undefined;
+    if (before && before.digest === digest) {
+      summaries.push(parseDocEntry(before.entry, ref));
+      writer.write(before.entry);
+      continue;
+    }
+    if (before) edited.add(docId!);
+    const summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, ref);
+    summaries.push(summary);
+    writer.write(docEntry(digest, summary));
+  }
+  writer.close();
+  return { summaries, edited };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -211,6 +290,7 @@ async function writeClaims(
   summaries: readonly DocSummary[],
   docCampaign: ReadonlyMap<string, string | null>,
   previousDocuments: ReadonlyMap<string, { campaignId: string | null }>,
+  edited: ReadonlySet<string>,
 ): Promise<{ count: number; rebuiltScopes: number | null; kept: number }> {
   const writer = new TableWriter(context.outDir, 'claims', schema);
   const previousFile = previousDocuments.size > 0 ? await previousOutputFile(context, 'claims.jsonl') : null;
@@ -220,7 +300,7 @@ async function writeClaims(
     return { count: writer.count, rebuiltScopes: null, kept: 0 };
   }
   const before = new Map([...previousDocuments].map(([docId, { campaignId }]) => [docId, campaignId]));
-  const changed = changedClaimScopes(before, docCampaign); // docCampaign holds every document
+  const changed = changedClaimScopes(before, docCampaign, edited); // docCampaign holds every document
   const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
   const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
   let kept = 0;
@@ -247,13 +327,8 @@ export const linkStage: StageDefinition = {
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // load: one pass, compact summaries only
   const extractFile = path.join(context.inputs.extract!, 'documents.jsonl');
-  const summaries: DocSummary[] = [];
-  const evidence: DocCampaignEvidence[] = [];
-  for (const { text, ref } of linesWithRefs(extractFile)) {
-    const { summary, evidence: docEvidence } = summarize(JSON.parse(text) as ExtractedDocument, ref);
-    summaries.push(summary);
-    evidence.push(docEvidence);
-  }
+  const { summaries, edited } = await summarizeDocuments(context, extractFile);
+  const evidence = summaries.map(campaignEvidence);
 
   // process: campaigns, then every figure's campaign, then claims
   collectGarbageIfGrown(); // parsing left the heap full of dead document records
@@ -269,7 +344,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   const schemas = loadSchemas(context.config.root);
   const documentOrder = orderColumns(schemas.documents);
   const previousDocuments = await previousDocumentRows(context, documentOrder);
-  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments);
+  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments, edited);
   if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
   collectGarbageIfGrown();
 
@@ -290,7 +365,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
       const campaignId = docCampaign.get(s.doc_id) ?? null;
       const before = previousDocuments.get(s.doc_id);
       const figureLines = previousFigures.linesOf(s.doc_id);
-      if (before && before.campaignId === campaignId && figureLines.length === s.figures.length) {
+      if (before && before.campaignId === campaignId && !edited.has(s.doc_id) && figureLines.length === s.figures.length) {
         for (const line of figureLines) figures.writeLine(line);
         documentLines.push({ order: before.order, line: before.line });
         copied++;

@@ -1895,17 +1895,15 @@ function logBucket(value: number, ratio: number): number {
   return Math.floor(Math.log(value) / Math.log(ratio));
 }
 
-/** Blocking keys of a profile's figures: two agreeing figures share a value bucket. */
-function figureKeys(p: DocProfile): string[] {
-  return p.figureTable.byKey.flatMap(figureGroupKeys);
-}
-
-/** The keys of one group of a FigureTable: every log bucket its identifying values' intervals touch. */
-function figureGroupKeys(group: FigureTable['byKey'][number]): string[] {
-  const keys: string[] = [];
+/**
+ * The base keys of one group of a FigureTable: every log bucket its identifying values' intervals
+ * touch (`f:${measureUnit}|${bucket}`; two agreeing figures share a bucket).
+ */
+function figureGroupBases(group: FigureTable['byKey'][number]): number[] {
+  const keys: number[] = [];
   for (const x of group.items) {
     if (!(x.value >= MIN_INDEXED_FIGURE)) continue;
-    for (let b = logBucket(x.lo, FIGURE_BUCKET_RATIO); b <= logBucket(x.hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(`f:${group.measureUnit}|${b}`);
+    for (let b = logBucket(x.lo, FIGURE_BUCKET_RATIO); b <= logBucket(x.hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(keySpace.figureBase(group.measureUnit, b));
   }
   return keys;
 }
@@ -1960,8 +1958,28 @@ function blockingKey(shape: KeyShape, base: number, yearFacet = 0, agencyFacet =
 class KeySpace {
   private readonly bases = new Map<string, number>();
   private readonly facets = new Map<string, number>();
+  /** Per name: its interned index and probe base keys (none for a long name). Thousands of reports share a name. */
+  private readonly names = new Map<string, { index: number[]; probe: number[] }>();
+  /** Per figure measure and unit: bucket -> interned base key. */
+  private readonly figures = new Map<string, Map<number, number>>();
   base(text: string): number {
     return KeySpace.intern(this.bases, text, 2 ** BASE_BITS, 'base keys');
+  }
+  nameBases(name: string): { index: number[]; probe: number[] } {
+    let bases = this.names.get(name);
+    if (!bases) {
+      const long = isLongName(name);
+      bases = { index: long ? [] : nameIndexKeys(name).map((k) => this.base(k)), probe: long ? [] : nameProbeKeys(name).map((k) => this.base(k)) };
+      this.names.set(name, bases);
+    }
+    return bases;
+  }
+  figureBase(measureUnit: string, bucket: number): number {
+    let buckets = this.figures.get(measureUnit);
+    if (!buckets) this.figures.set(measureUnit, (buckets = new Map()));
+    let id = buckets.get(bucket);
+    if (id === undefined) buckets.set(bucket, (id = this.base(`f:${measureUnit}|${bucket}`)));
+    return id;
   }
   /** Years and agency facets share one numbering; both must fit the smaller field. */
   facet(text: string): number {
@@ -2052,8 +2070,10 @@ function wideKeys(base: readonly number[]): BlockingKey[] {
 }
 
 function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
-  const names = allNames(p).filter((n) => !isLongName(n)).flatMap(side === 'index' ? nameIndexKeys : nameProbeKeys);
-  return [...names, ...figureKeys(p)].map((key) => keySpace.base(key));
+  const keys: number[] = [];
+  for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) keys.push(key);
+  for (const group of p.figureTable.byKey) for (const key of figureGroupBases(group)) keys.push(key);
+  return keys;
 }
 
 function indexKeys(p: DocProfile): BlockingKey[] {
@@ -2814,7 +2834,7 @@ function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
   if (needed <= 0) return index.lookup(probeKeys(o));
   const counts = new Map<number, number>();
   for (const group of o.figureTable.byKey) {
-    const keys = refinedProbeKeys(figureGroupKeys(group).map((key) => keySpace.base(key)), o);
+    const keys = refinedProbeKeys(figureGroupBases(group), o);
     for (const u of index.lookup(keys)) counts.set(u, (counts.get(u) ?? 0) + 1);
   }
   return [...counts].filter(([, n]) => n >= needed).map(([u]) => u);

@@ -81,8 +81,8 @@ describe('leadingKeys', () => {
   it('falls back to a full parse for other key orders', () => {
     expect(leadingKeys(JSON.stringify({ n: 1, source_file: 'b.txt', doc_id: 'doc_2' }))).toEqual({ doc_id: 'doc_2', source_file: 'b.txt' });
   });
-  it('reads the same keys from a line\'s bytes, also when the first kilobyte ends inside a key or a character', () => {
-    for (let pad = 990; pad < 1030; pad++) {
+  it('reads the same keys from a line\'s bytes, also when the decoded start (2 KB) ends inside a key or a character', () => {
+    for (let pad = 2010; pad < 2060; pad++) {
       // A path of multi-byte characters long enough that the decoded prefix stops inside it.
       const source_file = `${'é'.repeat(pad >> 1)}/中文.txt`;
       const line = JSON.stringify({ doc_id: 'doc_3', sha256: 'ab', source_file, text: 'y'.repeat(50) });

@@ -249,18 +249,27 @@ export function* readLazyRecords(file: string): Generator<LazyRecord> {
  * to a full parse for any other shape. Linear in the part scanned.
  */
 export function leadingKeys(line: string | Buffer): PerDocRecord {
-  const text = typeof line === 'string' ? line : line.toString('utf8');
-  const found = scanLeadingKeys(text, (found) => found.doc_id !== undefined && found.source_file !== undefined);
+  const found = scanLeadingKeys(leadingText(line), (found) => found.doc_id !== undefined && found.source_file !== undefined);
   if (found) return { doc_id: found.doc_id!, source_file: found.source_file! };
-  const record = JSON.parse(text) as PerDocRecord;
+  const record = JSON.parse(typeof line === 'string' ? line : line.toString('utf8')) as PerDocRecord;
   return { doc_id: record.doc_id, source_file: record.source_file };
+}
+
+/** The leading keys sit in a line's first few hundred bytes; the rest (a whole document's text) is not decoded. */
+const LEADING_BYTES = 2048;
+
+/**
+ * The start of a line as text. A cut inside a character or a string leaves that string without its
+ * closing quote, so scanLeadingKeys stops before it and the caller parses the whole line.
+ */
+function leadingText(line: string | Buffer): string {
+  return typeof line === 'string' ? line : line.toString('utf8', 0, Math.min(line.length, LEADING_BYTES));
 }
 
 /** leadingKeys for one key only (link's figure rows carry doc_id second and source_file far behind). */
 export function leadingKey(line: string | Buffer, key: keyof PerDocRecord): string {
-  const text = typeof line === 'string' ? line : line.toString('utf8');
-  const found = scanLeadingKeys(text, (found) => found[key] !== undefined);
-  return found ? found[key]! : (JSON.parse(text) as PerDocRecord)[key];
+  const found = scanLeadingKeys(leadingText(line), (found) => found[key] !== undefined);
+  return found ? found[key]! : (JSON.parse(typeof line === 'string' ? line : line.toString('utf8')) as PerDocRecord)[key];
 }
 
 /** The leading string-valued keys of a JSON object line, up to the point where `enough` says so; null if not reached. */

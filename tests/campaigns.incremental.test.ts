@@ -67,6 +67,16 @@ describe('incremental linking gives what linking from scratch gives', () => {
     expectSameAsScratch(cacheOf(moved), corpus);
   });
 
+  it('reports without a launch month (no month keys: units meet changes through name and figure keys only)', () => {
+    const monthless = campaignEvidence(4, 120, 17).map((d) => ({ ...d, mentions: d.mentions.map((m) => ({ ...m, launchMonth: null, launchDay: null, launchMonthOffset: null })) }));
+    const cache = cacheOf(monthless);
+    const added = expectSameAsScratch(cache, [...monthless, newReport(monthless[130]!, 'doc_new_000005', 640)]);
+    expect(added.rescored + added.updated).toBeGreaterThan(1);
+    expect(added.rescored + added.updated).toBeLessThan(added.units / 2);
+    const removed = expectSameAsScratch(cache, monthless.filter((_, i) => i !== 250));
+    expect(removed.updated).toBeGreaterThan(0);
+  });
+
   it('a block crossing the full-comparison size and a power of two', () => {
     const full = 2 * BLOCK_NEIGHBOURHOOD + 1;
     for (const size of [full, full + 1, 256, 257]) {

@@ -1951,6 +1951,11 @@ function blockingKey(shape: KeyShape, base: number, yearFacet = 0, agencyFacet =
   return ((base * 2 ** YEAR_FACET_BITS + yearFacet) * 2 ** AGENCY_FACET_BITS + agencyFacet) * 4 + shape;
 }
 
+/** The base key a BlockingKey refines (blockingKey's `base`). */
+function keyBase(key: BlockingKey): number {
+  return Math.floor(key / 2 ** (YEAR_FACET_BITS + AGENCY_FACET_BITS + 2));
+}
+
 /**
  * The interned base keys and facets of one linkCampaigns call (ids mean nothing outside it: keys
  * are never stored). Running out of ids is an error, never a silent collision.
@@ -2671,12 +2676,16 @@ function reusableLinks(
   /** The changes after `id`, from changes sorted by id. */
   const after = (sorted: readonly UnitChange[], id: string): readonly UnitChange[] => sorted.slice(partitionPoint(sorted, (c) => c.id <= id));
 
+  // A probe key refines one of the unit's probe base keys (or is a month key, its own base): a unit
+  // none of whose bases is touched meets no change in the index, and its probe keys are not built.
+  const touchedBases = new Set([...touched.keys()].map(keyBase));
+  const mayMeetChanges = (p: DocProfile): boolean => baseKeys(p, 'probe').some((b) => touchedBases.has(b)) || monthKeys(p).some((k) => touched.has(k));
   const viable = new Map<number, number>();
   const candidates = new Map<number, number[]>();
   reps.forEach((p, i) => {
     if (plan[i]) return;
     const met = new Map<UnitChange, number>();
-    if (!probeKeys(p).every((key) => meetChanges(i, key, met))) {
+    if (mayMeetChanges(p) && !probeKeys(p).every((key) => meetChanges(i, key, met))) {
       plan[i] = SCORE_AGAIN;
       return;
     }

@@ -38,6 +38,25 @@ const FORMULA_TITLES = {
   'formula-at.txt': '@SUM(1+1) Police arrest 300 telecom fraud suspects',
 };
 
+/**
+ * Words that name Object.prototype's members ("constructor" is an English word): a lexicon looked up
+ * as a plain object finds them there. Each appears where the lexicons look words up: as a name, a
+ * month, a duration, a number word, a currency, a place, a byline, an HTML entity.
+ */
+const PROTOTYPE_WORDS = Object.getOwnPropertyNames(Object.prototype);
+const capitalised = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+function prototypeWordsArticle(html: boolean): string {
+  const sentences = PROTOTYPE_WORDS.flatMap((w) => [
+    `Operation ${capitalised(w)} and the “${w}” campaign were launched in ${capitalised(w)} 2021 by the ${capitalised(w)} Public Security Bureau.`,
+    `The ${w}-month ${w} crackdown will run for ${w} months in ${capitalised(w)} city, ${w} province, and seized ${w} 300 ${w} and ${w} yuan.`,
+    `${capitalised(w)} ${w}, ${w} of ${capitalised(w)} News, reported ${w} cases from ${w} to ${capitalised(w)}.`,
+  ]);
+  const lead = 'Police in Guangdong province arrested 1,200 suspects in a crackdown on telecom fraud, officials said.';
+  if (!html) return `Constructor boss among 1,200 held in telecom fraud crackdown\n\nBy Constructor Valueof\n\n${lead}\n\n${sentences.join('\n\n')}\n`;
+  const entities = PROTOTYPE_WORDS.map((w) => `&${w};`).join(' ');
+  return `<!DOCTYPE html><html><head><title>Constructor boss among 1,200 held</title><meta name="author" content="constructor"></head><body><article><h1>Constructor boss among 1,200 held in telecom fraud crackdown</h1><p>${lead}</p>${sentences.map((t) => `<p>${t} ${entities}</p>`).join('')}</article></body></html>`;
+}
+
 function write(name: string, content: string | Uint8Array): void {
   fs.writeFileSync(path.join(seeds, name), content);
 }
@@ -85,6 +104,8 @@ beforeAll(async () => {
   write('same-a.txt', article('Police arrest 51 suspects in investment scam case', 51));
   write('same-b.txt', article('Police arrest 51 suspects in investment scam case', 51));
   for (const [name, title] of Object.entries(FORMULA_TITLES)) write(name, article(title, 300));
+  write('prototype-words.txt', prototypeWordsArticle(false));
+  write('prototype-words.html', prototypeWordsArticle(true));
 
   result = await build(seeds, out);
 }, 300_000);
@@ -176,6 +197,20 @@ describe('a build over hostile inputs', () => {
     for (const figure of dataset('figures')) expect(Number.isSafeInteger(Number(figure.value)), figure.value_text).toBe(true);
     const huge = dataset('documents').find((d) => d.source_file === 'number-too-big-for-int64.txt');
     expect(huge).toBeDefined();
+  });
+
+  it('publishes articles full of words that name Object.prototype members (constructor, toString, …), with their figures', () => {
+    const failures = [...readJson<Reject[]>('clean/failures.json'), ...readJson<Reject[]>('extract/failures.json')];
+    for (const name of ['prototype-words.txt', 'prototype-words.html']) {
+      expect(failures.find((f) => f.source_file === name)).toBeUndefined();
+      const doc = dataset('documents').find((d) => d.source_file === name);
+      expect(doc, name).toBeDefined();
+      const arrested = dataset('figures').filter((f) => f.doc_id === doc!.doc_id && f.measure === 'persons_arrested');
+      expect(arrested.map((f) => f.value)).toContain('1200');
+    }
+    for (const table of ['documents', 'figures', 'campaigns', 'claims']) {
+      for (const row of dataset(table)) for (const value of Object.values(row)) expect(value, table).not.toMatch(/^(NaN|undefined|function)|\[native code\]/);
+    }
   });
 
   it('processes deeply nested HTML', () => {

@@ -18,6 +18,7 @@ import { valueInterval, type Qualifier } from './claims.js';
 import { KeyIndex, type MeetCounter } from './keyIndex.js';
 import { findPlaces, placeByCode, type PlaceMatch } from './places.js';
 import type { Span } from './types.js';
+import { withWordTables } from './lexicon/table.js';
 
 // ============================================================================ lexicon
 
@@ -72,7 +73,7 @@ export interface CampaignLexicon {
   monthRangeJoiners: readonly string[];
 }
 
-export const CAMPAIGN_LEXICON_EN: CampaignLexicon = {
+export const CAMPAIGN_LEXICON_EN: CampaignLexicon = withWordTables({
   campaignNouns: [
     'campaign', 'campaigns', 'operation', 'operations', 'op', 'action', 'actions', 'crackdown', 'crackdowns',
     'crusade', 'program', 'programme', 'drive', 'sweep', 'initiative', 'offensive', 'blitz', 'movement', 'rectification', 'effort',
@@ -147,7 +148,7 @@ export const CAMPAIGN_LEXICON_EN: CampaignLexicon = {
   relativeYearPrefixes: { "this year's": 0, "last year's": -1, "next year's": 1 },
   numericDateUnits: { year: 'year', month: 'month', day: 'day' },
   monthRangeJoiners: ['to', 'through', 'until', 'till', 'thru'],
-};
+});
 
 export interface AgencyEntry {
   /** Canonical English name. */
@@ -205,7 +206,7 @@ export interface LocalAgencyLexicon {
   deployerCuesAfter: readonly string[];
 }
 
-export const LOCAL_AGENCY_LEXICON_EN: LocalAgencyLexicon = {
+export const LOCAL_AGENCY_LEXICON_EN: LocalAgencyLexicon = withWordTables({
   bodies: {
     'public security department': 'police', 'provincial public security department': 'police',
     'regional public security department': 'police', 'department of public security': 'police',
@@ -246,7 +247,7 @@ export const LOCAL_AGENCY_LEXICON_EN: LocalAgencyLexicon = {
     'guided by', 'as required by', 'at the direction of', 'under the direction of',
   ],
   deployerCuesAfter: ['deployment', 'deployments', 'unified deployment', 'arrangement', 'arrangements', 'requirements', 'instructions'],
-};
+});
 
 // ============================================================================ mentions
 

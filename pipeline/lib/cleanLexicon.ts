@@ -1,5 +1,6 @@
 // Wording used by the cleaning modules (boilerplate, metadata, sentences), kept apart from the logic
 // so another language's lexicon can be added beside it. All phrase matching is case-insensitive.
+import { withWordTables } from './lexicon/table.js';
 
 export interface CleanLexicon {
   /** Whole-line page widgets: share/follow bars, players, short-URL buttons, comment prompts. */
@@ -57,7 +58,7 @@ export interface CleanLexicon {
   numberAbbreviations: readonly string[];
 }
 
-export const ENGLISH_CLEAN_LEXICON: CleanLexicon = {
+export const ENGLISH_CLEAN_LEXICON: CleanLexicon = withWordTables({
   widgetPhrases: [
     'share', 'share this', 'share this article', 'share this story', 'share on', 'tweet', 'email', 'e-mail',
     'print', 'follow us', 'follow', 'subscribe', 'listen live', 'listen', 'get short url', 'short url',
@@ -160,4 +161,4 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = {
     'inc', 'ltd', 'co', 'corp', 'bros', 'dept', 'univ', 'assn', 'fig', 'vol', 'ed', 'eds', 'cf', 'al',
   ],
   numberAbbreviations: ['no', 'nos', 'art', 'sec', 'p', 'pp', 'ch', 'para', 'vol', 'fig'],
-};
+});

@@ -13,6 +13,7 @@ import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
 import { extractHeadlineAreaMetadata, extractTextMetadata, findDate, splitAuthorNames } from './metadata.js';
 import { MappedTextBuilder, firstSegmentEndingAfter, sliceMappedText, trimMappedText, type MappedText } from './offsets.js';
 import type { CleanDoc, DocMetadata, OffsetSegment } from './types.js';
+import { wordTable } from './lexicon/table.js';
 
 // ---------------------------------------------------------------------------------------------
 // Tokenizer: source -> decoded text stream with offsets
@@ -22,7 +23,7 @@ const NON_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 't
 /** Elements whose content the HTML parser reads as raw text up to the closing tag. */
 const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 /** Entities a browser decodes even without the closing semicolon (the common legacy subset). */
-const LEGACY_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: '\u00a0', copy: '©', reg: '®' };
+const LEGACY_ENTITIES: Readonly<Record<string, string>> = wordTable({ amp: '&', lt: '<', gt: '>', quot: '"', nbsp: '\u00a0', copy: '©', reg: '®' });
 /** Longest entity name we try to decode. */
 const MAX_ENTITY_NAME = 32;
 

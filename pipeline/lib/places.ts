@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 // The package's main entry registers every locale (slow); the core module plus the English locale is enough.
 import countries from 'i18n-iso-countries/index.js';
 import { pinyin } from 'pinyin-pro';
+import { wordTable } from './lexicon/table.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public types
@@ -48,14 +49,14 @@ export interface PlaceMatch {
 // Lexicon: facts and conventions that no installed package provides (English-language wording lives here)
 
 /** GB/T 2260 province-level code -> ISO 3166-2:CN code. A published standard mapping. */
-export const GB_PROVINCE_TO_ISO: Readonly<Record<string, string>> = {
+export const GB_PROVINCE_TO_ISO: Readonly<Record<string, string>> = wordTable({
   '11': 'CN-BJ', '12': 'CN-TJ', '13': 'CN-HE', '14': 'CN-SX', '15': 'CN-NM',
   '21': 'CN-LN', '22': 'CN-JL', '23': 'CN-HL',
   '31': 'CN-SH', '32': 'CN-JS', '33': 'CN-ZJ', '34': 'CN-AH', '35': 'CN-FJ', '36': 'CN-JX', '37': 'CN-SD',
   '41': 'CN-HA', '42': 'CN-HB', '43': 'CN-HN', '44': 'CN-GD', '45': 'CN-GX', '46': 'CN-HI',
   '50': 'CN-CQ', '51': 'CN-SC', '52': 'CN-GZ', '53': 'CN-YN', '54': 'CN-XZ',
   '61': 'CN-SN', '62': 'CN-GS', '63': 'CN-QH', '64': 'CN-NX', '65': 'CN-XJ',
-};
+});
 
 /** Province-level municipalities: English text also calls them "city" / "municipality". */
 const MUNICIPALITY_GB_CODES: ReadonlySet<string> = new Set(['11', '12', '31', '50']);
@@ -73,7 +74,7 @@ interface Exonym {
  * Conventional English names that differ from plain pinyin, keyed by the Chinese base name (suffix removed).
  * Facts about English usage, not answers for any particular article.
  */
-export const CHINESE_EXONYMS: Readonly<Record<string, Exonym>> = {
+export const CHINESE_EXONYMS: Readonly<Record<string, Exonym>> = wordTable({
   陕西: { name: 'Shaanxi', keepPinyin: false },
   内蒙古: { name: 'Inner Mongolia', aliases: ['Nei Mongol', 'Neimenggu'] },
   西藏: { name: 'Tibet', aliases: ['Xizang'] },
@@ -112,10 +113,10 @@ export const CHINESE_EXONYMS: Readonly<Record<string, Exonym>> = {
   果洛: { name: 'Golog' },
   普洱: { name: "Pu'er" },
   香格里拉: { name: 'Shangri-La' },
-};
+});
 
 /** Taiwan and Hong Kong cities: Wade-Giles / Cantonese names that pinyin would get wrong. */
-export const HK_TW_CITY_EXONYMS: Readonly<Record<string, { name: string; country: string }>> = {
+export const HK_TW_CITY_EXONYMS: Readonly<Record<string, { name: string; country: string }>> = wordTable({
   台北: { name: 'Taipei', country: 'TW' },
   新北: { name: 'New Taipei', country: 'TW' },
   桃园: { name: 'Taoyuan', country: 'TW' },
@@ -125,7 +126,7 @@ export const HK_TW_CITY_EXONYMS: Readonly<Record<string, { name: string; country
   基隆: { name: 'Keelung', country: 'TW' },
   新竹: { name: 'Hsinchu', country: 'TW' },
   九龙: { name: 'Kowloon', country: 'HK' },
-};
+});
 
 /** Names of China's ethnic groups as they appear inside autonomous-area names (满族自治县 ...). */
 export const CHINESE_ETHNIC_GROUPS: readonly string[] = [
@@ -139,7 +140,7 @@ export const CHINESE_ETHNIC_GROUPS: readonly string[] = [
  * Readings that characters take in place names where pinyin-pro's general-purpose reading differs
  * (都 is "du" in 花都, 三都, 都匀; 什 is "shi" in 阿图什, 塔什库尔干).
  */
-export const PLACE_NAME_READINGS: Readonly<Record<string, string>> = { 都: 'du', 什: 'shi' };
+export const PLACE_NAME_READINGS: Readonly<Record<string, string>> = wordTable({ 都: 'du', 什: 'shi' });
 
 /** Entries in the county-level data that are development zones or management bodies, not places people name. */
 export const NON_DIVISION_MARKERS: readonly string[] = [
@@ -152,13 +153,13 @@ export const CHINESE_ADMIN_SUFFIXES: readonly string[] = [
 ];
 
 /** 2020 census populations (millions) of prefectures whose pinyin names collide; the more populous wins by default. */
-export const HOMONYM_PREFECTURE_POPULATION: Readonly<Record<string, number>> = {
+export const HOMONYM_PREFECTURE_POPULATION: Readonly<Record<string, number>> = wordTable({
   '3205': 12.75, '3413': 5.32, // Suzhou: 苏州 (Jiangsu) / 宿州 (Anhui)
   '3501': 8.29, '3610': 3.61, // Fuzhou: 福州 (Fujian) / 抚州 (Jiangxi)
   '3310': 6.62, '3212': 4.51, // Taizhou: 台州 (Zhejiang) / 泰州 (Jiangsu)
   '3609': 5.01, '2307': 0.88, // Yichun: 宜春 (Jiangxi) / 伊春 (Heilongjiang)
   '4509': 5.80, '6108': 3.62, // Yulin: 玉林 (Guangxi) / 榆林 (Shaanxi)
-};
+});
 
 /**
  * Romanised Chinese names that are usually something other than a place in English news
@@ -174,7 +175,7 @@ export const NON_PLACE_PINYIN: readonly string[] = [
 ];
 
 /** Short and common English names of countries that `i18n-iso-countries` lacks or words differently. */
-export const COUNTRY_ALIASES: Readonly<Record<string, readonly string[]>> = {
+export const COUNTRY_ALIASES: Readonly<Record<string, readonly string[]>> = wordTable({
   US: ['America', 'U.S.', 'U.S.A.', 'US', 'USA', 'United States'],
   GB: ['Britain', 'Great Britain', 'U.K.', 'UK', 'United Kingdom'],
   KR: ['South Korea', 'Korea', 'ROK'],
@@ -201,15 +202,15 @@ export const COUNTRY_ALIASES: Readonly<Record<string, readonly string[]>> = {
   IR: ['Iran'],
   TZ: ['Tanzania'],
   CN: ['China', "People's Republic of China", 'PRC'],
-};
+});
 
 /** Display names where the first `i18n-iso-countries` name is an official long form. */
-export const COUNTRY_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+export const COUNTRY_DISPLAY_NAMES: Readonly<Record<string, string>> = wordTable({
   CN: 'China', US: 'United States', GB: 'United Kingdom', KR: 'South Korea', KP: 'North Korea', RU: 'Russia',
   IR: 'Iran', TW: 'Taiwan', TZ: 'Tanzania', VN: 'Vietnam', LA: 'Laos', MO: 'Macau', SY: 'Syria', BN: 'Brunei',
   CZ: 'Czechia', PS: 'Palestine', FM: 'Micronesia', VA: 'Vatican City', CD: 'DR Congo', CG: 'Republic of the Congo',
   GM: 'Gambia', NL: 'Netherlands', MK: 'North Macedonia', MD: 'Moldova', CI: "Côte d'Ivoire",
-};
+});
 
 /** Constituent countries and foreign cities that recur in crackdown reporting, with their ISO 3166-2 codes. */
 export const FOREIGN_PLACES: readonly { name: string; aliases?: readonly string[]; code: string; level: PlaceLevel }[] = [
@@ -294,7 +295,7 @@ const AUTONOMOUS_WORD = 'autonomous';
 const MAX_ETHNIC_WORDS = 5;
 
 /** Demonyms -> ISO 3166-1 alpha-2. Used for the acting country ("Chinese police"), never as a place match. */
-export const DEMONYMS: Readonly<Record<string, string>> = {
+export const DEMONYMS: Readonly<Record<string, string>> = wordTable({
   Chinese: 'CN', Filipino: 'PH', Philippine: 'PH', Vietnamese: 'VN', Cambodian: 'KH', Khmer: 'KH', Lao: 'LA',
   Laotian: 'LA', Thai: 'TH', Malaysian: 'MY', Indonesian: 'ID', Burmese: 'MM', Myanmarese: 'MM', Singaporean: 'SG',
   Taiwanese: 'TW', 'Hong Kong': 'HK', 'Hong Konger': 'HK', Macanese: 'MO', Japanese: 'JP', Korean: 'KR',
@@ -306,7 +307,7 @@ export const DEMONYMS: Readonly<Record<string, string>> = {
   Israeli: 'IL', Iranian: 'IR', Iraqi: 'IQ', Saudi: 'SA', Emirati: 'AE', Egyptian: 'EG', Nigerian: 'NG',
   Kenyan: 'KE', 'South African': 'ZA', Australian: 'AU', 'New Zealand': 'NZ', Kazakh: 'KZ', Kazakhstani: 'KZ',
   Uzbek: 'UZ', Kyrgyz: 'KG', Tajik: 'TJ', Afghan: 'AF', Georgian: 'GE', Armenian: 'AM', Belarusian: 'BY',
-};
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Index model

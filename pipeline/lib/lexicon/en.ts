@@ -4,6 +4,7 @@
 //
 // Every entry is lower case; multi-word entries match across single spaces. List inflected forms
 // explicitly (no stemming), so that what matches is exactly what is written here.
+import { wordTable } from './table.js';
 
 /** What a counted noun denotes. `event` nouns name the enforcement act itself ("15K arrests"). */
 export type NounClass = 'person' | 'case' | 'group' | 'den' | 'website' | 'content' | 'account' | 'item';
@@ -84,7 +85,7 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
 };
 
 /** Nouns that name the enforcement act and so fix the measure on their own ("15K arrests"). */
-export const EVENT_NOUNS: Record<string, Measure> = {
+export const EVENT_NOUNS: Record<string, Measure> = wordTable({
   arrests: 'persons_arrested',
   arrest: 'persons_arrested',
   apprehensions: 'persons_arrested',
@@ -100,7 +101,7 @@ export const EVENT_NOUNS: Record<string, Measure> = {
   indictments: 'cases_investigated',
   takedowns: 'websites_closed',
   seizures: 'items_seized',
-};
+});
 
 /** Nouns that make a count NOT an enforcement outcome even with a verb nearby. */
 export const NON_FIGURE_NOUNS: string[] = [
@@ -236,7 +237,7 @@ export const QUALIFIERS_AFTER: Record<Exclude<Qualifier, 'exact'>, string[]> = {
 };
 
 /** Currency words after a number ("700 million yuan"), mapped to ISO 4217. */
-export const CURRENCY_WORDS: Record<string, string> = {
+export const CURRENCY_WORDS: Record<string, string> = wordTable({
   yuan: 'CNY', renminbi: 'CNY', rmb: 'CNY', cny: 'CNY', 'chinese yuan': 'CNY', 元: 'CNY',
   'us dollars': 'USD', 'u.s. dollars': 'USD', 'american dollars': 'USD', dollars: 'USD', dollar: 'USD', usd: 'USD', 'us$': 'USD',
   'hong kong dollars': 'HKD', 'hk dollars': 'HKD', hkd: 'HKD',
@@ -247,7 +248,7 @@ export const CURRENCY_WORDS: Record<string, string> = {
   ringgit: 'MYR', myr: 'MYR', won: 'KRW', krw: 'KRW', yen: 'JPY', jpy: 'JPY', dong: 'VND', vnd: 'VND', riel: 'KHR',
   rubles: 'RUB', roubles: 'RUB', rub: 'RUB', rupiah: 'IDR', idr: 'IDR', kyat: 'MMK', 'macau patacas': 'MOP', patacas: 'MOP',
   bitcoin: 'XBT', bitcoins: 'XBT',
-};
+});
 
 /** Words near a money amount that say what the money is. Nearest cue wins. */
 export const MONEY_CUES: Record<MoneyCue, string[]> = {
@@ -323,12 +324,12 @@ export const WEAK_MONEY_CUES: string[] = [
 ];
 
 /** Agencies and words that, with no country named, place a document in a country. */
-export const COUNTRY_CUES: Record<string, string> = {
+export const COUNTRY_CUES: Record<string, string> = wordTable({
   'ministry of public security': 'CN', 'public security': 'CN', 'cyberspace administration': 'CN', xinhua: 'CN',
   "supreme people's procuratorate": 'CN', "supreme people's court": 'CN', procuratorate: 'CN', "people's court": 'CN',
   'global times': 'CN', 'china daily': 'CN', cgtn: 'CN', "people's daily": 'CN', yuan: 'CN', rmb: 'CN', mps: 'CN',
   'public security organs': 'CN', 'public security bureau': 'CN', 'ministry of state security': 'CN',
-};
+});
 
 /** Nouns an authority's nationality adjective stands before ("Cambodian police"): the acting country. */
 export const AUTHORITY_NOUNS: string[] = [

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parquetMetadata, parquetReadObjects, readOffsetIndex } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas, logicalType, isNullable, type Row, type TableSchema } from '../pipeline/lib/schema.js';
-import { fileSegments, segmentLines, type SegmentRule } from '../pipeline/lib/segments.js';
+import { fileSegments, SEGMENT_SPANS, SegmentCutter, segmentLines, spannedSegments, tableSegments, type SegmentRule } from '../pipeline/lib/segments.js';
 import { publishTable, usableSegments, type IndexedFile, type PublishedTable, type SegmentIndex } from '../pipeline/lib/tablePublisher.js';
 import { tempDir } from './helpers/build.js';
 import { parseCsv } from './helpers/csv.js';
@@ -67,6 +67,59 @@ function publish(table: 'figures' | 'documents', rows: Row[], previous: { dir: s
 
 const bytesOf = (dir: string, file: string) => fs.readFileSync(path.join(dir, file));
 
+describe('SegmentCutter (segments cut while a table is written)', () => {
+  const rowLine = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('{"id":"é中文"}', 'x'.repeat(200), '{"claim_id":"clm_0"}')).filter((l) => !l.includes('\n') && !l.includes('\r'));
+  it('gives the segments fileSegments cuts from the written file, for any lines', () => {
+    fc.assert(
+      fc.property(fc.array(rowLine, { maxLength: 300 }), (lines) => {
+        const file = path.join(folder(), 't.jsonl');
+        fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+        const cutter = new SegmentCutter(SMALL);
+        for (const line of lines) cutter.add(Buffer.from(line, 'utf8'));
+        const spans = cutter.finish();
+        const cut = [...fileSegments(file, SMALL)];
+        expect(spans.map((s) => [s.hash, s.rows])).toEqual(cut.map((s) => [s.hash, s.rows]));
+        const spanned = [...spannedSegments(file, spans)!];
+        expect(spanned.map((s) => s.read().toString())).toEqual(cut.map((s) => s.read().toString()));
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('is used only when the spans cover the file and were cut by the same rule', () => {
+    const dir = folder();
+    const file = path.join(dir, 'figures.jsonl');
+    const lines = Array.from({ length: 100 }, (_, i) => `{"figure_id":"fig_${i}"}`);
+    fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    const cutter = new SegmentCutter(SMALL);
+    for (const line of lines) cutter.add(Buffer.from(line));
+    const spans = cutter.finish();
+    /** Records spans as the writer does, after the table (whose mtime is set to a minute before). */
+    const record = (rule: SegmentRule, recorded = spans) => {
+      fs.writeFileSync(path.join(dir, SEGMENT_SPANS), JSON.stringify({ rule, tables: { figures: recorded } }));
+      const before = new Date(Date.now() - 60_000);
+      fs.utimesSync(file, before, before);
+    };
+    const hashes = (segments: Iterable<{ hash: string }>) => [...segments].map((s) => s.hash);
+    const expected = hashes(fileSegments(file, SMALL));
+    record(SMALL);
+    expect(hashes(tableSegments(file, SMALL))).toEqual(expected);
+    expect(spannedSegments(file, spans.slice(1))).toBeNull(); // a gap
+    record(SMALL, spans.map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s)));
+    expect(hashes(tableSegments(file, SMALL))[0]).toBe('recorded'); // the spans are taken as recorded
+    record({ ...SMALL, meanRows: 16 });
+    expect(hashes(tableSegments(file, SMALL))).toEqual(expected); // another rule: cut again
+    record(SMALL, spans.map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s)));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('fig_1"', 'fig_X"')); // same size, written after the spans
+    expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // newer than the spans: cut again
+    expect(hashes(tableSegments(file, SMALL))[0]).not.toBe('recorded');
+    fs.appendFileSync(file, '{"figure_id":"added by hand"}\n');
+    record(SMALL);
+    expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // the file grew: cut again
+    fs.writeFileSync(path.join(dir, SEGMENT_SPANS), '{"rule":');
+    expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // unreadable: cut again
+  });
+});
+
 describe('fileSegments', () => {
   const write = (text: string) => {
     const file = path.join(folder(), 't.jsonl');
@@ -78,9 +131,9 @@ describe('fileSegments', () => {
   it('cuts a file into segments whose bytes are the file, whatever its line ends', () => {
     const text = ['', ...lines(50), '\n', '{"id":"crlf"}\r\n', ...lines(30, 50), '{"id":"no newline at the end"}'].join('');
     const segments = [...fileSegments(write(text), SMALL)];
-    expect(Buffer.concat(segments.map((s) => s.bytes)).toString()).toBe(text);
+    expect(Buffer.concat(segments.map((s) => s.read())).toString()).toBe(text);
     expect(segments.reduce((n, s) => n + s.rows, 0)).toBe(82);
-    expect(segments.flatMap((s) => segmentLines(s.bytes))).toEqual(text.split('\n').map((l) => l.replace(/\r$/, '')).filter(Boolean));
+    expect(segments.flatMap((s) => segmentLines(s.read()))).toEqual(text.split('\n').map((l) => l.replace(/\r$/, '')).filter(Boolean));
     expect(segments.length).toBeGreaterThan(3);
     for (const s of segments.slice(0, -1)) expect(s.rows).toBeGreaterThanOrEqual(SMALL.minRows);
   });

@@ -6,6 +6,7 @@
 // segment as one Parquet row group and one run of CSV lines, and reuses both when the hash repeats.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 
 export interface SegmentRule {
   /** A boundary follows a row whose key hash is 0 modulo this (a power of two): the mean segment length in rows. */
@@ -24,8 +25,16 @@ export interface Segment {
   hash: string;
   /** Non-empty lines in it. */
   rows: number;
-  /** Its bytes, as in the file. */
-  bytes: Buffer;
+  /** Its bytes, as in the file (read when asked for: a reader that knows the hash may not need them). */
+  read(): Buffer;
+}
+
+/** Where a segment lies in its file: what the writer of a table records (SegmentCutter). */
+export interface SegmentSpan {
+  offset: number;
+  length: number;
+  rows: number;
+  hash: string;
 }
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
@@ -55,7 +64,7 @@ export function* fileSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     const close = (data: Buffer, start: number, end: number): Segment => {
       const bytes = pieces.length ? Buffer.concat([...pieces, data.subarray(start, end)]) : Buffer.from(data.subarray(start, end));
-      const segment = { hash: createHash('sha256').update(bytes).digest('hex'), rows, bytes };
+      const segment = { hash: createHash('sha256').update(bytes).digest('hex'), rows, read: () => bytes };
       pieces = [];
       rows = 0;
       return segment;
@@ -89,6 +98,117 @@ export function* fileSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_
     }
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Cuts a table into segments while it is written, by the rule fileSegments applies to the written
+ * file (its lines are non-empty and end in a bare newline), so a reader can take the segments from
+ * the spans instead of reading and hashing the whole file again.
+ */
+export class SegmentCutter {
+  private readonly mask: number;
+  private lines: Uint8Array[] = [];
+  private rows = 0;
+  private offset = 0;
+  private length = 0;
+  private readonly spans: SegmentSpan[] = [];
+  constructor(private readonly rule: SegmentRule = DEFAULT_SEGMENT_RULE) {
+    this.mask = rule.meanRows - 1;
+  }
+  /** The next line, as written (UTF-8, without its newline; not empty). */
+  add(line: Uint8Array): void {
+    this.lines.push(line, NEWLINE_BYTES);
+    this.rows++;
+    this.length += line.length + 1;
+    const data = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+    if (this.rows >= this.rule.minRows && ((keyHash(data, 0, data.length) & this.mask) === 0 || this.rows >= this.rule.maxRows)) this.cut();
+  }
+  /** The spans of every segment, once the last line is added. */
+  finish(): SegmentSpan[] {
+    if (this.rows > 0) this.cut();
+    return this.spans;
+  }
+  private cut(): void {
+    // One hash call per segment: per line, the call costs more than hashing the line.
+    const hash = createHash('sha256').update(Buffer.concat(this.lines, this.length)).digest('hex');
+    this.spans.push({ offset: this.offset, length: this.length, rows: this.rows, hash });
+    this.offset += this.length;
+    this.lines = [];
+    this.rows = 0;
+    this.length = 0;
+  }
+}
+
+const NEWLINE_BYTES = Buffer.from('\n');
+
+/**
+ * A file's segments from the spans its writer recorded; a segment's bytes are read only when asked
+ * for. The spans must cover the file exactly (else null: the file is not the one they describe, and
+ * the caller cuts it with fileSegments).
+ */
+export function spannedSegments(file: string, spans: readonly SegmentSpan[]): Iterable<Segment> | null {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return null;
+  }
+  let at = 0;
+  for (const span of spans) {
+    if (span.offset !== at || !(span.length > 0)) return null;
+    at += span.length;
+  }
+  if (at !== size) return null;
+  return spans.map((span) => ({
+    hash: span.hash,
+    rows: span.rows,
+    read: () => {
+      const bytes = Buffer.allocUnsafe(span.length);
+      const fd = fs.openSync(file, 'r');
+      try {
+        for (let done = 0; done < span.length; ) {
+          const n = fs.readSync(fd, bytes, done, span.length - done, span.offset + done);
+          if (n === 0) throw new Error(`${file}: ends before byte ${span.offset + span.length}: the file changed while it was read`);
+          done += n;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      return bytes;
+    },
+  }));
+}
+
+/** Beside a folder's tables, the spans their writer recorded: `{ rule, tables: { <table>: SegmentSpan[] } }`. */
+export const SEGMENT_SPANS = 'segments.json';
+
+export interface RecordedSpans {
+  rule: SegmentRule;
+  tables: Record<string, SegmentSpan[]>;
+}
+
+/**
+ * The segments of a table file (`<dir>/<table>.jsonl`): from the spans recorded beside it when they
+ * were cut by the same rule, cover the file, and were recorded after the file was last written
+ * (the writer records them last: a table changed since, even to the same size, is newer), else by
+ * reading and cutting the file.
+ */
+export function tableSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): Iterable<Segment> {
+  const spans = recordedSpans(file, rule);
+  return (spans && spannedSegments(file, spans)) ?? fileSegments(file, rule);
+}
+
+function recordedSpans(file: string, rule: SegmentRule): SegmentSpan[] | null {
+  const table = path.basename(file, '.jsonl');
+  const spansFile = path.join(path.dirname(file), SEGMENT_SPANS);
+  try {
+    if (fs.statSync(file).mtimeMs >= fs.statSync(spansFile).mtimeMs) return null;
+    const recorded = JSON.parse(fs.readFileSync(spansFile, 'utf8')) as RecordedSpans;
+    const sameRule = recorded.rule.meanRows === rule.meanRows && recorded.rule.minRows === rule.minRows && recorded.rule.maxRows === rule.maxRows;
+    return sameRule && Array.isArray(recorded.tables[table]) ? recorded.tables[table] : null;
+  } catch {
+    return null; // none recorded (or unreadable): the file is cut instead
   }
 }
 

@@ -10,7 +10,7 @@ import { CardStats, type CardStatsPart } from './card.js';
 import { HashedFile } from './hashedFile.js';
 import { csvLines, ParquetColumns, ParquetFileWriter, parquetSchema, parseRowGroupMetadata, rowGroupMetadataJson, SpillingByteWriter, type ParquetRowGroup, type ResourceFile } from './publish.js';
 import { loadSchemas, type Row, type TableName } from './schema.js';
-import { DEFAULT_SEGMENT_RULE, fileSegments, segmentLines, type SegmentRule } from './segments.js';
+import { DEFAULT_SEGMENT_RULE, segmentLines, tableSegments, type SegmentRule } from './segments.js';
 
 /** Where one segment's output stands in a published table's files, and what it contributed. */
 export interface SegmentEntry {
@@ -105,7 +105,7 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   let reused = 0;
   const segments: SegmentEntry[] = [];
   try {
-    for (const segment of fileSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
+    for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
       const before = known.get(segment.hash);
       let csvBytes: Buffer;
       let group: ParquetRowGroup | null;
@@ -118,7 +118,7 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
         stats = before.stats;
         reused++;
       } else {
-        ({ csvBytes, group, stats } = encodeSegment(table, segmentLines(segment.bytes), lines.line, new ParquetColumns(schema)));
+        ({ csvBytes, group, stats } = encodeSegment(table, segmentLines(segment.read()), lines.line, new ParquetColumns(schema)));
         metadata = group ? rowGroupMetadataJson(group) : null;
       }
       const parquetOffset = parquetWriter.offset;

@@ -4,7 +4,7 @@
 // resolve) come from the same schemas' x-primaryKey and x-foreignKeys.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import { DEFAULT_SEGMENT_RULE, fileSegments, segmentLines, type SegmentRule } from './segments.js';
+import { DEFAULT_SEGMENT_RULE, segmentLines, tableSegments, type SegmentRule } from './segments.js';
 import type { ForeignKey, Row, TableName, TableSchema } from './schema.js';
 import { TABLE_NAMES } from './schema.js';
 
@@ -106,10 +106,10 @@ export function validateJsonlFiles(
   const run = new ValidationRun(schemas);
   let reused = 0;
   const digestsOf = function* (table: TableName): Generator<SegmentDigest> {
-    for (const segment of fileSegments(files[table], rule)) {
+    for (const segment of tableSegments(files[table], rule)) {
       const before = known.get(`${table}\0${segment.hash}`);
       if (before && before.rows === segment.rows) reused++;
-      yield before && before.rows === segment.rows ? before : run.digest(table, readRows(segment.bytes), segment.hash);
+      yield before && before.rows === segment.rows ? before : run.digest(table, readRows(segment.read()), segment.hash);
     }
   };
   const prepassed = new Map<TableName, SegmentDigest[]>();

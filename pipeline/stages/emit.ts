@@ -2,7 +2,8 @@
 // dataset card. Publishes only a dataset the validate stage found valid.
 // Inputs: out/link (rows), out/validate (report), schemas/, DATASET_CARD.md (hand-written prose).
 // Output: out/dataset/; and OUT/.cache/emit-segments.json, the segment index that lets the next build
-// copy the parts of each table whose rows did not change (lib/tablePublisher.ts).
+// copy the parts of each table whose rows did not change (lib/tablePublisher.ts). The segments are
+// those link recorded in out/link/segments.json (only a changed segment is read), or cut from the tables.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';

@@ -1,8 +1,10 @@
 // Stage 4 — link: across documents. Resolves campaign mentions into campaigns (one id per campaign
 // however it is named), gives every document and figure its campaign_id, and groups figures into
 // claims. Builds the four published tables as rows.
-// Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order),
-// and two caches for the next run (link-docs.jsonl, link-cache.jsonl; not published).
+// Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order);
+// segments.json, where each table's segments lie (validate and emit take them from it instead of
+// reading and hashing the tables again); and two caches for the next run (link-docs.jsonl,
+// link-cache.jsonl; not published).
 //
 // Incremental: out/link/link-docs.jsonl keeps each document's summary after a digest of its extract
 // record, so an unchanged document is summarised without parsing its record. link-cache.jsonl keeps
@@ -20,7 +22,9 @@ import { hash } from 'node:crypto';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
+import { writeJson } from '../lib/fsutil.js';
 import { PreviousOutput } from '../lib/perdoc.js';
+import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, SegmentCutter, type RecordedSpans, type SegmentSpan } from '../lib/segments.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, flatJsonField, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
@@ -183,12 +187,17 @@ function figureRows(doc: ExtractedDocument, figureIds: readonly string[], docCam
   }));
 }
 
-/** Writes rows as JSON lines: schema columns first, in schema order; anything else is kept so validation can report it. */
+/**
+ * Writes rows as JSON lines: schema columns first, in schema order; anything else is kept so
+ * validation can report it. Cuts the table into segments as it goes (the spans go to segments.json),
+ * so validate and emit need not read and hash the whole table again to find them.
+ */
 class TableWriter {
   private readonly writer: BufferedLineWriter;
+  private readonly cutter = new SegmentCutter();
   private readonly columns: string[];
   private readonly columnSet: Set<string>;
-  constructor(dir: string, table: TableName, schema: TableSchema) {
+  constructor(dir: string, private readonly table: TableName, schema: TableSchema, private readonly spans: Partial<Record<TableName, SegmentSpan[]>>) {
     this.writer = new BufferedLineWriter(path.join(dir, `${table}.jsonl`));
     this.columns = columnsOf(schema);
     this.columnSet = new Set(this.columns);
@@ -204,14 +213,17 @@ class TableWriter {
     return JSON.stringify(ordered);
   }
   write(row: Row): void {
-    this.writer.write(this.format(row));
+    this.writeLine(this.format(row));
   }
   /** A line this writer formatted, in this run or (same code) the last one (as bytes, copied). */
   writeLine(line: string | Buffer): void {
-    this.writer.write(line);
+    const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+    this.writer.write(bytes);
+    this.cutter.add(bytes);
   }
   close(): void {
     this.writer.close();
+    this.spans[this.table] = this.cutter.finish();
   }
 }
 
@@ -291,8 +303,9 @@ async function writeClaims(
   docCampaign: ReadonlyMap<string, string | null>,
   previousDocuments: ReadonlyMap<string, { campaignId: string | null }>,
   edited: ReadonlySet<string>,
+  spans: Partial<Record<TableName, SegmentSpan[]>>,
 ): Promise<{ count: number; rebuiltScopes: number | null; kept: number }> {
-  const writer = new TableWriter(context.outDir, 'claims', schema);
+  const writer = new TableWriter(context.outDir, 'claims', schema, spans);
   const previousFile = previousDocuments.size > 0 ? await previousOutputFile(context, 'claims.jsonl') : null;
   if (previousFile === null) {
     for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
@@ -344,7 +357,8 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   const schemas = loadSchemas(context.config.root);
   const documentOrder = orderColumns(schemas.documents);
   const previousDocuments = await previousDocumentRows(context, documentOrder);
-  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments, edited);
+  const spans: Partial<Record<TableName, SegmentSpan[]>> = {};
+  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments, edited, spans);
   if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
   collectGarbageIfGrown();
 
@@ -355,12 +369,12 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // again once and their rows built.
   const lines = new LineFile(extractFile);
   const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: claimsTable.count };
-  const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
+  const documents = new TableWriter(context.outDir, 'documents', schemas.documents, spans);
   const documentLines: { order: Row; line: string | Buffer }[] = [];
   const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
   let copied = 0;
   try {
-    const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
+    const figures = new TableWriter(context.outDir, 'figures', schemas.figures, spans);
     for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
       const campaignId = docCampaign.get(s.doc_id) ?? null;
       const before = previousDocuments.get(s.doc_id);
@@ -390,10 +404,12 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   documents.close();
   counts.documents = documents.count;
   if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
-  const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns);
+  const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns, spans);
   for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
   campaignWriter.close();
   counts.campaigns = campaignWriter.count;
+  const recorded: RecordedSpans = { rule: DEFAULT_SEGMENT_RULE, tables: Object.fromEntries(TABLE_NAMES.map((t) => [t, spans[t] ?? []])) };
+  await writeJson(path.join(context.outDir, SEGMENT_SPANS), recorded);
   const summary = TABLE_NAMES.map((t) => `${counts[t]} ${t}`).join(', ');
   return { ok: true, summary: `${summaries.length} documents in; ${summary}` };
 }

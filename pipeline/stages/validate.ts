@@ -3,7 +3,8 @@
 // not published (the build stops before emit and the previous out/dataset stays as it was).
 // Input: out/link. Output: out/validate/report.json; and out/validate/segments.jsonl, each table
 // segment's digest (keys, references, schema problems), so that the next run with the same code
-// parses and checks again only the segments whose bytes changed.
+// parses and checks again only the segments whose bytes changed. The segments are those link
+// recorded in out/link/segments.json (only a changed segment is read), or cut from the tables.
 import path from 'node:path';
 import { writeJson } from '../lib/fsutil.js';
 import { BufferedLineWriter, readJsonlRecords } from '../lib/lineFile.js';

@@ -832,10 +832,12 @@ function findDurations(tokens: Token[], lex: CampaignLexicon, sets: LexiconSets)
       if (followedByCampaignNoun(tokens, i + 1, sets) || followedByNamedCampaign(tokens, i + 1, sets)) out.push({ value: hyph, tokenIndex: i, tokenEnd: i + 1 });
       continue;
     }
-    const n = parseNumberWord(t.lower, lex);
+    // The unit first: few tokens are followed by one, and it is the cheaper test.
     const next = tokens[i + 1];
     const unit = next && !next.breakBefore ? lex.durationUnits[next.lower] : undefined;
-    if (n === null || unit === undefined) continue;
+    if (unit === undefined) continue;
+    const n = parseNumberWord(t.lower, lex);
+    if (n === null) continue;
     let end = i + 2;
     if (tokens[end]?.lower === 'long' && !tokens[end]!.breakBefore) end += 1;
     const cued = isDurationCued(tokens, i, sets);

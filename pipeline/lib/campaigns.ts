@@ -2598,10 +2598,12 @@ interface UnitChange {
 /**
  * A unit's candidate links depend only on its own profile and on the units it meets in the key
  * index (KeyIndex.near, and the long-name comparisons): their profiles, positions and shared keys.
- * Profiles are fixed by doc_id and positions too, so a unit's links can change only if a unit that
- * was added or removed, after it in doc_id order, is among those it meets: one that shares a probe
- * key, inside the unit's window when that key's block is windowed and its window size did not change
- * (the same test KeyIndex.near makes). A unit that meets none keeps its links. One that meets some
+ * A unit that stayed has the same profile (its representative's evidence text is the same; one whose
+ * evidence changed under its doc_id counts as removed and added) and positions are fixed by doc_id,
+ * so a unit's links can change only if a unit that was added or removed, after it in doc_id order,
+ * is among those it meets: one that shares a probe key, inside the unit's window when that key's
+ * block is windowed and its window size did not change (the same test KeyIndex.near makes). A unit
+ * that meets none keeps its links. One that meets some
  * keeps its links to the units that stayed and is scored against the added ones only, if it was
  * not, and is not now, cut to MAX_SCORED_CANDIDATES (its viable count before and after tell). One
  * that was and still is cut keeps its links unchanged if no changed unit ranks at or above the last

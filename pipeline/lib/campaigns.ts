@@ -2626,12 +2626,13 @@ function reusableLinks(
     const i = unitOf.get(u.id);
     return i !== undefined && evidenceTexts[i] === u.evidence ? i : -1;
   });
-  const previousAt = new Map<string, number>();
-  previous.forEach((u, k) => currentOf[k]! >= 0 && previousAt.set(u.id, k));
+  /** Per unit of this run: its place in the last run's cache, or -1 if it is new (or did not stay). */
+  const previousOf = new Int32Array(reps.length).fill(-1);
+  currentOf.forEach((i, k) => i >= 0 && (previousOf[i] = k));
   const plan = new Uint8Array(reps.length);
   const changes: UnitChange[] = [];
   reps.forEach((p, i) => {
-    if (previousAt.has(p.doc_id)) return;
+    if (previousOf[i]! >= 0) return;
     plan[i] = SCORE_AGAIN;
     changes.push({ id: p.doc_id, position: positions[i]!, profile: p, unit: i });
   });
@@ -2698,7 +2699,7 @@ function reusableLinks(
     if (hasLongName(p)) for (const c of after(changedNamed, p.doc_id)) met.set(c, met.get(c) ?? 0);
     else if (allNames(p).length > 0) for (const c of after(changedLong, p.doc_id)) met.set(c, met.get(c) ?? 0);
     if (met.size === 0) return;
-    const { viable: viableBefore, cut } = previous[previousAt.get(p.doc_id)!]!;
+    const { viable: viableBefore, cut } = previous[previousOf[i]!]!;
     const added: number[] = [];
     let removed = 0;
     let keptChanges = false; // a changed candidate ranks at or above the cut: it was kept, or would be
@@ -2724,7 +2725,7 @@ function reusableLinks(
   return {
     plan,
     kept(unit) {
-      const cached = previous[previousAt.get(reps[unit]!.doc_id)!]!;
+      const cached = previous[previousOf[unit]!]!;
       const links: number[] = [];
       for (let k = 0; k < cached.links.length; k += 2) {
         const to = currentOf[cached.links[k]!]!;

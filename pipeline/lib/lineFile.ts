@@ -121,6 +121,17 @@ export function* readJsonlRecords<T>(file: string): Generator<T> {
   }
 }
 
+/** Exactly `length` bytes of an open file from `offset`; a file shorter than that changed since it was indexed. */
+export function readRange(fd: number, offset: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  for (let done = 0; done < length; ) {
+    const n = fs.readSync(fd, buffer, done, length - done, offset + done);
+    if (n === 0) throw new Error(`the bytes at ${offset}..${offset + length} end early: the file changed since it was indexed`);
+    done += n;
+  }
+  return buffer;
+}
+
 /** Reads lines back by their LineRef. Close it when done. */
 export class LineFile {
   private readonly fd: number;
@@ -128,14 +139,7 @@ export class LineFile {
     this.fd = fs.openSync(file, 'r');
   }
   read(ref: LineRef): string {
-    const buffer = Buffer.allocUnsafe(ref.length);
-    let done = 0;
-    while (done < ref.length) {
-      const n = fs.readSync(this.fd, buffer, done, ref.length - done, ref.offset + done);
-      if (n === 0) throw new Error(`line at byte ${ref.offset} ends early: the file changed while it was read`);
-      done += n;
-    }
-    return buffer.toString('utf8');
+    return readRange(this.fd, ref.offset, ref.length).toString('utf8');
   }
   close(): void {
     fs.closeSync(this.fd);

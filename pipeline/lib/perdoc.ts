@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeJson } from './fsutil.js';
-import { BufferedLineWriter, flatJsonField, rawLinesWithRefs } from './lineFile.js';
+import { BufferedLineWriter, flatJsonField, rawJsonValue, rawLinesWithRefs } from './lineFile.js';
 import { previousOutputFile, type StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
@@ -85,11 +85,6 @@ export async function mapDocuments(
     /** The same task by module and export name, for worker threads. */
     worker: TaskFunction;
     total?: number;
-    /**
-     * When a document's output depends on more of its input than doc_id and source_file (extract
-     * copies the names of every identical file): is the last run's output line still this record's?
-     */
-    stillValid?: (record: LazyRecord, previousLine: Buffer) => boolean;
   },
 ): Promise<PerDocCounts> {
   const counts: PerDocCounts = { in: 0, out: 0, reused: 0, failed: 0, tally: 0 };
@@ -135,8 +130,7 @@ export async function mapDocuments(
     for (const record of options.input) {
       counts.in++;
       if (options.total) context.progress(counts.in, options.total);
-      let reused = previous.lineOf(record);
-      if (reused !== null && options.stillValid && !options.stillValid(record, reused)) reused = null;
+      const reused = previous.lineOf(record);
       if (reused !== null && window.length === 0) {
         // Nothing pending before it: written now (most records of an incremental run).
         writer.write(reused);
@@ -220,16 +214,24 @@ export class PreviousOutput {
     }
     return lines;
   }
-  /** The previous output line for this document, when its content (doc_id) is unchanged. */
-  lineOf(record: PerDocRecord): Buffer | null {
+  /**
+   * The previous output line for this document, when its content (doc_id) is unchanged, and so is
+   * its list of names if the output carries one (extract copies source_files: adding or removing an
+   * identical copy keeps the doc_id and the first name, and changes only that list).
+   */
+  lineOf(record: LazyRecord): Buffer | null {
     const previous = this.recordOf(record.source_file);
-    return previous && previous.doc_id === record.doc_id ? previous.line : null;
+    if (!previous || previous.doc_id !== record.doc_id) return null;
+    const names = rawJsonValue(previous.line, 'source_files');
+    return names === undefined || names.equals(rawJsonValue(record.lines[0]!, 'source_files') ?? NO_NAMES) ? previous.line : null;
   }
   close(): void {
     // Ends the generator early, which closes its file.
     this.lines?.return(undefined);
   }
 }
+
+const NO_NAMES = Buffer.alloc(0);
 
 /** A line's bytes without a final `\r` (a file written with CRLF line ends). */
 const withoutCarriageReturn = (line: Buffer): Buffer => (line.length && line[line.length - 1] === 0x0d ? line.subarray(0, -1) : line);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRange } from './lineFile.js';
 
 export interface SegmentRule {
   /** A boundary follows a row whose key hash is 0 modulo this (a power of two): the mean segment length in rows. */
@@ -43,7 +44,7 @@ const NEWLINE = 0x0a;
 const KEY_BYTES = 64;
 
 /** FNV-1a over a line's first KEY_BYTES bytes. */
-function keyHash(data: Buffer, start: number, end: number): number {
+function keyHash(data: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let i = start, stop = Math.min(end, start + KEY_BYTES); i < stop; i++) hash = Math.imul(hash ^ data[i]!, 0x01000193);
   return hash >>> 0;
@@ -121,8 +122,7 @@ export class SegmentCutter {
     this.lines.push(line, NEWLINE_BYTES);
     this.rows++;
     this.length += line.length + 1;
-    const data = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-    if (this.rows >= this.rule.minRows && ((keyHash(data, 0, data.length) & this.mask) === 0 || this.rows >= this.rule.maxRows)) this.cut();
+    if (this.rows >= this.rule.minRows && ((keyHash(line, 0, line.length) & this.mask) === 0 || this.rows >= this.rule.maxRows)) this.cut();
   }
   /** The spans of every segment, once the last line is added. */
   finish(): SegmentSpan[] {
@@ -164,18 +164,12 @@ export function spannedSegments(file: string, spans: readonly SegmentSpan[]): It
     hash: span.hash,
     rows: span.rows,
     read: () => {
-      const bytes = Buffer.allocUnsafe(span.length);
       const fd = fs.openSync(file, 'r');
       try {
-        for (let done = 0; done < span.length; ) {
-          const n = fs.readSync(fd, bytes, done, span.length - done, span.offset + done);
-          if (n === 0) throw new Error(`${file}: ends before byte ${span.offset + span.length}: the file changed while it was read`);
-          done += n;
-        }
+        return readRange(fd, span.offset, span.length);
       } finally {
         fs.closeSync(fd);
       }
-      return bytes;
     },
   }));
 }

@@ -10,6 +10,7 @@ import { CardStats, type CardStatsPart } from './card.js';
 import { HashedFile } from './hashedFile.js';
 import { csvLines, ParquetColumns, ParquetFileWriter, parquetSchema, parseRowGroupMetadata, rowGroupMetadataJson, SpillingByteWriter, type ParquetRowGroup, type ResourceFile } from './publish.js';
 import { loadSchemas, type Row, type TableName } from './schema.js';
+import { readRange } from './lineFile.js';
 import { DEFAULT_SEGMENT_RULE, segmentLines, tableSegments, type SegmentRule } from './segments.js';
 
 /** Where one segment's output stands in a published table's files, and what it contributed. */
@@ -71,13 +72,7 @@ class RangeReader {
     this.fd = fs.openSync(file, 'r');
   }
   read([offset, length]: [number, number]): Buffer {
-    const buffer = Buffer.allocUnsafe(length);
-    for (let done = 0; done < length; ) {
-      const n = fs.readSync(this.fd, buffer, done, length - done, offset + done);
-      if (n === 0) throw new Error(`a segment at byte ${offset} of a published file ends early: the file changed since it was indexed`);
-      done += n;
-    }
-    return buffer;
+    return readRange(this.fd, offset, length);
   }
   close(): void {
     fs.closeSync(this.fd);

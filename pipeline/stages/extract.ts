@@ -6,7 +6,6 @@ import path from 'node:path';
 import { findCampaignMentions, type CampaignMention } from '../lib/campaigns.js';
 import { extractFigures } from '../lib/extract.js';
 import { cleanToSource } from '../lib/offsets.js';
-import { rawJsonValue } from '../lib/lineFile.js';
 import { ingestedDocumentCount, jsonTask, mapDocuments, readLazyRecords, zipByDocument } from '../lib/perdoc.js';
 import { codePointIndexer } from '../lib/provenance.js';
 import type { StageDefinition } from '../lib/stage.js';
@@ -43,12 +42,6 @@ export interface ExtractedDocument {
   figures: FigureRecord[];
   /** Figures whose clean range could not be mapped to the source (should stay empty; counted for audit). */
   unmapped: number;
-}
-
-/** Do an ingest line and an extract line list the same source_files? (Both written by JSON.stringify.) */
-export function sameSourceFiles(ingestLine: Buffer, extractLine: Buffer): boolean {
-  const a = rawJsonValue(ingestLine, 'source_files');
-  return a !== undefined && a.equals(rawJsonValue(extractLine, 'source_files') ?? Buffer.alloc(0));
 }
 
 export function extractDocument(ingested: IngestedDoc, clean: CleanDoc): ExtractedDocument {
@@ -115,8 +108,6 @@ export const extractStage: StageDefinition = {
       task: extractTask,
       worker: { moduleUrl: import.meta.url, exportName: 'extractTask' },
       total: await ingestedDocumentCount(context.inputs.ingest!),
-      // A record is keyed by doc_id and its first name; a copy added or removed changes only its other names.
-      stillValid: (record, previousLine) => sameSourceFiles(record.lines[0]!, previousLine),
     });
     return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.tally} new figures, ${counts.failed} failed` };
   },

@@ -187,6 +187,12 @@ function figureRows(doc: ExtractedDocument, figureIds: readonly string[], docCam
   }));
 }
 
+/** A table as written: its rows and where its segments lie. */
+interface WrittenTable {
+  rows: number;
+  spans: SegmentSpan[];
+}
+
 /**
  * Writes rows as JSON lines: schema columns first, in schema order; anything else is kept so
  * validation can report it. Cuts the table into segments as it goes (the spans go to segments.json),
@@ -197,13 +203,10 @@ class TableWriter {
   private readonly cutter = new SegmentCutter();
   private readonly columns: string[];
   private readonly columnSet: Set<string>;
-  constructor(dir: string, private readonly table: TableName, schema: TableSchema, private readonly spans: Partial<Record<TableName, SegmentSpan[]>>) {
+  constructor(dir: string, table: TableName, schema: TableSchema) {
     this.writer = new BufferedLineWriter(path.join(dir, `${table}.jsonl`));
     this.columns = columnsOf(schema);
     this.columnSet = new Set(this.columns);
-  }
-  get count(): number {
-    return this.writer.count;
   }
   /** A row's line: schema columns first, in schema order. */
   format(row: Row): string {
@@ -221,9 +224,9 @@ class TableWriter {
     this.writer.write(bytes);
     this.cutter.add(bytes);
   }
-  close(): void {
+  close(): WrittenTable {
     this.writer.close();
-    this.spans[this.table] = this.cutter.finish();
+    return { rows: this.writer.count, spans: this.cutter.finish() };
   }
 }
 
@@ -303,14 +306,12 @@ async function writeClaims(
   docCampaign: ReadonlyMap<string, string | null>,
   previousDocuments: ReadonlyMap<string, { campaignId: string | null }>,
   edited: ReadonlySet<string>,
-  spans: Partial<Record<TableName, SegmentSpan[]>>,
-): Promise<{ count: number; rebuiltScopes: number | null; kept: number }> {
-  const writer = new TableWriter(context.outDir, 'claims', schema, spans);
+): Promise<{ table: WrittenTable; rebuiltScopes: number | null; kept: number }> {
+  const writer = new TableWriter(context.outDir, 'claims', schema);
   const previousFile = previousDocuments.size > 0 ? await previousOutputFile(context, 'claims.jsonl') : null;
   if (previousFile === null) {
     for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
-    writer.close();
-    return { count: writer.count, rebuiltScopes: null, kept: 0 };
+    return { table: writer.close(), rebuiltScopes: null, kept: 0 };
   }
   const before = new Map([...previousDocuments].map(([docId, { campaignId }]) => [docId, campaignId]));
   const changed = changedClaimScopes(before, docCampaign, edited); // docCampaign holds every document
@@ -325,8 +326,7 @@ async function writeClaims(
       kept++;
     }
   }
-  writer.close();
-  return { count: writer.count, rebuiltScopes: changed.size, kept };
+  return { table: writer.close(), rebuiltScopes: changed.size, kept };
 }
 
 export const linkStage: StageDefinition = {
@@ -357,8 +357,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   const schemas = loadSchemas(context.config.root);
   const documentOrder = orderColumns(schemas.documents);
   const previousDocuments = await previousDocumentRows(context, documentOrder);
-  const spans: Partial<Record<TableName, SegmentSpan[]>> = {};
-  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments, edited, spans);
+  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments, edited);
   if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
   collectGarbageIfGrown();
 
@@ -368,13 +367,13 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // for the same campaign, has them copied (its record is not read again); the others are read
   // again once and their rows built.
   const lines = new LineFile(extractFile);
-  const counts: Record<TableName, number> = { documents: 0, figures: 0, campaigns: 0, claims: claimsTable.count };
-  const documents = new TableWriter(context.outDir, 'documents', schemas.documents, spans);
+  const written: Partial<Record<TableName, WrittenTable>> = { claims: claimsTable.table };
+  const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
   const documentLines: { order: Row; line: string | Buffer }[] = [];
   const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
   let copied = 0;
   try {
-    const figures = new TableWriter(context.outDir, 'figures', schemas.figures, spans);
+    const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
     for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
       const campaignId = docCampaign.get(s.doc_id) ?? null;
       const before = previousDocuments.get(s.doc_id);
@@ -390,8 +389,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
       const row = documentRow(doc, campaignId);
       documentLines.push({ order: pick(row, documentOrder), line: documents.format(row) });
     }
-    figures.close();
-    counts.figures = figures.count;
+    written.figures = figures.close();
   } finally {
     lines.close();
     previousFigures.close();
@@ -401,15 +399,14 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   const documentsOrder = rowComparator(schemas.documents);
   documentLines.sort((a, b) => documentsOrder(a.order, b.order));
   for (const { line } of documentLines) documents.writeLine(line);
-  documents.close();
-  counts.documents = documents.count;
+  written.documents = documents.close();
   if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
-  const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns, spans);
+  const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns);
   for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
-  campaignWriter.close();
-  counts.campaigns = campaignWriter.count;
-  const recorded: RecordedSpans = { rule: DEFAULT_SEGMENT_RULE, tables: Object.fromEntries(TABLE_NAMES.map((t) => [t, spans[t] ?? []])) };
+  written.campaigns = campaignWriter.close();
+  const tables = TABLE_NAMES.map((t) => [t, written[t]!] as const);
+  const recorded: RecordedSpans = { rule: DEFAULT_SEGMENT_RULE, tables: Object.fromEntries(tables.map(([t, w]) => [t, w.spans])) };
   await writeJson(path.join(context.outDir, SEGMENT_SPANS), recorded);
-  const summary = TABLE_NAMES.map((t) => `${counts[t]} ${t}`).join(', ');
+  const summary = tables.map(([t, w]) => `${w.rows} ${t}`).join(', ');
   return { ok: true, summary: `${summaries.length} documents in; ${summary}` };
 }

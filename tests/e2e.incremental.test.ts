@@ -14,6 +14,12 @@ function copyArticles(from: string, to: string, names: readonly string[]): void 
   for (const name of names) fs.copyFileSync(path.join(from, name), path.join(to, name));
 }
 
+/** A rebuild that used its caches: no stage fell back to building from scratch (which would hide a bug in a cache). */
+function expectCachesUsed(result: Awaited<ReturnType<typeof build>>): void {
+  expect(result.ok).toBe(true);
+  expect(result.reports.filter((r) => r.fellBack !== undefined).map((r) => `${r.stage}: ${r.fellBack}`)).toEqual([]);
+}
+
 /** Every stage folder's files and their hashes. */
 function stageOutputs(out: string): Record<string, Record<string, string>> {
   return Object.fromEntries(STAGE_FOLDERS.map((stage) => [stage, folderHashes(path.join(out, stage))]));
@@ -49,7 +55,7 @@ describe('incremental build', () => {
     expect(before).not.toBeNull();
 
     fs.writeFileSync(path.join(corpus, 'dated-report.txt'), DATED_REPORT);
-    expect((await build(corpus, out)).ok).toBe(true);
+    expectCachesUsed(await build(corpus, out));
     expect(campaignOf(out, 'year-only-report.txt')).toBe(campaignOf(out, 'dated-report.txt'));
     expect(campaignOf(out, 'year-only-report.txt')).not.toBe(before);
 
@@ -74,7 +80,7 @@ describe('incremental build', () => {
     const changed = path.join(corpus, seeds[1]!);
     fs.appendFileSync(changed, '\nPolice said they had also arrested 1,234 suspects and seized 56 computers in the operation.\n');
     const incremental = await build(corpus, out);
-    expect(incremental.ok).toBe(true);
+    expectCachesUsed(incremental);
     expect(incremental.reports.every((r) => r.status !== 'up to date')).toBe(true);
 
     const scratch = tempDir('incr-scratch');
@@ -98,7 +104,7 @@ describe('incremental build', () => {
     fs.renameSync(path.join(corpus, seeds[0]!), path.join(corpus, `renamed-${seeds[0]}`));
     fs.copyFileSync(path.join(corpus, seeds[1]!), path.join(corpus, `copy-of-${seeds[1]}`));
     fs.renameSync(path.join(corpus, 'markup.txt'), path.join(corpus, 'markup.html'));
-    expect((await build(corpus, out)).ok).toBe(true);
+    expectCachesUsed(await build(corpus, out));
     expect(sourceFiles()).toContain(`renamed-${seeds[0]}`);
     expect(sourceFiles()).toContain(`${seeds[1]}; copy-of-${seeds[1]}`);
     expect(documents().find((d) => d.source_files === 'markup.html')?.format).toBe('html');
@@ -136,6 +142,7 @@ describe('incremental build', () => {
     expect(rebuilt.ok).toBe(true);
     expect(messages.join('')).toMatch(/validate: ignoring segments\.jsonl of the last run/);
     expect(messages.join('')).toMatch(/link: ignoring the last run's output \(.+\): building from scratch/);
+    expect(rebuilt!.reports.find((r) => r.stage === 'link')?.fellBack).toBeDefined();
 
     const scratch = tempDir('incr-damaged-scratch');
     expect((await build(corpus, scratch)).ok).toBe(true);

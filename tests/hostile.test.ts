@@ -125,8 +125,8 @@ const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(ou
 const dataset = (table: string) => parseCsv(fs.readFileSync(path.join(out, 'dataset', `${table}.csv`), 'utf8'));
 const ingested = () =>
   fs
-    .readFileSync(path.join(out, 'ingest', 'documents.jsonl'), 'utf8')
-    .split('\n')
+    .readdirSync(path.join(out, 'ingest', 'documents'))
+    .flatMap((shard) => fs.readFileSync(path.join(out, 'ingest', 'documents', shard), 'utf8').split('\n'))
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { doc_id: string; source_files: string[]; encoding: string });
 

@@ -13,6 +13,7 @@
 //
 // All English wording lives in CAMPAIGN_LEXICON_EN and AGENCIES so another language can be added.
 
+import { hash } from 'node:crypto';
 import { sha256Bytes, sha256Hex } from './hash.js';
 import { valueInterval, type Qualifier } from './claims.js';
 import { KeyIndex, type MeetCounter } from './keyIndex.js';
@@ -2524,17 +2525,28 @@ class LinkBuckets {
 /**
  * One unit of the last run's linking, kept for the next run (an incremental build): the unit's
  * representative document, its candidate links to later units (flattened pairs: that unit's place in
- * the cache, score) and the representative's evidence, from which the keys of a unit that has since
- * been removed are recomputed.
+ * the cache, score) and a digest of the representative's evidence.
  */
 export interface LinkCacheUnit extends UnitCandidates {
   id: string;
   /**
-   * The representative's evidence as JSON text: the next run compares it with the evidence it has
-   * for that doc_id (equal: the unit stayed), and parses it only for a unit that did not stay, to
-   * recompute its keys.
+   * The next run compares it with the digest of the evidence it has for that doc_id (equal: the
+   * unit stayed). The keys of a unit that did not stay are recomputed from its old evidence
+   * (PreviousLinking.evidence).
    */
-  evidence: string;
+  digest: string;
+}
+
+/** What an incremental run is given of the last one: its link cache, and the old evidence of the units that did not stay. */
+export interface PreviousLinking {
+  units: readonly LinkCacheUnit[];
+  /** The last run's evidence of a document that is gone, or whose evidence (digest) changed; undefined if unknown. */
+  evidence(docId: string): DocCampaignEvidence | undefined;
+}
+
+/** A document's evidence digest unless the caller has one: sha256 of its JSON text. */
+export function evidenceDigest(doc: DocCampaignEvidence): string {
+  return hash('sha256', JSON.stringify(doc), 'base64');
 }
 
 /** What scoring a unit's candidates gave: what the link cache keeps of it. */
@@ -2558,16 +2570,15 @@ function ranksBefore(a: CandidateRank, b: CandidateRank): boolean {
   return a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
 }
 
-/** `[id, links, viable, cut]`, a tab, then the evidence (JSON text never holds a raw tab). */
+/** `[id, links, viable, cut, digest]`. */
 export function linkCacheLine(unit: LinkCacheUnit): string {
-  return `${JSON.stringify([unit.id, unit.links, unit.viable, unit.cut])}\t${unit.evidence}`;
+  return JSON.stringify([unit.id, unit.links, unit.viable, unit.cut, unit.digest]);
 }
 
 export function parseLinkCacheLine(line: string): LinkCacheUnit {
-  const tab = line.indexOf('\t');
-  if (tab < 0) throw new Error('link cache: a line without its evidence');
-  const [id, links, viable, cut] = JSON.parse(line.slice(0, tab)) as [string, number[], number, CandidateRank | null];
-  return { id, links, viable, cut, evidence: line.slice(tab + 1) };
+  const [id, links, viable, cut, digest] = JSON.parse(line) as [string, number[], number, CandidateRank | null, string];
+  if (typeof digest !== 'string') throw new Error('link cache: a line without its evidence digest');
+  return { id, links, viable, cut, digest };
 }
 
 /** What a unit does with its cached links in an incremental run. */
@@ -2598,7 +2609,7 @@ interface UnitChange {
 /**
  * A unit's candidate links depend only on its own profile and on the units it meets in the key
  * index (KeyIndex.near, and the long-name comparisons): their profiles, positions and shared keys.
- * A unit that stayed has the same profile (its representative's evidence text is the same; one whose
+ * A unit that stayed has the same profile (its representative's evidence digest is the same; one whose
  * evidence changed under its doc_id counts as removed and added) and positions are fixed by doc_id,
  * so a unit's links can change only if a unit that was added or removed, after it in doc_id order,
  * is among those it meets: one that shares a probe key, inside the unit's window when that key's
@@ -2617,14 +2628,15 @@ function reusableLinks(
   index: KeyIndex,
   attributes: UnitAttributes,
   previous: readonly LinkCacheUnit[],
-  evidenceTexts: readonly string[],
+  digests: readonly string[],
+  evidenceBefore: (unit: LinkCacheUnit) => DocCampaignEvidence,
 ): ReusableLinks {
   const unitOf = new Map(reps.map((p, i) => [p.doc_id, i]));
   // A unit stays when its representative is here with the same evidence. One whose evidence changed
   // under the same doc_id (a renamed file read as another format) was removed and added.
   const currentOf = previous.map((u) => {
     const i = unitOf.get(u.id);
-    return i !== undefined && evidenceTexts[i] === u.evidence ? i : -1;
+    return i !== undefined && digests[i] === u.digest ? i : -1;
   });
   /** Per unit of this run: its place in the last run's cache, or -1 if it is new (or did not stay). */
   const previousOf = new Int32Array(reps.length).fill(-1);
@@ -2638,7 +2650,7 @@ function reusableLinks(
   });
   previous.forEach((u, k) => {
     if (currentOf[k]! >= 0) return;
-    const profile = profileDocument(JSON.parse(u.evidence) as DocCampaignEvidence);
+    const profile = profileDocument(evidenceBefore(u));
     changes.push({ id: u.id, position: blockingPosition(u.id), profile, unit: -1 });
   });
 
@@ -2811,18 +2823,27 @@ function candidateLinks(
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
 function clusterProfiles(
   profiles: DocProfile[],
-  previous: readonly LinkCacheUnit[] | null,
-  evidenceText: (docId: string) => string,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; evidenceTexts: string[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
+  previous: PreviousLinking | null,
+  evidenceOf: (docId: string) => DocCampaignEvidence | undefined,
+  digestOf: (docId: string) => string,
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
   const groups = new UnitGroups(collapseIdentical(profiles));
   const reps = groups.units.map((u) => u[0]!);
-  const evidenceTexts = reps.map((p) => evidenceText(p.doc_id));
+  const digests = reps.map((p) => digestOf(p.doc_id));
   const positions = reps.map((p) => blockingPosition(p.doc_id));
   // One index of the units' keys serves the candidate links and then the orphans.
   const index = new KeyIndex((unit) => positions[unit]!);
   reps.forEach((p, i) => index.add(i, indexKeys(p)));
   const attributes = new UnitAttributes(reps);
-  const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous, evidenceTexts) : null;
+  // A unit that did not stay: its representative is gone or changed (the last run's evidence), or
+  // is now inside another unit (its evidence is the same as then).
+  const evidenceBefore = (unit: LinkCacheUnit): DocCampaignEvidence => {
+    const now = evidenceOf(unit.id);
+    const evidence = now && digestOf(unit.id) === unit.digest ? now : previous!.evidence(unit.id);
+    if (!evidence) throw new Error(`link cache: no earlier evidence of ${unit.id} (rebuild without out/link)`);
+    return evidence;
+  };
+  const reuse = previous ? reusableLinks(reps, positions, index, attributes, previous.units, digests, evidenceBefore) : null;
   const { links, candidates } = candidateLinks(reps, index, positions, attributes, reuse);
   links.forEach((i, j) => {
     const gi = groups.find(i);
@@ -2832,7 +2853,7 @@ function clusterProfiles(
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
   const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
-  return { groups, index, reps, evidenceTexts, candidates, rescored, updated: count(UPDATE) };
+  return { groups, index, reps, digests, candidates, rescored, updated: count(UPDATE) };
 }
 
 /**
@@ -3024,15 +3045,22 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
 export function linkCampaigns(
   docs: readonly DocCampaignEvidence[],
   lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
-  previous: readonly LinkCacheUnit[] | null = null,
+  previous: PreviousLinking | null = null,
+  /** The digest of a document's evidence (default: evidenceDigest); equal digests must mean equal evidence. */
+  digestOf?: (docId: string) => string,
 ): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null>; linkCache: LinkCacheUnit[]; rescoredUnits: number; updatedUnits: number } {
   keySpace = new KeySpace();
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const { groups, index, reps, evidenceTexts, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => JSON.stringify(evidenceOf.get(docId)!));
-  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, evidence: evidenceTexts[i]! }));
+  const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(
+    withMentions,
+    previous,
+    (docId) => evidenceOf.get(docId),
+    digestOf ?? ((docId) => evidenceDigest(evidenceOf.get(docId)!)),
+  );
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
   const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.

@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeJson } from './fsutil.js';
 import { BufferedLineWriter, flatJsonField, rawJsonValue, rawLinesWithRefs } from './lineFile.js';
-import { previousOutputFile, type StageContext } from './stage.js';
+import { allFailures, PreviousShards, readShardManifest, shardNames, shardPath, writeShardManifest, type ShardEntry } from './shards.js';
+import { hashFile, previousOutputFile, type StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
 export interface PerDocRecord {
@@ -74,20 +75,71 @@ export function jsonTask<I extends unknown[], O>(process: (...inputs: I) => O, t
 /** How many documents may be in flight (queued or running) at once: keeps memory flat and order cheap. */
 const IN_FLIGHT_PER_WORKER = 16;
 
-export async function mapDocuments(
-  context: StageContext,
-  options: {
-    /** Synchronous: reading and matching records never waits, and a reused record costs no promise. */
-    input: Iterable<LazyRecord>;
-    output: string;
-    /** The task, for in-process runs (CC_WORKERS=0). */
-    task: DocumentTask;
-    /** The same task by module and export name, for worker threads. */
-    worker: TaskFunction;
-    total?: number;
-  },
-): Promise<PerDocCounts> {
+interface DocumentStreamOptions {
+  /** Synchronous: reading and matching records never waits, and a reused record costs no promise. */
+  input: Iterable<LazyRecord>;
+  /** The output file, relative to the stage's folder (the last run's file of that name is the cache). */
+  output: string;
+  /** The task, for in-process runs (CC_WORKERS=0). */
+  task: DocumentTask;
+  /** The same task by module and export name, for worker threads. */
+  worker: TaskFunction;
+  total?: number;
+}
+
+/** Runs a document stream into one output file and writes the stage's failures.json. */
+export async function mapDocuments(context: StageContext, options: DocumentStreamOptions): Promise<PerDocCounts> {
   const counts: PerDocCounts = { in: 0, out: 0, reused: 0, failed: 0, tally: 0 };
+  const failures = await mapDocumentStream(context, options, counts);
+  await writeJson(path.join(context.outDir, 'failures.json'), failures);
+  return counts;
+}
+
+/**
+ * Runs a per-document stage over sharded inputs (shards.ts): every shard of `inputs[0]` (ingest,
+ * where every document starts), from that shard's file in each input folder. A shard whose input
+ * shards are unchanged since the last run (same code) is taken over as it is; the others are run
+ * record by record, reusing the last run's lines of unchanged documents. Writes the shards, their
+ * manifest and failures.json; returns the counts and the shard files' hashes.
+ */
+export async function mapDocumentShards(
+  context: StageContext,
+  options: Omit<DocumentStreamOptions, 'input' | 'output'> & {
+    inputs: string[];
+    /** A shard's records from its file in each input folder, in order. */
+    records: (files: (string | null)[]) => Iterable<LazyRecord>;
+  },
+): Promise<{ counts: PerDocCounts; knownHashes: Record<string, string> }> {
+  const counts: PerDocCounts = { in: 0, out: 0, reused: 0, failed: 0, tally: 0 };
+  const manifests = await Promise.all(options.inputs.map(readShardManifest));
+  const previous = await PreviousShards.open(context);
+  const shards = new Map<string, ShardEntry>();
+  for (const shard of shardNames(manifests[0]!)) {
+    const inputs = manifests.map((m) => m.shards.get(shard)?.sha256 ?? '-').join(' ');
+    const reused = previous?.reuse(shard, inputs, context.outDir);
+    if (reused) {
+      counts.in += reused.documents + reused.failures.length;
+      counts.out += reused.documents;
+      counts.reused += reused.documents;
+      counts.failed += reused.failures.length;
+      shards.set(shard, reused);
+      continue;
+    }
+    const output = path.relative(context.outDir, shardPath(context.outDir, shard));
+    fs.mkdirSync(path.dirname(path.join(context.outDir, output)), { recursive: true });
+    const before = counts.out;
+    const input = options.records(options.inputs.map((dir, i) => (manifests[i]!.shards.has(shard) ? shardPath(dir, shard) : null)));
+    const failures = await mapDocumentStream(context, { ...options, input, output }, counts);
+    const file = path.join(context.outDir, output);
+    shards.set(shard, { sha256: await hashFile(file), bytes: fs.statSync(file).size, documents: counts.out - before, inputs, failures });
+  }
+  const knownHashes = await writeShardManifest(context.outDir, shards);
+  await writeJson(path.join(context.outDir, 'failures.json'), allFailures(shards));
+  return { counts, knownHashes };
+}
+
+/** The loop over one stream of documents, into one file; adds to `counts` and returns the failures. */
+async function mapDocumentStream(context: StageContext, options: DocumentStreamOptions, counts: PerDocCounts): Promise<DocumentFailure[]> {
   const failures: DocumentFailure[] = [];
   const previous = await PreviousOutput.open(context, options.output);
   const writer = new BufferedLineWriter(path.join(context.outDir, options.output), WRITE_BUFFER_CHARS);
@@ -148,8 +200,7 @@ export async function mapDocuments(
     previous.close();
     writer.close();
   }
-  await writeJson(path.join(context.outDir, 'failures.json'), failures);
-  return counts;
+  return failures;
 }
 
 /** Output lines are gathered into writes of about this many characters. */

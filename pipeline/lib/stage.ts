@@ -44,6 +44,11 @@ export interface StageOutcome {
   ok: boolean;
   /** One line for the progress report: documents in/out, rows. */
   summary: string;
+  /**
+   * sha256 of output files the stage already knows (relative path -> hex), e.g. shards it took over
+   * from the last run or hashed as it wrote them: the output hash uses them instead of reading the files.
+   */
+  knownHashes?: Record<string, string>;
 }
 
 export interface StageDefinition {
@@ -75,6 +80,8 @@ export interface StageReport {
   ok: boolean;
   summary: string;
   seconds: number;
+  /** Why the last output of the same code could not be used as a cache, when the stage was run again without it. */
+  fellBack?: string;
 }
 
 export function stageOutputDir(stage: StageDefinition, config: BuildConfig): string {
@@ -123,6 +130,7 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
   const previous = stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
   const progress = progressPrinter(stage.name, config.quiet ?? false);
   let outcome: StageOutcome;
+  let fellBack: string | undefined;
   const context: StageContext = {
     config,
     inputs,
@@ -143,6 +151,7 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
       // edited since), say so in one line and build from scratch, which needs nothing of it.
       if (!previous || previous.codeHash !== code) throw error;
       const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      fellBack = reason;
       context.log(`ignoring the last run's output (${reason}): building from scratch`);
       await fsp.rm(staged, { recursive: true, force: true });
       await fsp.mkdir(staged, { recursive: true });
@@ -154,12 +163,12 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
   } finally {
     progress.done();
   }
-  const outputHash = await hashFolder(staged);
+  const outputHash = await hashFolder(staged, outcome.knownHashes);
   // Folder first, stamp second: a crash in between leaves a stale stamp, which only causes a rerun.
   await publishFolder(staged, target);
   const newStamp: StageStamp = { stage: stage.name, code_hash: code, inputs_hash: inputsHash, output_hash: outputHash, ok: outcome.ok, summary: outcome.summary };
   await writeFileAtomic(stampFile, JSON.stringify(newStamp, null, 2) + '\n');
-  return { stage: stage.name, status: 'built', ok: outcome.ok, summary: outcome.summary, seconds: seconds() };
+  return { stage: stage.name, status: 'built', ok: outcome.ok, summary: outcome.summary, seconds: seconds(), ...(fellBack === undefined ? {} : { fellBack }) };
 }
 
 /**
@@ -187,11 +196,11 @@ async function fingerprintInputs(inputs: Record<string, string>, config: BuildCo
   return sha256Hex(canonicalJson(parts));
 }
 
-/** sha256 over every file's relative path and content, in sorted order. */
-export async function hashFolder(dir: string): Promise<string> {
+/** sha256 over every file's relative path and content, in sorted order (`known`: hashes the stage vouches for). */
+export async function hashFolder(dir: string, known: Readonly<Record<string, string>> = {}): Promise<string> {
   const { files } = await walkFiles(dir);
   const lines: string[] = [];
-  for (const file of files) lines.push(`${file.relPath}\t${await hashFile(file.absPath)}`);
+  for (const file of files) lines.push(`${file.relPath}\t${Object.hasOwn(known, file.relPath) ? known[file.relPath] : await hashFile(file.absPath)}`);
   return sha256Hex(lines.join('\n'));
 }
 

@@ -1,12 +1,12 @@
 // Stage 3 — extract: the figures each document states, with provenance into the decoded source,
 // and the campaign mentions the link stage needs. One compact record per document.
 // Inputs: out/ingest (source text, file facts), out/clean (clean text, offsets, metadata).
-// Output: out/extract/documents.jsonl.
+// Output: out/extract/documents/<shard>.jsonl, shards.json and failures.json (see lib/shards.ts).
 import path from 'node:path';
 import { findCampaignMentions, type CampaignMention } from '../lib/campaigns.js';
 import { extractFigures } from '../lib/extract.js';
 import { cleanToSource } from '../lib/offsets.js';
-import { ingestedDocumentCount, jsonTask, mapDocuments, readLazyRecords, zipByDocument } from '../lib/perdoc.js';
+import { ingestedDocumentCount, jsonTask, mapDocumentShards, readLazyRecords, zipByDocument, type LazyRecord } from '../lib/perdoc.js';
 import { codePointIndexer } from '../lib/provenance.js';
 import type { StageDefinition } from '../lib/stage.js';
 import type { CleanDoc, DocMetadata, IngestedDoc } from '../lib/types.js';
@@ -95,20 +95,18 @@ export const extractStage: StageDefinition = {
   usesWorkers: true,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest'), clean: path.join(config.out, 'clean') }),
   async run(context) {
-    const pairs = zipByDocument(
-      readLazyRecords(path.join(context.inputs.ingest!, 'documents.jsonl')),
-      readLazyRecords(path.join(context.inputs.clean!, 'documents.jsonl')),
-    );
-    const records = (function* () {
-      for (const [ingested, clean] of pairs) yield { doc_id: ingested.doc_id, source_file: ingested.source_file, lines: [...ingested.lines, ...clean.lines] };
-    })();
-    const counts = await mapDocuments(context, {
-      input: records,
-      output: 'documents.jsonl',
+    const { counts, knownHashes } = await mapDocumentShards(context, {
+      inputs: [context.inputs.ingest!, context.inputs.clean!],
+      records: ([ingested, cleaned]) => pairRecords(ingested ? readLazyRecords(ingested) : [], cleaned ? readLazyRecords(cleaned) : []),
       task: extractTask,
       worker: { moduleUrl: import.meta.url, exportName: 'extractTask' },
       total: await ingestedDocumentCount(context.inputs.ingest!),
     });
-    return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.tally} new figures, ${counts.failed} failed` };
+    return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.tally} new figures, ${counts.failed} failed`, knownHashes };
   },
 };
+
+/** A document's ingest and clean lines as one record (a document clean dropped is skipped). */
+function* pairRecords(ingested: Iterable<LazyRecord>, cleaned: Iterable<LazyRecord>): Generator<LazyRecord> {
+  for (const [source, clean] of zipByDocument(ingested, cleaned)) yield { doc_id: source.doc_id, source_file: source.source_file, lines: [...source.lines, ...clean.lines] };
+}

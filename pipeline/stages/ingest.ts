@@ -1,10 +1,12 @@
 // Stage 1 — ingest: every file under SEEDS becomes a document (bytes, sha256, doc_id, decoded text)
 // or a reject with a one-line reason. Identical files are one document listing every name.
-// Input: the SEEDS folder. Output: out/ingest/{documents.jsonl, rejects.json, summary.json}.
+// Input: the SEEDS folder. Output: out/ingest/{documents/<shard>.jsonl, shards.json, rejects.json,
+// summary.json} (shards: lib/shards.ts).
 //
 // Incremental: a file whose (path, size, mtime) matches the last run is not re-hashed (the hashes are
 // cached in OUT/.cache/, outside the published artifacts, because mtimes must never reach them), and
-// a document whose bytes and file list are unchanged is copied from the previous output line as is.
+// a document whose bytes and file list are unchanged is copied from the previous output line as is;
+// a shard all of whose documents are unchanged is taken over without reading it.
 //
 // Files are read synchronously: one awaited read costs about 0.37 ms of promise and thread-pool round
 // trip, twenty times the read itself for an article-sized file, and ingest has nothing to overlap.
@@ -15,7 +17,8 @@ import { exists, readJson, writeJson, walkFiles, type WalkedFile } from '../lib/
 import { sha256Hex } from '../lib/hash.js';
 import { BufferedLineWriter } from '../lib/lineFile.js';
 import { PreviousOutput } from '../lib/perdoc.js';
-import { buildCachePath, writeBuildCache, type StageDefinition } from '../lib/stage.js';
+import { allFailures, PreviousShards, shardOf, shardPath, writeShardManifest, type ShardEntry, type ShardFailure } from '../lib/shards.js';
+import { buildCachePath, hashFile, writeBuildCache, type StageDefinition } from '../lib/stage.js';
 import type { IngestedDoc, Reject } from '../lib/types.js';
 
 /** Articles are kilobytes; anything this large is not an article and would only slow the build. */
@@ -62,45 +65,76 @@ export const ingestStage: StageDefinition = {
       else groups.set(sha, [file]);
     }
 
-    // save
-    const writer = new BufferedLineWriter(path.join(context.outDir, 'documents.jsonl'), 4 << 20);
-    const previous = await PreviousOutput.open(context, 'documents.jsonl');
-    let done = files.length;
+    // save: per shard (shards.ts). A shard whose documents have the same identities as last time
+    // (bytes and names) is taken over as it is; in the others, a document whose identity is unchanged
+    // is copied from the previous output line as is.
+    const byShard = new Map<string, [string, WalkedFile[]][]>();
     for (const [sha, group] of groups) {
-      context.progress(done++, files.length * 2);
-      const first = group[0]!;
-      const identity = { doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: first.relPath, source_files: group.map((f) => f.relPath) };
-      // Everything after these four keys follows from the bytes and the first name, so a previous line
-      // that starts with exactly them is this document's record, byte for byte.
-      const prefix = Buffer.from(JSON.stringify(identity).slice(0, -1) + ',', 'utf8');
-      const reusable = previous.recordOf(first.relPath)?.line;
-      if (reusable && reusable.length > prefix.length && reusable.subarray(0, prefix.length).equals(prefix)) {
-        writer.write(reusable);
-        continue;
-      }
-      const bytes = fs.readFileSync(first.absPath);
-      const decoded = decodeBytes(bytes);
-      if ('error' in decoded) {
-        for (const file of group) rejects.push({ source_file: file.relPath, reason: decoded.error });
-        continue;
-      }
-      const doc: IngestedDoc = {
-        ...identity,
-        format: sniffFormat(first.relPath, decoded.text),
-        encoding: decoded.encoding,
-        bytes: bytes.length,
-        text: decoded.text,
-      };
-      writer.write(JSON.stringify(doc));
+      const shard = shardOf(group[0]!.relPath);
+      const list = byShard.get(shard);
+      if (list) list.push([sha, group]);
+      else byShard.set(shard, [[sha, group]]);
     }
-    previous.close();
-    writer.close();
+    const previousShards = await PreviousShards.open(context);
+    const shards = new Map<string, ShardEntry>();
+    let done = files.length;
+    let documents = 0;
+    for (const shard of [...byShard.keys()].sort()) {
+      const shardGroups = byShard.get(shard)!;
+      const identities = shardGroups.map(([sha, group]) => {
+        return JSON.stringify({ doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: group[0]!.relPath, source_files: group.map((f) => f.relPath) });
+      });
+      const inputs = sha256Hex(identities.join('\n'));
+      context.progress((done += shardGroups.length), files.length * 2);
+      const reused = previousShards?.reuse(shard, inputs, context.outDir);
+      if (reused) {
+        shards.set(shard, reused);
+        documents += reused.documents;
+        continue;
+      }
+      const output = shardPath(context.outDir, shard);
+      fs.mkdirSync(path.dirname(output), { recursive: true });
+      const writer = new BufferedLineWriter(output, 4 << 20);
+      const previous = await PreviousOutput.open(context, path.relative(context.outDir, output));
+      const failures: ShardFailure[] = [];
+      shardGroups.forEach(([, group], i) => {
+        const first = group[0]!;
+        // Everything after the four identity keys follows from the bytes and the first name, so a
+        // previous line that starts with exactly them is this document's record, byte for byte.
+        const prefix = Buffer.from(identities[i]!.slice(0, -1) + ',', 'utf8');
+        const reusable = previous.recordOf(first.relPath)?.line;
+        if (reusable && reusable.length > prefix.length && reusable.subarray(0, prefix.length).equals(prefix)) {
+          writer.write(reusable);
+          return;
+        }
+        const bytes = fs.readFileSync(first.absPath);
+        const decoded = decodeBytes(bytes);
+        if ('error' in decoded) {
+          for (const file of group) failures.push({ source_file: file.relPath, reason: decoded.error });
+          return;
+        }
+        const doc: IngestedDoc = {
+          ...(JSON.parse(identities[i]!) as Pick<IngestedDoc, 'doc_id' | 'sha256' | 'source_file' | 'source_files'>),
+          format: sniffFormat(first.relPath, decoded.text),
+          encoding: decoded.encoding,
+          bytes: bytes.length,
+          text: decoded.text,
+        };
+        writer.write(JSON.stringify(doc));
+      });
+      previous.close();
+      writer.close();
+      documents += writer.count;
+      shards.set(shard, { sha256: await hashFile(output), bytes: fs.statSync(output).size, documents: writer.count, inputs, failures });
+    }
+    const knownHashes = await writeShardManifest(context.outDir, shards);
+    rejects.push(...allFailures(shards));
     await writeBuildCache(context.config.out, HASH_CACHE, JSON.stringify(newHashes));
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);
     // Counts for the next stages' progress bars (they stream documents.jsonl and cannot count ahead).
-    await writeJson(path.join(context.outDir, 'summary.json'), { documents: writer.count, rejected: rejects.length });
+    await writeJson(path.join(context.outDir, 'summary.json'), { documents, rejected: rejects.length });
     for (const reject of rejects) context.log(`rejected ${reject.source_file}: ${reject.reason}`);
-    return { ok: true, summary: `${files.length + problems.length} files in, ${writer.count} documents out, ${rejects.length} rejected` };
+    return { ok: true, summary: `${files.length + problems.length} files in, ${documents} documents out, ${rejects.length} rejected`, knownHashes };
   },
 };

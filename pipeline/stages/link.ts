@@ -1,14 +1,14 @@
 // Stage 4 — link: across documents. Resolves campaign mentions into campaigns (one id per campaign
 // however it is named), gives every document and figure its campaign_id, and groups figures into
 // claims. Builds the four published tables as rows.
-// Input: out/extract. Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order);
+// Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order);
 // segments.json, where each table's segments lie (validate and emit take them from it instead of
 // reading and hashing the tables again); and two caches for the next run (link-docs.jsonl,
 // link-cache.jsonl; not published).
 //
 // Incremental: out/link/link-docs.jsonl keeps each document's summary after a digest of its extract
 // record, so an unchanged document is summarised without parsing its record. link-cache.jsonl keeps
-// each campaign unit's candidate links and evidence; a run with the same code reuses the links of the
+// each campaign unit's candidate links and its evidence digest; a run with the same code reuses the links of the
 // units that meet no added or removed document, and updates or scores again the others (campaigns.ts,
 // reusableLinks). Clustering and the campaign table are rebuilt from all links; claims are built again
 // only for the scopes that documents entered or left (claims.ts, updateClaims), the other claim lines
@@ -21,7 +21,7 @@
 import { hash } from 'node:crypto';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
-import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type LinkCacheUnit } from '../lib/campaigns.js';
+import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
 import { writeJson } from '../lib/fsutil.js';
 import { PreviousOutput } from '../lib/perdoc.js';
 import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, SegmentCutter, type RecordedSpans, type SegmentSpan } from '../lib/segments.js';
@@ -29,6 +29,7 @@ import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, flatJsonField, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
+import { shardFiles } from '../lib/shards.js';
 import { previousOutputFile, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
@@ -41,7 +42,11 @@ type SummaryFigure = Pick<ExtractedDocument['figures'][number], 'measure' | 'val
 
 /** What linking and claims need from one document, and where to find the rest of it. */
 interface DocSummary {
+  /** Where the document's extract line is: its shard file (an index into the run's list) and place in it. */
+  file: number;
   ref: LineRef;
+  /** sha256 (base64) of the extract line: equal digests, equal summaries and evidence. */
+  digest: string;
   doc_id: string;
   publisher: string | null;
   published_date: string | null;
@@ -56,9 +61,11 @@ function figureIdsOf(s: DocSummary): string[] {
   return (s.figureIds ??= s.figures.map((f) => figureId(s.doc_id, f.measure, f.value, f.unit, f.place_code)));
 }
 
-function summarize(doc: ExtractedDocument, ref: LineRef): DocSummary {
+function summarize(doc: ExtractedDocument, digest: string, file: number, ref: LineRef): DocSummary {
   return {
+    file,
     ref,
+    digest,
     doc_id: doc.doc_id,
     publisher: doc.metadata.publisher,
     published_date: doc.metadata.published_date,
@@ -85,17 +92,20 @@ function campaignEvidence(s: DocSummary): DocCampaignEvidence {
  */
 const LINK_DOCS = 'link-docs.jsonl';
 
-function docEntry(digest: string, s: DocSummary): string {
+function docEntry(s: DocSummary): string {
   const figures = s.figures.map((f) => [f.measure, f.value, f.unit, f.qualifier, f.place_code, f.sentence_index]);
-  return `${digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures])}`;
+  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures])}`;
 }
 
-function parseDocEntry(entry: Buffer, ref: LineRef): DocSummary {
+function parseDocEntry(entry: Buffer, file: number, ref: LineRef): DocSummary {
   const tab = entry.indexOf(0x09);
+  if (tab < 0) throw new Error(`${LINK_DOCS}: a line without a digest`);
   type Entry = [string, string | null, string | null, CampaignMention[], [string, number, string, string, string | null, number][]];
   const [doc_id, publisher, published_date, mentions, figures] = JSON.parse(entry.toString('utf8', tab + 1)) as Entry;
   return {
+    file,
     ref,
+    digest: entry.toString('latin1', 0, tab),
     doc_id,
     publisher,
     published_date,
@@ -121,31 +131,44 @@ async function previousDocEntries(context: StageContext): Promise<Map<string, { 
 }
 
 /**
- * Every document's summary, in extract order, from its extract line or (same digest) the last run's
- * entry; writes this run's link-docs.jsonl. `edited`: the documents present last time whose line
- * changed (renamed, a copy added or removed, extracted anew): their rows and claims are built again.
+ * Every document's summary, in source_file order (the order of the documents before they were
+ * sharded: claims are built in it), from its extract line or (same digest) the last run's entry;
+ * writes this run's link-docs.jsonl (in shard order). `edited`: the documents present last time
+ * whose line changed (renamed, a copy added or removed, extracted anew): their rows and claims are
+ * built again. `stale`: the last run's entries of the documents that are gone or changed, whose old
+ * evidence incremental linking needs.
  */
-async function summarizeDocuments(context: StageContext, extractFile: string): Promise<{ summaries: DocSummary[]; edited: Set<string> }> {
+async function summarizeDocuments(
+  context: StageContext,
+  extractFiles: readonly string[],
+): Promise<{ summaries: DocSummary[]; edited: Set<string>; stale: Map<string, Buffer> }> {
   const previous = await previousDocEntries(context);
   const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
-  const summaries: DocSummary[] = [];
+  const summaries: { sourceFile: string; summary: DocSummary }[] = [];
   const edited = new Set<string>();
-  for (const { bytes, ref } of rawLinesWithRefs(extractFile)) {
-    const digest = hash('sha256', bytes, 'base64');
-    const docId = flatJsonField(bytes, 'doc_id');
-    const before = docId ? previous.get(docId) : undefined;
-    if (before && before.digest === digest) {
-      summaries.push(parseDocEntry(before.entry, ref));
-      writer.write(before.entry);
-      continue;
+  extractFiles.forEach((file, fileIndex) => {
+    for (const { bytes, ref } of rawLinesWithRefs(file)) {
+      const digest = hash('sha256', bytes, 'base64');
+      const docId = flatJsonField(bytes, 'doc_id');
+      const sourceFile = flatJsonField(bytes, 'source_file') ?? (JSON.parse(bytes.toString('utf8')) as ExtractedDocument).source_file;
+      const before = docId ? previous.get(docId) : undefined;
+      if (before && before.digest === digest) {
+        summaries.push({ sourceFile, summary: parseDocEntry(before.entry, fileIndex, ref) });
+        writer.write(before.entry);
+        previous.delete(docId!);
+        continue;
+      }
+      if (before) edited.add(docId!);
+      const summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
+      summaries.push({ sourceFile, summary });
+      writer.write(docEntry(summary));
     }
-    if (before) edited.add(docId!);
-    const summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, ref);
-    summaries.push(summary);
-    writer.write(docEntry(digest, summary));
-  }
+  });
   writer.close();
-  return { summaries, edited };
+  summaries.sort((a, b) => byText(a.sourceFile, b.sourceFile));
+  // Copied: a kept view would keep its whole read buffer alive.
+  const stale = new Map([...previous].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
+  return { summaries: summaries.map((s) => s.summary), edited, stale };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -255,11 +278,16 @@ async function previousDocumentRows(context: StageContext, orderColumns: readonl
   return rows;
 }
 
-/** The last run's link cache, if the same link code wrote it. */
-async function previousLinkCache(context: StageContext): Promise<LinkCacheUnit[] | null> {
+/** The last run's linking, if the same link code wrote it: its cache, and the old evidence of the documents in `stale`. */
+async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<PreviousLinking | null> {
   const file = await previousOutputFile(context, LINK_CACHE);
   if (file === null) return null;
-  return [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
+  const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
+  const evidence = (docId: string): DocCampaignEvidence | undefined => {
+    const entry = stale.get(docId);
+    return entry ? campaignEvidence(parseDocEntry(entry, -1, { offset: 0, length: 0 })) : undefined;
+  };
+  return { units, evidence };
 }
 
 /** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
@@ -339,14 +367,16 @@ export const linkStage: StageDefinition = {
 
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const extractFile = path.join(context.inputs.extract!, 'documents.jsonl');
-  const { summaries, edited } = await summarizeDocuments(context, extractFile);
+  const extractFiles = (await shardFiles(context.inputs.extract!)).map((s) => s.file);
+  const { summaries, edited, stale } = await summarizeDocuments(context, extractFiles);
   const evidence = summaries.map(campaignEvidence);
 
   // process: campaigns, then every figure's campaign, then claims
   collectGarbageIfGrown(); // parsing left the heap full of dead document records
-  const previous = await previousLinkCache(context);
-  const { campaigns, docCampaign, linkCache, rescoredUnits, updatedUnits } = linkCampaigns(evidence, undefined, previous);
+  const previous = await previousLinking(context, stale);
+  const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
+  const { campaigns, docCampaign, linkCache, rescoredUnits, updatedUnits } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
+  digests.clear();
   if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
   const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
   for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
@@ -366,7 +396,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // the documents table's own order. A document whose rows the last run wrote with the same code,
   // for the same campaign, has them copied (its record is not read again); the others are read
   // again once and their rows built.
-  const lines = new LineFile(extractFile);
+  const lines = extractFiles.map((file) => new LineFile(file));
   const written: Partial<Record<TableName, WrittenTable>> = { claims: claimsTable.table };
   const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
   const documentLines: { order: Row; line: string | Buffer }[] = [];
@@ -384,14 +414,14 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
         copied++;
         continue;
       }
-      const doc = JSON.parse(lines.read(s.ref)) as ExtractedDocument;
+      const doc = JSON.parse(lines[s.file]!.read(s.ref)) as ExtractedDocument;
       for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
       const row = documentRow(doc, campaignId);
       documentLines.push({ order: pick(row, documentOrder), line: documents.format(row) });
     }
     written.figures = figures.close();
   } finally {
-    lines.close();
+    for (const file of lines) file.close();
     previousFigures.close();
   }
   const previousRowsUsable = previousDocuments.size > 0;

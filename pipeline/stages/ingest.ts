@@ -81,9 +81,9 @@ export const ingestStage: StageDefinition = {
     let documents = 0;
     for (const shard of [...byShard.keys()].sort()) {
       const shardGroups = byShard.get(shard)!;
-      const identities = shardGroups.map(([sha, group]) => {
-        return JSON.stringify({ doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: group[0]!.relPath, source_files: group.map((f) => f.relPath) });
-      });
+      const identities = shardGroups.map(([sha, group]) =>
+        JSON.stringify({ doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: group[0]!.relPath, source_files: group.map((f) => f.relPath) }),
+      );
       const inputs = sha256Hex(identities.join('\n'));
       context.progress((done += shardGroups.length), files.length * 2);
       const reused = previousShards?.reuse(shard, inputs, context.outDir);

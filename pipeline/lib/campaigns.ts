@@ -2545,7 +2545,7 @@ export interface PreviousLinking {
 }
 
 /** A document's evidence digest unless the caller has one: sha256 of its JSON text. */
-export function evidenceDigest(doc: DocCampaignEvidence): string {
+function evidenceDigest(doc: DocCampaignEvidence): string {
   return hash('sha256', JSON.stringify(doc), 'base64');
 }
 

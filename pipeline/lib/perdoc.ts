@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeJson } from './fsutil.js';
 import { BufferedLineWriter, flatJsonField, rawJsonValue, rawLinesWithRefs } from './lineFile.js';
-import { allFailures, PreviousShards, readShardManifest, shardNames, shardPath, writeShardManifest, type ShardEntry } from './shards.js';
-import { hashFile, previousOutputFile, type StageContext } from './stage.js';
+import { allFailures, builtShard, newShardPath, PreviousShards, readShardManifest, shardNames, shardPath, writeShardManifest, type ShardEntry } from './shards.js';
+import { previousOutputFile, type StageContext } from './stage.js';
 import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction } from './workerPool.js';
 
 export interface PerDocRecord {
@@ -125,13 +125,11 @@ export async function mapDocumentShards(
       shards.set(shard, reused);
       continue;
     }
-    const output = path.relative(context.outDir, shardPath(context.outDir, shard));
-    fs.mkdirSync(path.dirname(path.join(context.outDir, output)), { recursive: true });
+    const file = newShardPath(context.outDir, shard);
     const before = counts.out;
     const input = options.records(options.inputs.map((dir, i) => (manifests[i]!.shards.has(shard) ? shardPath(dir, shard) : null)));
-    const failures = await mapDocumentStream(context, { ...options, input, output }, counts);
-    const file = path.join(context.outDir, output);
-    shards.set(shard, { sha256: await hashFile(file), bytes: fs.statSync(file).size, documents: counts.out - before, inputs, failures });
+    const failures = await mapDocumentStream(context, { ...options, input, output: path.relative(context.outDir, file) }, counts);
+    shards.set(shard, await builtShard(file, { documents: counts.out - before, inputs, failures }));
   }
   const knownHashes = await writeShardManifest(context.outDir, shards);
   await writeJson(path.join(context.outDir, 'failures.json'), allFailures(shards));

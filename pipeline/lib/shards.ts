@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJson, writeJson } from './fsutil.js';
-import { previousOutputFile, type StageContext } from './stage.js';
+import { hashFile, previousOutputFile, type StageContext } from './stage.js';
 
 /** How many shards a stage's documents are spread over (fixed: a shard's name is part of the layout). */
 export const DOCUMENT_SHARDS = 64;
@@ -57,8 +57,25 @@ export function shardOf(sourceFile: string): string {
   return ((hash >>> 0) % DOCUMENT_SHARDS).toString(16).padStart(2, '0');
 }
 
+/** A shard's file, relative to its stage folder (`/`-separated, as the stage's output hash names it). */
+function shardFileName(shard: string): string {
+  return `${SHARD_FOLDER}/${shard}.jsonl`;
+}
+
 export function shardPath(stageDir: string, shard: string): string {
-  return path.join(stageDir, SHARD_FOLDER, `${shard}.jsonl`);
+  return path.join(stageDir, shardFileName(shard));
+}
+
+/** The path to write a shard to in a stage's temp folder, its folder created. */
+export function newShardPath(outDir: string, shard: string): string {
+  const file = shardPath(outDir, shard);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return file;
+}
+
+/** The manifest entry of a shard this run wrote (its hash and size read from the file). */
+export async function builtShard(file: string, fields: Pick<ShardEntry, 'documents' | 'inputs' | 'failures'>): Promise<ShardEntry> {
+  return { sha256: await hashFile(file), bytes: fs.statSync(file).size, ...fields };
 }
 
 /** A stage folder's manifest; an error naming the folder when it is missing or damaged. */
@@ -121,8 +138,7 @@ export class PreviousShards {
       return null;
     }
     if (stat.size !== entry.bytes || stat.mtimeMs > this.writtenMs) return null;
-    const target = shardPath(outDir, shard);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const target = newShardPath(outDir, shard);
     try {
       fs.linkSync(source, target);
     } catch {
@@ -136,9 +152,8 @@ export class PreviousShards {
 export async function writeShardManifest(outDir: string, shards: Map<string, ShardEntry>): Promise<Record<string, string>> {
   const ordered = [...shards].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const manifest: ShardManifestFile = { rule: SHARD_RULE, shards: ordered.map(([shard, entry]) => ({ shard, ...entry })) };
-  if (ordered.length) fs.mkdirSync(path.join(outDir, SHARD_FOLDER), { recursive: true });
   await writeJson(path.join(outDir, SHARD_MANIFEST), manifest);
-  return Object.fromEntries(ordered.map(([shard, entry]) => [`${SHARD_FOLDER}/${shard}.jsonl`, entry.sha256]));
+  return Object.fromEntries(ordered.map(([shard, entry]) => [shardFileName(shard), entry.sha256]));
 }
 
 /** Failures of every shard, in source_file order (the order of a stage's failures.json). */

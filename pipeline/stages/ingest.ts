@@ -17,8 +17,8 @@ import { exists, readJson, writeJson, walkFiles, type WalkedFile } from '../lib/
 import { sha256Hex } from '../lib/hash.js';
 import { BufferedLineWriter } from '../lib/lineFile.js';
 import { PreviousOutput } from '../lib/perdoc.js';
-import { allFailures, PreviousShards, shardOf, shardPath, writeShardManifest, type ShardEntry, type ShardFailure } from '../lib/shards.js';
-import { buildCachePath, hashFile, writeBuildCache, type StageDefinition } from '../lib/stage.js';
+import { allFailures, builtShard, newShardPath, PreviousShards, shardOf, writeShardManifest, type ShardEntry, type ShardFailure } from '../lib/shards.js';
+import { buildCachePath, writeBuildCache, type StageDefinition } from '../lib/stage.js';
 import type { IngestedDoc, Reject } from '../lib/types.js';
 
 /** Articles are kilobytes; anything this large is not an article and would only slow the build. */
@@ -81,10 +81,9 @@ export const ingestStage: StageDefinition = {
     let documents = 0;
     for (const shard of [...byShard.keys()].sort()) {
       const shardGroups = byShard.get(shard)!;
-      const identities = shardGroups.map(([sha, group]) =>
-        JSON.stringify({ doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: group[0]!.relPath, source_files: group.map((f) => f.relPath) }),
-      );
-      const inputs = sha256Hex(identities.join('\n'));
+      const identities = shardGroups.map(([sha, group]) => ({ doc_id: `doc_${sha.slice(0, 16)}`, sha256: sha, source_file: group[0]!.relPath, source_files: group.map((f) => f.relPath) }));
+      const identityTexts = identities.map((identity) => JSON.stringify(identity));
+      const inputs = sha256Hex(identityTexts.join('\n'));
       context.progress((done += shardGroups.length), files.length * 2);
       const reused = previousShards?.reuse(shard, inputs, context.outDir);
       if (reused) {
@@ -92,8 +91,7 @@ export const ingestStage: StageDefinition = {
         documents += reused.documents;
         continue;
       }
-      const output = shardPath(context.outDir, shard);
-      fs.mkdirSync(path.dirname(output), { recursive: true });
+      const output = newShardPath(context.outDir, shard);
       const writer = new BufferedLineWriter(output, 4 << 20);
       const previous = await PreviousOutput.open(context, path.relative(context.outDir, output));
       const failures: ShardFailure[] = [];
@@ -101,7 +99,7 @@ export const ingestStage: StageDefinition = {
         const first = group[0]!;
         // Everything after the four identity keys follows from the bytes and the first name, so a
         // previous line that starts with exactly them is this document's record, byte for byte.
-        const prefix = Buffer.from(identities[i]!.slice(0, -1) + ',', 'utf8');
+        const prefix = Buffer.from(identityTexts[i]!.slice(0, -1) + ',', 'utf8');
         const reusable = previous.recordOf(first.relPath)?.line;
         if (reusable && reusable.length > prefix.length && reusable.subarray(0, prefix.length).equals(prefix)) {
           writer.write(reusable);
@@ -114,7 +112,7 @@ export const ingestStage: StageDefinition = {
           return;
         }
         const doc: IngestedDoc = {
-          ...(JSON.parse(identities[i]!) as Pick<IngestedDoc, 'doc_id' | 'sha256' | 'source_file' | 'source_files'>),
+          ...identities[i]!,
           format: sniffFormat(first.relPath, decoded.text),
           encoding: decoded.encoding,
           bytes: bytes.length,
@@ -125,7 +123,7 @@ export const ingestStage: StageDefinition = {
       previous.close();
       writer.close();
       documents += writer.count;
-      shards.set(shard, { sha256: await hashFile(output), bytes: fs.statSync(output).size, documents: writer.count, inputs, failures });
+      shards.set(shard, await builtShard(output, { documents: writer.count, inputs, failures }));
     }
     const knownHashes = await writeShardManifest(context.outDir, shards);
     rejects.push(...allFailures(shards));

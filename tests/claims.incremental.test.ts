@@ -2,7 +2,7 @@
 // built again and merged among the last run's kept rows; the table must equal a build from scratch.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildClaims, changedClaimScopes, claimRowScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow } from '../pipeline/lib/claims.js';
+import { buildClaims, changedClaimScopes, ChangedScopes, claimRowScope, freshClaimFirst, previousClaim, updateClaims, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim } from '../pipeline/lib/claims.js';
 import { loadSchemas, orderColumns, rowComparator, sortRows, type Row } from '../pipeline/lib/schema.js';
 import { ROOT } from './helpers/build.js';
 
@@ -137,5 +137,74 @@ describe('placing a new claim among the kept lines', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('updateClaimSegments', () => {
+  /** The last run's table cut into segments where `cuts` says (any cut, not only the segment rule's), as link reads them. */
+  function segmentsOf(table: ClaimRow[], cuts: readonly boolean[], scopes: ChangedScopes) {
+    const segments: ClaimRow[][] = [];
+    table.forEach((row, i) => (i === 0 || cuts[i % cuts.length] ? segments.push([row]) : segments.at(-1)!.push(row)));
+    return segments.map((rows) => {
+      const lines = rows.map((row) => JSON.stringify(row));
+      const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+      const [first, last] = [previousClaim(Buffer.from(lines[0]!)), previousClaim(Buffer.from(lines.at(-1)!))];
+      return { lines, untouched: scopes.mayTouch(bytes, first, last) ? null : { first, last }, rows: () => lines.map((l) => previousClaim(Buffer.from(l))) };
+    });
+  }
+
+  /** A few documents added, removed or moved to another campaign (or none). */
+  const edits = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }).map(String), fc.option(fc.constantFrom('cmp_a', 'cmp_b', 'cmp_c', 'cmp_d', 'removed'), { nil: null })), { maxLength: 3 });
+  function edited(docs: Record<string, string | null>, changes: [string, string | null][]): Record<string, string | null> {
+    const next = { ...docs };
+    for (const [doc, campaign] of changes) {
+      if (campaign === 'removed') delete next[doc];
+      else next[doc] = campaign;
+    }
+    return next;
+  }
+
+  it('gives the table a build from scratch gives, passing whole the segments that hold no changed scope', () => {
+    let passedWhole = 0;
+    fc.assert(
+      fc.property(corpus, edits, fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }), (last, changes, cuts) => {
+        const next = edited(last, changes);
+        const lastTable = sortRows(buildClaims(inputsOf(last)) as unknown as Row[], claimsSchema) as unknown as ClaimRow[];
+        const changed = changedClaimScopes(campaignsOf(last), campaignsOf(next));
+        const segments = segmentsOf(lastTable, cuts, new ChangedScopes(changed));
+        for (const segment of segments) {
+          // A segment said to hold no changed scope holds none.
+          if (segment.untouched) expect(segment.rows().filter((row) => changed.has(row.scope))).toEqual([]);
+        }
+        const keptOrder = { rows: compare, freshFirst: (fresh: ClaimRow, old: PreviousClaim) => freshClaimFirst(fresh, old, compare) };
+        const updated = [...updateClaimSegments(segments, changed, inputsOf(next), keptOrder)].flatMap((item) => {
+          if ('segment' in item) {
+            passedWhole++;
+            return item.segment.lines;
+          }
+          return ['fresh' in item ? JSON.stringify(item.fresh) : item.kept.bytes.toString()];
+        });
+        const scratch = sortRows(buildClaims(inputsOf(next)) as unknown as Row[], claimsSchema).map((row) => JSON.stringify(row));
+        expect(updated).toEqual(scratch);
+      }),
+      { numRuns: 400 },
+    );
+    expect(passedWhole).toBeGreaterThan(100);
+  });
+
+  it('tells a segment of rows without a campaign from the documents it names', () => {
+    const row = (campaign_id: string | null, doc_ids: string) => previousClaim(Buffer.from(JSON.stringify({ claim_id: 'clm_1', campaign_id, measure: 'cases_solved', doc_ids })));
+    const bytes = (docIds: string[]) => Buffer.from(docIds.map((d) => JSON.stringify({ claim_id: 'clm_1', campaign_id: null, doc_ids: d })).join('\n') + '\n');
+    const scopes = new ChangedScopes(new Set(['doc:doc_b', 'cmp_m']));
+    expect(scopes.mayTouch(bytes(['doc_a', 'doc_c']), row(null, 'doc_a'), row(null, 'doc_c'))).toBe(false);
+    expect(scopes.mayTouch(bytes(['doc_a', 'doc_b']), row(null, 'doc_a'), row(null, 'doc_b'))).toBe(true);
+    // doc_b as a prefix of another document's id is not doc_b.
+    expect(scopes.mayTouch(bytes(['doc_bb']), row(null, 'doc_bb'), row(null, 'doc_bb'))).toBe(false);
+    // Campaigns: a changed one between the first row's and the last row's.
+    expect(scopes.mayTouch(Buffer.alloc(0), row('cmp_a', 'doc_x'), row('cmp_l', 'doc_x'))).toBe(false);
+    expect(scopes.mayTouch(Buffer.alloc(0), row('cmp_a', 'doc_x'), row('cmp_m', 'doc_x'))).toBe(true);
+    expect(scopes.mayTouch(Buffer.alloc(0), row('cmp_m', 'doc_x'), row('cmp_z', 'doc_x'))).toBe(true);
+    expect(scopes.mayTouch(Buffer.alloc(0), row('cmp_n', 'doc_x'), row('cmp_z', 'doc_x'))).toBe(false);
+    expect(scopes.mayTouch(bytes(['doc_a']), row(null, 'doc_a'), row('cmp_z', 'doc_x'))).toBe(true);
   });
 });

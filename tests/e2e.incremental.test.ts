@@ -3,7 +3,9 @@
 // from scratch of the same articles publishes, and every stage's own output must match too.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { generateArticle } from '../bench/generate.js';
+import { STAGES } from '../pipeline/stages/index.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
 const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout/articles');
@@ -146,6 +148,45 @@ describe('incremental build', () => {
 
     const scratch = tempDir('incr-damaged-scratch');
     expect((await build(corpus, scratch)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+  }, 240_000);
+
+  it('copies whole table segments of unchanged rows, and still equals a build from scratch', async () => {
+    // Synthetic articles, and segments of a few rows, so link's tables have dozens of segments.
+    const rule = { meanRows: 8, minRows: 4, maxRows: 64 };
+    const corpus = tempDir('incr-segments');
+    const write = (index: number, revision = 0) => {
+      const { relPath, content } = generateArticle(11, index, revision);
+      fs.mkdirSync(path.dirname(path.join(corpus, relPath)), { recursive: true });
+      fs.writeFileSync(path.join(corpus, relPath), content);
+      return relPath;
+    };
+    const names = Array.from({ length: 120 }, (_, i) => write(i));
+    const out = tempDir('incr-segments-out');
+    expect((await build(corpus, out, STAGES, { segmentRule: rule })).ok).toBe(true);
+    const spans = JSON.parse(fs.readFileSync(path.join(out, 'link', 'segments.json'), 'utf8')) as { tables: Record<string, unknown[]> };
+    expect(spans.tables.figures!.length).toBeGreaterThan(20);
+
+    write(120);
+    write(121);
+    write(7, 1);
+    write(60, 1);
+    fs.rmSync(path.join(corpus, names[30]!));
+    const logged: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (logged.push(String(text)), true));
+    let result: Awaited<ReturnType<typeof build>>;
+    try {
+      result = await build(corpus, out, STAGES, { segmentRule: rule, quiet: false });
+    } finally {
+      stderr.mockRestore();
+    }
+    expectCachesUsed(result);
+    const copied = logged.map((l) => /^link: (\d+) of (\d+) segments of the claims, figures and documents tables copied whole/.exec(l)).find((m) => m);
+    expect(copied, logged.join('')).toBeTruthy();
+    expect(Number(copied![1])).toBeGreaterThan(Number(copied![2]) / 3);
+
+    const scratch = tempDir('incr-segments-scratch');
+    expect((await build(corpus, scratch, STAGES, { segmentRule: rule })).ok).toBe(true);
     expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
   }, 240_000);
 });

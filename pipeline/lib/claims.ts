@@ -158,8 +158,10 @@ function valuesByDoc(figures: readonly ClaimInput[]): Map<string, Set<number>> {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Where a figure's claim lives: its campaign, or its own document when it has none. */
+const DOCUMENT_SCOPE = 'doc:';
+
 export function claimScope(f: Pick<ClaimInput, 'campaign_id' | 'doc_id'>): string {
-  return f.campaign_id ?? `doc:${f.doc_id}`;
+  return f.campaign_id ?? `${DOCUMENT_SCOPE}${f.doc_id}`;
 }
 
 function groupKey(f: ClaimInput): string {
@@ -364,16 +366,89 @@ export function* updateClaims<K extends { scope: string }>(
   previous: Iterable<K>,
   changed: ReadonlySet<string>,
   inputs: readonly ClaimInput[],
-  order: { rows: (a: ClaimRow, b: ClaimRow) => number; freshFirst: (fresh: ClaimRow, kept: K) => boolean },
+  order: ClaimOrder<K>,
 ): Generator<{ kept: K } | { fresh: ClaimRow }> {
+  for (const item of updateClaimSegments([{ untouched: null, rows: () => previous }], changed, inputs, order)) if (!('segment' in item)) yield item;
+}
+
+export interface ClaimOrder<K> {
+  rows: (a: ClaimRow, b: ClaimRow) => number;
+  freshFirst: (fresh: ClaimRow, kept: K) => boolean;
+}
+
+/** A run of the last run's claims table (a segment), as updateClaimSegments reads it. */
+export interface PreviousClaimSegment<K> {
+  /** Its first and last rows, if it holds no row of a changed scope (ChangedScopes.mayTouch); else null. */
+  untouched: { first: K; last: K } | null;
+  /** Its rows, in order: read only when the segment cannot be kept whole. */
+  rows(): Iterable<K>;
+}
+
+/**
+ * updateClaims over the last run's table in segments: a segment that holds no row of a changed scope
+ * and that no new row falls inside (none comes before its last row once those before its first are
+ * placed) is passed through whole (`{ segment }`) without reading its rows; any other is read row
+ * by row, as updateClaims does.
+ */
+export function* updateClaimSegments<K extends { scope: string }, S extends PreviousClaimSegment<K>>(
+  segments: Iterable<S>,
+  changed: ReadonlySet<string>,
+  inputs: readonly ClaimInput[],
+  order: ClaimOrder<K>,
+): Generator<{ kept: K } | { fresh: ClaimRow } | { segment: S }> {
   const fresh = buildClaims(inputs.filter((f) => changed.has(claimScope(f)))).sort(order.rows);
   let next = 0;
-  for (const item of previous) {
-    if (changed.has(item.scope)) continue;
-    while (next < fresh.length && order.freshFirst(fresh[next]!, item)) yield { fresh: fresh[next++]! };
-    yield { kept: item };
+  for (const segment of segments) {
+    const ends = segment.untouched;
+    if (ends) {
+      while (next < fresh.length && order.freshFirst(fresh[next]!, ends.first)) yield { fresh: fresh[next++]! };
+      if (next === fresh.length || !order.freshFirst(fresh[next]!, ends.last)) {
+        yield { segment };
+        continue;
+      }
+    }
+    for (const item of segment.rows()) {
+      if (changed.has(item.scope)) continue;
+      while (next < fresh.length && order.freshFirst(fresh[next]!, item)) yield { fresh: fresh[next++]! };
+      yield { kept: item };
+    }
   }
   while (next < fresh.length) yield { fresh: fresh[next++]! };
+}
+
+/** Beyond this many changed document scopes, segments with rows of no campaign are read row by row (see mayTouch). */
+const MAX_SEARCHED_DOCUMENT_SCOPES = 64;
+
+/**
+ * The changed scopes, to tell from a segment's bytes and its first and last rows that it holds no
+ * row of any of them, without parsing its rows. The table is sorted by campaign_id first (nulls
+ * first), so a segment's campaigns lie between its first row's and its last row's. A row without
+ * a campaign belongs to its one document's scope, and its line holds `"doc_ids":"<that doc_id>"`.
+ */
+export class ChangedScopes {
+  private readonly campaigns: string[];
+  private readonly documentPatterns: Buffer[] | null;
+  constructor(changed: ReadonlySet<string>) {
+    const documents = [...changed].filter((scope) => scope.startsWith(DOCUMENT_SCOPE)).map((scope) => scope.slice(DOCUMENT_SCOPE.length));
+    this.campaigns = [...changed].filter((scope) => !scope.startsWith(DOCUMENT_SCOPE)).sort();
+    this.documentPatterns = documents.length > MAX_SEARCHED_DOCUMENT_SCOPES ? null : documents.map((docId) => Buffer.from(`"doc_ids":${JSON.stringify(docId)}`));
+  }
+  /** May the segment (its bytes, first and last rows) hold a row of a changed scope? False only when it cannot. */
+  mayTouch(bytes: Buffer, first: PreviousClaim, last: PreviousClaim): boolean {
+    if (last.campaignId !== null) {
+      const from = first.campaignId;
+      let lo = 0;
+      let hi = this.campaigns.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (from !== null && this.campaigns[mid]! < from) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < this.campaigns.length && this.campaigns[lo]! <= last.campaignId) return true;
+    }
+    if (first.campaignId !== null) return false;
+    return this.documentPatterns === null || this.documentPatterns.some((pattern) => bytes.includes(pattern));
+  }
 }
 
 /** A line of the last run's claims table, read only as far as updateClaims needs: most are copied unparsed. */

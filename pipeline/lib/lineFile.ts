@@ -108,6 +108,16 @@ export function flatJsonFields(line: Buffer, keys: readonly string[]): Record<st
   return row;
 }
 
+/** The non-empty lines of a buffer of whole lines, as views (without their newlines). */
+export function* nonEmptyLines(bytes: Buffer): Generator<Buffer> {
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
+    if (end > start) yield bytes.subarray(start, end);
+    start = end + 1;
+  }
+}
+
 /** Every non-empty line of `file`, in order, as text with its position. */
 export function* linesWithRefs(file: string): Generator<{ text: string; ref: LineRef }> {
   for (const { bytes, ref } of rawLinesWithRefs(file)) yield { text: bytes.toString('utf8'), ref };
@@ -170,6 +180,15 @@ export class BufferedLineWriter {
     }
     this.pendingLength += line.length + 1;
     this.count++;
+    if (this.pendingLength >= this.flushAt) this.flush();
+  }
+  /** Complete lines as bytes, each with its newline (`lines` of them): a run copied from another file. */
+  writeLines(bytes: Uint8Array, lines: number): void {
+    if (bytes.length === 0) return;
+    this.endText();
+    this.pending.push(bytes);
+    this.pendingLength += bytes.length;
+    this.count += lines;
     if (this.pendingLength >= this.flushAt) this.flush();
   }
   private endText(): void {

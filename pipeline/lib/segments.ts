@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readRange } from './lineFile.js';
+import { nonEmptyLines, readRange } from './lineFile.js';
 
 export interface SegmentRule {
   /** A boundary follows a row whose key hash is 0 modulo this (a power of two): the mean segment length in rows. */
@@ -124,6 +124,21 @@ export class SegmentCutter {
     this.length += line.length + 1;
     if (this.rows >= this.rule.minRows && ((keyHash(line, 0, line.length) & this.mask) === 0 || this.rows >= this.rule.maxRows)) this.cut();
   }
+  /** Is the next line the first of a segment? */
+  atBoundary(): boolean {
+    return this.rows === 0;
+  }
+  /**
+   * A whole segment cut by this rule in another file, appended as it was (its hash not computed
+   * again). Only at a boundary, and only a segment that ended by the rule (not by its file's end):
+   * from a boundary, where the next cut falls depends only on the lines that follow, so cutting its
+   * lines one by one would give the same segment.
+   */
+  addSegment(segment: Pick<SegmentSpan, 'length' | 'rows' | 'hash'>): void {
+    if (!this.atBoundary()) throw new Error('SegmentCutter.addSegment: not at a segment boundary');
+    this.spans.push({ offset: this.offset, length: segment.length, rows: segment.rows, hash: segment.hash });
+    this.offset += segment.length;
+  }
   /** The spans of every segment, once the last line is added. */
   finish(): SegmentSpan[] {
     if (this.rows > 0) this.cut();
@@ -193,7 +208,8 @@ export function tableSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_
   return (spans && spannedSegments(file, spans)) ?? fileSegments(file, rule);
 }
 
-function recordedSpans(file: string, rule: SegmentRule): SegmentSpan[] | null {
+/** The spans recorded beside a table file by its writer, if usable (see tableSegments); else null. */
+export function recordedSpans(file: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): SegmentSpan[] | null {
   const table = path.basename(file, '.jsonl');
   const spansFile = path.join(path.dirname(file), SEGMENT_SPANS);
   try {
@@ -209,14 +225,9 @@ function recordedSpans(file: string, rule: SegmentRule): SegmentSpan[] | null {
 /** The non-empty lines of a segment's bytes (a `\r` before a newline dropped), as text. */
 export function segmentLines(bytes: Buffer): string[] {
   const lines: string[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(NEWLINE, start);
-    if (end === -1) end = bytes.length;
-    let stop = end;
-    if (stop > start && bytes[stop - 1] === 0x0d) stop--;
-    if (stop > start) lines.push(bytes.toString('utf8', start, stop));
-    start = end + 1;
+  for (const line of nonEmptyLines(bytes)) {
+    const stop = line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    if (stop > 0) lines.push(line.toString('utf8', 0, stop));
   }
   return lines;
 }

@@ -2,6 +2,7 @@
 //   load declared inputs -> process -> save outputs into a temp folder -> publish atomically.
 // A stage records `out/<stage>.stamp.json` beside its folder: the hash of its code and inputs and of
 // what it wrote. When code and inputs are unchanged the stage is skipped.
+import type { SegmentRule } from './segments.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -19,6 +20,8 @@ export interface BuildConfig {
   out: string;
   /** Print progress to stderr. */
   quiet?: boolean;
+  /** How link cuts its tables into segments (default DEFAULT_SEGMENT_RULE); tests use small ones. */
+  segmentRule?: SegmentRule;
 }
 
 export interface StageContext {

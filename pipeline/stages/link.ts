@@ -3,32 +3,33 @@
 // claims. Builds the four published tables as rows.
 // Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order);
 // segments.json, where each table's segments lie (validate and emit take them from it instead of
-// reading and hashing the tables again); and two caches for the next run (link-docs.jsonl,
-// link-cache.jsonl; not published).
+// reading and hashing the tables again); and three caches for the next run (link-docs.jsonl,
+// link-cache.jsonl, link-rows.tsv; not published).
 //
 // Incremental: out/link/link-docs.jsonl keeps each document's summary after a digest of its extract
 // record, so an unchanged document is summarised without parsing its record. link-cache.jsonl keeps
 // each campaign unit's candidate links and its evidence digest; a run with the same code reuses the links of the
 // units that meet no added or removed document, and updates or scores again the others (campaigns.ts,
 // reusableLinks). Clustering and the campaign table are rebuilt from all links; claims are built again
-// only for the scopes that documents entered or left (claims.ts, updateClaims), the other claim lines
-// copied; a document's rows are copied when its record and its campaign did not change. The output is
-// the same as a build from scratch.
+// only for the scopes that documents entered or left (claims.ts, updateClaimSegments), the other claim
+// lines copied; a document's rows are copied, by the byte ranges link-rows.tsv recorded, when its
+// record and its campaign did not change. Copied runs go out as whole segments where they can
+// (tableWriter.ts). The output is the same as a build from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
 import { hash } from 'node:crypto';
 import path from 'node:path';
-import { buildClaims, changedClaimScopes, claimScope, freshClaimFirst, previousClaim, updateClaims, type ClaimInput, type ClaimRow, type PreviousClaim } from '../lib/claims.js';
+import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
 import { writeJson } from '../lib/fsutil.js';
-import { PreviousOutput } from '../lib/perdoc.js';
-import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, SegmentCutter, type RecordedSpans, type SegmentSpan } from '../lib/segments.js';
+import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
+import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
-import { BufferedLineWriter, flatJsonField, flatJsonFields, LineFile, linesWithRefs, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
-import { columnsOf, loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
+import { BufferedLineWriter, flatJsonField, LineFile, linesWithRefs, nonEmptyLines, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
+import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { shardFiles } from '../lib/shards.js';
 import { previousOutputFile, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
@@ -48,6 +49,7 @@ interface DocSummary {
   /** sha256 (base64) of the extract line: equal digests, equal summaries and evidence. */
   digest: string;
   doc_id: string;
+  source_file: string;
   publisher: string | null;
   published_date: string | null;
   mentions: readonly CampaignMention[];
@@ -67,6 +69,7 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
     ref,
     digest,
     doc_id: doc.doc_id,
+    source_file: doc.source_file,
     publisher: doc.metadata.publisher,
     published_date: doc.metadata.published_date,
     mentions: doc.campaign_mentions,
@@ -97,7 +100,7 @@ function docEntry(s: DocSummary): string {
   return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures])}`;
 }
 
-function parseDocEntry(entry: Buffer, file: number, ref: LineRef): DocSummary {
+function parseDocEntry(entry: Buffer, file: number, ref: LineRef, sourceFile: string): DocSummary {
   const tab = entry.indexOf(0x09);
   if (tab < 0) throw new Error(`${LINK_DOCS}: a line without a digest`);
   type Entry = [string, string | null, string | null, CampaignMention[], [string, number, string, string, string | null, number][]];
@@ -107,6 +110,7 @@ function parseDocEntry(entry: Buffer, file: number, ref: LineRef): DocSummary {
     ref,
     digest: entry.toString('latin1', 0, tab),
     doc_id,
+    source_file: sourceFile,
     publisher,
     published_date,
     mentions,
@@ -144,7 +148,7 @@ async function summarizeDocuments(
 ): Promise<{ summaries: DocSummary[]; edited: Set<string>; stale: Map<string, Buffer> }> {
   const previous = await previousDocEntries(context);
   const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
-  const summaries: { sourceFile: string; summary: DocSummary }[] = [];
+  const summaries: DocSummary[] = [];
   const edited = new Set<string>();
   extractFiles.forEach((file, fileIndex) => {
     for (const { bytes, ref } of rawLinesWithRefs(file)) {
@@ -153,22 +157,22 @@ async function summarizeDocuments(
       const sourceFile = flatJsonField(bytes, 'source_file') ?? (JSON.parse(bytes.toString('utf8')) as ExtractedDocument).source_file;
       const before = docId ? previous.get(docId) : undefined;
       if (before && before.digest === digest) {
-        summaries.push({ sourceFile, summary: parseDocEntry(before.entry, fileIndex, ref) });
+        summaries.push(parseDocEntry(before.entry, fileIndex, ref, sourceFile));
         writer.write(before.entry);
         previous.delete(docId!);
         continue;
       }
       if (before) edited.add(docId!);
       const summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
-      summaries.push({ sourceFile, summary });
+      summaries.push(summary);
       writer.write(docEntry(summary));
     }
   });
   writer.close();
-  summaries.sort((a, b) => byText(a.sourceFile, b.sourceFile));
+  summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...previous].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries: summaries.map((s) => s.summary), edited, stale };
+  return { summaries, edited, stale };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -210,72 +214,58 @@ function figureRows(doc: ExtractedDocument, figureIds: readonly string[], docCam
   }));
 }
 
-/** A table as written: its rows and where its segments lie. */
-interface WrittenTable {
-  rows: number;
-  spans: SegmentSpan[];
-}
-
-/**
- * Writes rows as JSON lines: schema columns first, in schema order; anything else is kept so
- * validation can report it. Cuts the table into segments as it goes (the spans go to segments.json),
- * so validate and emit need not read and hash the whole table again to find them.
- */
-class TableWriter {
-  private readonly writer: BufferedLineWriter;
-  private readonly cutter = new SegmentCutter();
-  private readonly columns: string[];
-  private readonly columnSet: Set<string>;
-  constructor(dir: string, table: TableName, schema: TableSchema) {
-    this.writer = new BufferedLineWriter(path.join(dir, `${table}.jsonl`));
-    this.columns = columnsOf(schema);
-    this.columnSet = new Set(this.columns);
-  }
-  /** A row's line: schema columns first, in schema order. */
-  format(row: Row): string {
-    const ordered: Row = {};
-    for (const c of this.columns) if (c in row) ordered[c] = row[c]!;
-    for (const c in row) if (!this.columnSet.has(c)) ordered[c] = row[c]!;
-    return JSON.stringify(ordered);
-  }
-  write(row: Row): void {
-    this.writeLine(this.format(row));
-  }
-  /** A line this writer formatted, in this run or (same code) the last one (as bytes, copied). */
-  writeLine(line: string | Buffer): void {
-    const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
-    this.writer.write(bytes);
-    this.cutter.add(bytes);
-  }
-  close(): WrittenTable {
-    this.writer.close();
-    return { rows: this.writer.count, spans: this.cutter.finish() };
-  }
-}
-
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const LINK_CACHE = 'link-cache.jsonl';
 
-/** The columns of `row` that decide its place in its table (schema sort key, then primary key). */
-function pick(row: Row, columns: readonly string[]): Row {
-  const picked: Row = {};
-  for (const c of columns) picked[c] = row[c] ?? null;
-  return picked;
+/**
+ * link-rows.tsv: where this run put each document's rows, so that the next run copies those of an
+ * unchanged document by byte range instead of reading the tables again: per document, in doc_id
+ * order, `doc_id<TAB>campaign_id<TAB>offset<TAB>length` (its figure rows in figures.jsonl)
+ * `<TAB>offset<TAB>length` (its row in documents.jsonl); campaign_id is empty for none.
+ */
+const LINK_ROWS = 'link-rows.tsv';
+
+interface DocumentRows {
+  campaignId: string | null;
+  figures: [offset: number, length: number];
+  document: [offset: number, length: number];
 }
 
-/** The last run's document rows by doc_id (with their campaign), if the same link code wrote them. */
-async function previousDocumentRows(context: StageContext, orderColumns: readonly string[]): Promise<Map<string, { campaignId: string | null; order: Row; line: Buffer }>> {
-  const rows = new Map<string, { campaignId: string | null; order: Row; line: Buffer }>();
-  const file = await previousOutputFile(context, 'documents.jsonl');
+/** The last run's link-rows.tsv by doc_id, if the same link code wrote it. */
+async function previousRowIndex(context: StageContext): Promise<Map<string, DocumentRows>> {
+  const rows = new Map<string, DocumentRows>();
+  const file = await previousOutputFile(context, LINK_ROWS);
   if (file === null) return rows;
-  const columns = ['doc_id', 'campaign_id', ...orderColumns];
-  // keepViews: the lines are kept (and copied out) until the documents table is written.
-  for (const { bytes } of rawLinesWithRefs(file, true)) {
-    const row = (flatJsonFields(bytes, columns) ?? JSON.parse(bytes.toString('utf8'))) as Row & { doc_id: string; campaign_id: string | null };
-    rows.set(row.doc_id, { campaignId: row.campaign_id, order: pick(row, orderColumns), line: bytes });
+  for (const { text } of linesWithRefs(file)) {
+    const [docId, campaignId, figuresAt, figuresLength, documentAt, documentLength] = text.split('\t');
+    if (documentLength === undefined) throw new Error(`${LINK_ROWS}: a line without its six columns`);
+    rows.set(docId!, { campaignId: campaignId || null, figures: [Number(figuresAt), Number(figuresLength)], document: [Number(documentAt), Number(documentLength)] });
   }
   return rows;
+}
+
+function rowIndexLine(docId: string, rows: DocumentRows): string {
+  return [docId, rows.campaignId ?? '', ...rows.figures, ...rows.document].join('\t');
+}
+
+/** What a document's summary gives of the documents table's order columns. */
+const SUMMARY_COLUMNS: Readonly<Record<string, (s: DocSummary) => string | null>> = {
+  doc_id: (s) => s.doc_id,
+  source_file: (s) => s.source_file,
+  publisher: (s) => s.publisher,
+  published_date: (s) => s.published_date,
+};
+
+/**
+ * A document's place in the documents table (its order columns), from its summary: the rows of
+ * unchanged documents are copied without being read, so their order must come from the summary.
+ */
+function documentOrderOf(schema: TableSchema): (s: DocSummary) => Row {
+  const columns = orderColumns(schema);
+  const missing = columns.filter((c) => !(c in SUMMARY_COLUMNS));
+  if (missing.length) throw new Error(`the documents table is ordered by ${missing.join(', ')}, which link's document summaries do not carry (see SUMMARY_COLUMNS in link.ts)`);
+  return (s) => Object.fromEntries(columns.map((c) => [c, SUMMARY_COLUMNS[c]!(s)]));
 }
 
 /** The last run's linking, if the same link code wrote it: its cache, and the old evidence of the documents in `stale`. */
@@ -285,7 +275,7 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
   const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
   const evidence = (docId: string): DocCampaignEvidence | undefined => {
     const entry = stale.get(docId);
-    return entry ? campaignEvidence(parseDocEntry(entry, -1, { offset: 0, length: 0 })) : undefined;
+    return entry ? campaignEvidence(parseDocEntry(entry, -1, { offset: 0, length: 0 }, '')) : undefined;
   };
   return { units, evidence };
 }
@@ -314,32 +304,54 @@ function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMa
   return inputs;
 }
 
-function* previousClaims(file: string): Generator<PreviousClaim> {
-  // keepViews: the writer holds a copied line's bytes until it flushes.
-  for (const { bytes } of rawLinesWithRefs(file, true)) yield previousClaim(bytes);
+/** Where link writes its tables and how it cuts them into segments; the last run's tables it may copy from. */
+class LinkTables {
+  readonly rule: SegmentRule;
+  constructor(private readonly context: StageContext) {
+    this.rule = context.config.segmentRule ?? DEFAULT_SEGMENT_RULE;
+  }
+  writer(table: TableName, schema: TableSchema, previous: PreviousTable | null = null): TableWriter {
+    return new TableWriter(path.join(this.context.outDir, `${table}.jsonl`), schema, previous, this.rule);
+  }
+  /** The last run's table, if the same code wrote it and cut it by the same rule. */
+  async previous(table: TableName): Promise<PreviousTable | null> {
+    return PreviousTable.ofTable(await previousOutputFile(this.context, `${table}.jsonl`), this.rule);
+  }
+}
+
+/** The last run's claims table segment by segment, each read once, as updateClaimSegments takes them. */
+function* previousClaimSegments(table: PreviousTable, scopes: ChangedScopes): Generator<PreviousClaimSegment<PreviousClaim> & { span: SegmentSpan }> {
+  for (const span of table.spans) {
+    const bytes = table.read(span.offset, span.length);
+    // A segment is whole lines, each ending in a newline.
+    const first = previousClaim(bytes.subarray(0, bytes.indexOf(0x0a)));
+    const last = previousClaim(bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, bytes.length - 1));
+    yield { span, untouched: scopes.mayTouch(bytes, first, last) ? null : { first, last }, rows: () => Array.from(nonEmptyLines(bytes), previousClaim) };
+  }
 }
 
 /**
  * Writes the claims table. With the last run's claims (same code), only the scopes that documents
- * entered or left are built again (changedClaimScopes); the last run's lines of every other scope are
- * copied, and the new rows merged in among them in table order. A claim's scope holds all its
- * figures, so the result is the table a build from scratch writes. This relies on a figure's campaign
- * being its document's (figureCampaign without a mention resolver), so that a document whose
- * campaign did not change keeps every figure in the same scope.
+ * entered or left are built again (changedClaimScopes); the last run's rows of every other scope are
+ * copied (whole segments that hold none of the changed scopes' rows, without reading their rows),
+ * and the new rows merged in among them in table order. A claim's scope holds all its figures, so
+ * the result is the table a build from scratch writes. This relies on a figure's campaign being its
+ * document's (figureCampaign without a mention resolver), so that a document whose campaign did not
+ * change keeps every figure in the same scope.
  */
 async function writeClaims(
-  context: StageContext,
+  tables: LinkTables,
   schema: TableSchema,
   summaries: readonly DocSummary[],
   docCampaign: ReadonlyMap<string, string | null>,
   previousDocuments: ReadonlyMap<string, { campaignId: string | null }>,
   edited: ReadonlySet<string>,
-): Promise<{ table: WrittenTable; rebuiltScopes: number | null; kept: number }> {
-  const writer = new TableWriter(context.outDir, 'claims', schema);
-  const previousFile = previousDocuments.size > 0 ? await previousOutputFile(context, 'claims.jsonl') : null;
-  if (previousFile === null) {
+): Promise<{ table: WrittenTable; rebuiltScopes: number | null; kept: number; wholeSegments: number }> {
+  const previous = previousDocuments.size > 0 ? await tables.previous('claims') : null;
+  const writer = tables.writer('claims', schema, previous);
+  if (previous === null) {
     for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
-    return { table: writer.close(), rebuiltScopes: null, kept: 0 };
+    return { table: writer.close(), rebuiltScopes: null, kept: 0, wholeSegments: 0 };
   }
   const before = new Map([...previousDocuments].map(([docId, { campaignId }]) => [docId, campaignId]));
   const changed = changedClaimScopes(before, docCampaign, edited); // docCampaign holds every document
@@ -347,14 +359,18 @@ async function writeClaims(
   const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
   let kept = 0;
   const order = { rows: compare, freshFirst: (fresh: ClaimRow, old: PreviousClaim) => freshClaimFirst(fresh, old, compare) };
-  for (const item of updateClaims(previousClaims(previousFile), changed, inputs, order)) {
-    if ('fresh' in item) writer.write(item.fresh as unknown as Row);
+  for (const item of updateClaimSegments(previousClaimSegments(previous, new ChangedScopes(changed)), changed, inputs, order)) {
+    if ('segment' in item) {
+      writer.copy(item.segment.span.offset, item.segment.span.length);
+      kept += item.segment.span.rows;
+    } else if ('fresh' in item) writer.write(item.fresh as unknown as Row);
     else {
       writer.writeLine(item.kept.bytes);
       kept++;
     }
   }
-  return { table: writer.close(), rebuiltScopes: changed.size, kept };
+  const table = writer.close();
+  return { table, rebuiltScopes: changed.size, kept, wholeSegments: writer.wholeSegments };
 }
 
 export const linkStage: StageDefinition = {
@@ -385,57 +401,68 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   evidence.length = 0;
   collectGarbageIfGrown(); // linking's profiles and key index are garbage now
   const schemas = loadSchemas(context.config.root);
-  const documentOrder = orderColumns(schemas.documents);
-  const previousDocuments = await previousDocumentRows(context, documentOrder);
-  const claimsTable = await writeClaims(context, schemas.claims, summaries, docCampaign, previousDocuments, edited);
+  const documentOrder = documentOrderOf(schemas.documents);
+  const previousRows = await previousRowIndex(context);
+  const linkTables = new LinkTables(context);
+  const claimsTable = await writeClaims(linkTables, schemas.claims, summaries, docCampaign, previousRows, edited);
   if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
   collectGarbageIfGrown();
 
   // save: rows sorted by each schema's key. Documents go in doc_id order, so each one's figure rows
-  // (sorted on their own: doc_id leads the key) go straight out; its small document row waits for
-  // the documents table's own order. A document whose rows the last run wrote with the same code,
-  // for the same campaign, has them copied (its record is not read again); the others are read
-  // again once and their rows built.
-  const lines = extractFiles.map((file) => new LineFile(file));
+  // (sorted on their own: doc_id leads the key) go straight out; document rows follow, in their own
+  // table's order. The rows of a document the last run wrote with the same code, for the same
+  // campaign, are copied by byte range (link-rows.tsv; its record is not read again); the others
+  // are read again once and their rows built.
+  const previousFigures = previousRows.size ? await linkTables.previous('figures') : null;
+  const previousDocumentTable = previousRows.size ? await linkTables.previous('documents') : null;
+  const canCopy = previousFigures !== null && previousDocumentTable !== null;
   const written: Partial<Record<TableName, WrittenTable>> = { claims: claimsTable.table };
-  const documents = new TableWriter(context.outDir, 'documents', schemas.documents);
-  const documentLines: { order: Row; line: string | Buffer }[] = [];
-  const previousFigures = await PreviousOutput.open(context, 'figures.jsonl', 'doc_id');
-  let copied = 0;
+  const figures = linkTables.writer('figures', schemas.figures, previousFigures);
+  const documents = linkTables.writer('documents', schemas.documents, previousDocumentTable);
+  const rowIndex = new Map<string, DocumentRows>(); // in doc_id order
+  const builtDocumentLines = new Map<string, string>();
+  const lines = extractFiles.map((file) => new LineFile(file));
   try {
-    const figures = new TableWriter(context.outDir, 'figures', schemas.figures);
     for (const s of [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id))) {
       const campaignId = docCampaign.get(s.doc_id) ?? null;
-      const before = previousDocuments.get(s.doc_id);
-      const figureLines = previousFigures.linesOf(s.doc_id);
-      if (before && before.campaignId === campaignId && !edited.has(s.doc_id) && figureLines.length === s.figures.length) {
-        for (const line of figureLines) figures.writeLine(line);
-        documentLines.push({ order: before.order, line: before.line });
-        copied++;
-        continue;
+      const before = canCopy ? previousRows.get(s.doc_id) : undefined;
+      const start = figures.offset;
+      if (before && before.campaignId === campaignId && !edited.has(s.doc_id)) figures.copy(...before.figures);
+      else {
+        const doc = JSON.parse(lines[s.file]!.read(s.ref)) as ExtractedDocument;
+        for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
+        builtDocumentLines.set(s.doc_id, documents.format(documentRow(doc, campaignId)));
       }
-      const doc = JSON.parse(lines[s.file]!.read(s.ref)) as ExtractedDocument;
-      for (const row of sortRows(figureRows(doc, figureIdsOf(s), campaignId), schemas.figures)) figures.write(row);
-      const row = documentRow(doc, campaignId);
-      documentLines.push({ order: pick(row, documentOrder), line: documents.format(row) });
+      rowIndex.set(s.doc_id, { campaignId, figures: [start, figures.offset - start], document: [0, 0] });
     }
     written.figures = figures.close();
   } finally {
     for (const file of lines) file.close();
-    previousFigures.close();
   }
-  const previousRowsUsable = previousDocuments.size > 0;
-  previousDocuments.clear();
   const documentsOrder = rowComparator(schemas.documents);
-  documentLines.sort((a, b) => documentsOrder(a.order, b.order));
-  for (const { line } of documentLines) documents.writeLine(line);
+  const inDocumentOrder = summaries.map((s) => ({ docId: s.doc_id, order: documentOrder(s) })).sort((a, b) => documentsOrder(a.order, b.order));
+  for (const { docId } of inDocumentOrder) {
+    const start = documents.offset;
+    const built = builtDocumentLines.get(docId);
+    if (built !== undefined) documents.writeLine(built);
+    else documents.copy(...previousRows.get(docId)!.document);
+    rowIndex.get(docId)!.document = [start, documents.offset - start];
+  }
   written.documents = documents.close();
-  if (previousRowsUsable) context.log(`rows of ${copied} of ${summaries.length} documents copied from the last run`);
-  const campaignWriter = new TableWriter(context.outDir, 'campaigns', schemas.campaigns);
+  if (canCopy) context.log(`rows of ${summaries.length - builtDocumentLines.size} of ${summaries.length} documents copied from the last run`);
+  const wholeSegments = claimsTable.wholeSegments + figures.wholeSegments + documents.wholeSegments;
+  const segments = [written.claims!, written.figures!, written.documents!].reduce((n, w) => n + w.spans.length, 0);
+  if (canCopy || claimsTable.rebuiltScopes !== null) context.log(`${wholeSegments} of ${segments} segments of the claims, figures and documents tables copied whole`);
+  previousRows.clear();
+  builtDocumentLines.clear();
+  const rowIndexWriter = new BufferedLineWriter(path.join(context.outDir, LINK_ROWS), 4 << 20);
+  for (const [docId, rows] of rowIndex) rowIndexWriter.write(rowIndexLine(docId, rows));
+  rowIndexWriter.close();
+  const campaignWriter = linkTables.writer('campaigns', schemas.campaigns);
   for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
   written.campaigns = campaignWriter.close();
   const tables = TABLE_NAMES.map((t) => [t, written[t]!] as const);
-  const recorded: RecordedSpans = { rule: DEFAULT_SEGMENT_RULE, tables: Object.fromEntries(tables.map(([t, w]) => [t, w.spans])) };
+  const recorded: RecordedSpans = { rule: linkTables.rule, tables: Object.fromEntries(tables.map(([t, w]) => [t, w.spans])) };
   await writeJson(path.join(context.outDir, SEGMENT_SPANS), recorded);
   const summary = tables.map(([t, w]) => `${w.rows} ${t}`).join(', ');
   return { ok: true, summary: `${summaries.length} documents in; ${summary}` };

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runBuild, type BuildResult } from '../../pipeline/lib/build.js';
 import { sha256Hex } from '../../pipeline/lib/hash.js';
+import type { SegmentRule } from '../../pipeline/lib/segments.js';
 import type { StageDefinition } from '../../pipeline/lib/stage.js';
 import { STAGES } from '../../pipeline/stages/index.js';
 
@@ -17,9 +18,9 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cc-${prefix}-`));
 }
 
-export async function build(seeds: string, out: string, stages: StageDefinition[] = STAGES, options: { quiet?: boolean } = {}): Promise<BuildResult & { lines: string[] }> {
+export async function build(seeds: string, out: string, stages: StageDefinition[] = STAGES, options: { quiet?: boolean; segmentRule?: SegmentRule } = {}): Promise<BuildResult & { lines: string[] }> {
   const lines: string[] = [];
-  const result = await runBuild(stages, { root: ROOT, seeds, out, quiet: options.quiet ?? true }, (line) => lines.push(line));
+  const result = await runBuild(stages, { root: ROOT, seeds, out, quiet: options.quiet ?? true, segmentRule: options.segmentRule }, (line) => lines.push(line));
   return { ...result, lines };
 }
 

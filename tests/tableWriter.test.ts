@@ -1,0 +1,121 @@
+// link's TableWriter copying runs of the last run's table: the file and its segments must be what
+// writing every line one by one gives, whichever runs are copied and wherever new lines go; and where
+// a copied run starts at a boundary of both tables, its whole segments are appended without rehashing.
+import fc from 'fast-check';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSchemas } from '../pipeline/lib/schema.js';
+import { fileSegments, type SegmentRule } from '../pipeline/lib/segments.js';
+import { PreviousTable, TableWriter } from '../pipeline/lib/tableWriter.js';
+import { ROOT, tempDir } from './helpers/build.js';
+
+/** Small segments, so a table of a few dozen rows has many. */
+const RULE: SegmentRule = { meanRows: 4, minRows: 2, maxRows: 12 };
+const schema = loadSchemas(ROOT).claims;
+
+const line = (key: number, version = 0): string => JSON.stringify({ claim_id: `clm_${key.toString(16).padStart(8, '0')}`, version });
+
+/** Writes lines one by one; returns the file and its spans. */
+function writeFresh(file: string, lines: readonly string[]) {
+  const writer = new TableWriter(file, schema, null, RULE);
+  for (const l of lines) writer.writeLine(l);
+  return writer.close();
+}
+
+/** A previous table's lines with their byte ranges. */
+function ranges(lines: readonly string[]): [number, number][] {
+  let at = 0;
+  return lines.map((l) => {
+    const length = Buffer.byteLength(l) + 1;
+    const range: [number, number] = [at, length];
+    at += length;
+    return range;
+  });
+}
+
+/** An edit of the next table: keep a previous line (copied), or write a new one. */
+type Step = { keep: number } | { add: string };
+
+describe('TableWriter copying the last run\'s lines', () => {
+  const dir = tempDir('table-writer');
+  let run = 0;
+
+  it('writes the same bytes and segments as writing every line, for any lines kept, dropped or added', () => {
+    const previousLines = fc.uniqueArray(fc.integer({ min: 0, max: 1 << 30 }), { minLength: 0, maxLength: 80 }).map((keys) => keys.map((k) => line(k)));
+    fc.assert(
+      fc.property(previousLines, fc.array(fc.tuple(fc.nat(9), fc.integer({ min: 0, max: 1 << 30 })), { maxLength: 120 }), (before, edits) => {
+        const base = path.join(dir, `run-${run++}`);
+        const previousFile = `${base}-previous.jsonl`;
+        const previous = writeFresh(previousFile, before);
+        // A walk through the previous lines: mostly kept in order, some dropped, some new ones added.
+        const steps: Step[] = [];
+        let next = 0;
+        for (const [choice, key] of edits) {
+          if (choice < 6 && next < before.length) steps.push({ keep: next++ });
+          else if (choice < 8 && next < before.length) next++;
+          else steps.push({ add: line(key, 1) });
+        }
+        while (next < before.length) steps.push({ keep: next++ });
+        const at = ranges(before);
+        const table = PreviousTable.open(previousFile, previous.spans)!;
+        expect(table).not.toBeNull();
+        const copier = new TableWriter(`${base}-copied.jsonl`, schema, table, RULE);
+        const offsets: number[] = [];
+        for (const step of steps) {
+          offsets.push(copier.offset);
+          if ('keep' in step) copier.copy(...at[step.keep]!);
+          else copier.writeLine(step.add);
+        }
+        const copied = copier.close();
+        const expectedLines = steps.map((step) => ('keep' in step ? before[step.keep]! : step.add));
+        const fresh = writeFresh(`${base}-fresh.jsonl`, expectedLines);
+        expect(fs.readFileSync(`${base}-copied.jsonl`, 'utf8')).toBe(fs.readFileSync(`${base}-fresh.jsonl`, 'utf8'));
+        expect(copied).toEqual(fresh);
+        expect(offsets).toEqual(ranges(expectedLines).map(([offset]) => offset));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('appends whole every segment of a table copied entire, but its last (which its file\'s end may have cut)', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => line(i * 7919));
+    const previousFile = path.join(dir, 'entire-previous.jsonl');
+    const previous = writeFresh(previousFile, lines);
+    expect(previous.spans.length).toBeGreaterThan(10);
+    const copier = new TableWriter(path.join(dir, 'entire-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
+    copier.copy(0, fs.statSync(previousFile).size);
+    expect(copier.close()).toEqual(previous);
+    expect(copier.wholeSegments).toBe(previous.spans.length - 1);
+    // The spans a reader would cut from the file agree.
+    expect([...fileSegments(path.join(dir, 'entire-copied.jsonl'), RULE)].map((s) => s.hash)).toEqual(previous.spans.map((s) => s.hash));
+  });
+
+  it('falls into step with the last run\'s segments after a new line', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => line(i * 7919));
+    const previousFile = path.join(dir, 'step-previous.jsonl');
+    const previous = writeFresh(previousFile, lines);
+    const copier = new TableWriter(path.join(dir, 'step-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
+    copier.writeLine(line(1, 1));
+    copier.copy(0, fs.statSync(previousFile).size);
+    const copied = copier.close();
+    expect(copied).toEqual(writeFresh(path.join(dir, 'step-fresh.jsonl'), [line(1, 1), ...lines]));
+    expect(copier.wholeSegments).toBeGreaterThan(previous.spans.length / 2);
+  });
+
+  it('copies nothing from a file its spans do not describe', () => {
+    const previousFile = path.join(dir, 'stale-previous.jsonl');
+    const previous = writeFresh(previousFile, [line(1), line(2), line(3)]);
+    fs.appendFileSync(previousFile, `${line(4)}\n`);
+    expect(PreviousTable.open(previousFile, previous.spans)).toBeNull();
+    expect(PreviousTable.open(path.join(dir, 'missing.jsonl'), previous.spans)).toBeNull();
+  });
+
+  it('refuses a run that is not whole lines', () => {
+    const previousFile = path.join(dir, 'partial-previous.jsonl');
+    const previous = writeFresh(previousFile, [line(1), line(2)]);
+    const copier = new TableWriter(path.join(dir, 'partial-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
+    copier.copy(0, 5);
+    expect(() => copier.close()).toThrow(/not whole lines/);
+  });
+});

@@ -184,6 +184,10 @@ describe('incremental build', () => {
     const copied = logged.map((l) => /^link: (\d+) of (\d+) segments of the claims, figures and documents tables copied whole/.exec(l)).find((m) => m);
     expect(copied, logged.join('')).toBeTruthy();
     expect(Number(copied![1])).toBeGreaterThan(Number(copied![2]) / 3);
+    // The summaries of the documents in unchanged extract shards are taken as they were.
+    const summaries = logged.map((l) => /^link: summaries of (\d+) of (\d+) extract shards taken from the last run/.exec(l)).find((m) => m);
+    expect(summaries, logged.join('')).toBeTruthy();
+    expect(Number(summaries![1])).toBeGreaterThan(Number(summaries![2]) / 2);
 
     const scratch = tempDir('incr-segments-scratch');
     expect((await build(corpus, scratch, STAGES, { segmentRule: rule })).ok).toBe(true);

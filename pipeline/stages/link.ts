@@ -1,36 +1,38 @@
 // Stage 4 — link: across documents. Resolves campaign mentions into campaigns (one id per campaign
 // however it is named), gives every document and figure its campaign_id, and groups figures into
 // claims. Builds the four published tables as rows.
-// Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl (schema order);
-// segments.json, where each table's segments lie (validate and emit take them from it instead of
-// reading and hashing the tables again); and three caches for the next run (link-docs.jsonl,
-// link-cache.jsonl, link-rows.tsv; not published).
+// Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl
+// (schema order); segments.json, where each table's segments lie (validate and emit take them from
+// it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
+// and link-docs.json, link-cache.jsonl, link-rows.tsv; not published).
 //
-// Incremental: out/link/link-docs.jsonl keeps each document's summary after a digest of its extract
-// record, so an unchanged document is summarised without parsing its record. link-cache.jsonl keeps
-// each campaign unit's candidate links and its evidence digest; a run with the same code reuses the links of the
-// units that meet no added or removed document, and updates or scores again the others (campaigns.ts,
-// reusableLinks). Clustering and the campaign table are rebuilt from all links; claims are built again
-// only for the scopes that documents entered or left (claims.ts, updateClaimSegments), the other claim
-// lines copied; a document's rows are copied, by the byte ranges link-rows.tsv recorded, when its
-// record and its campaign did not change. Copied runs go out as whole segments where they can
-// (tableWriter.ts). The output is the same as a build from scratch.
+// Incremental: link-docs.jsonl keeps each document's summary after a digest of its extract record,
+// so an unchanged document is summarised without parsing its record, and link-docs.json the extract
+// shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
+// keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
+// the links of the units that meet no added or removed document, and updates or scores again the
+// others (campaigns.ts, reusableLinks). Clustering and the campaign table are rebuilt from all links;
+// claims are built again only for the scopes that documents entered or left (claims.ts,
+// updateClaimSegments), the other claim lines copied; a document's rows are copied, by the byte
+// ranges link-rows.tsv recorded, when its record and its campaign did not change. Copied runs go out
+// as whole segments where they can (tableWriter.ts). The output is the same as a build from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
 import { hash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
-import { writeJson } from '../lib/fsutil.js';
+import { readJson, writeJson } from '../lib/fsutil.js';
 import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
-import { BufferedLineWriter, flatJsonField, LineFile, linesWithRefs, nonEmptyLines, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
+import { BufferedLineWriter, flatJsonField, LineFile, linesWithRefs, nonEmptyLines, rawLinesWithRefs, readRange, type LineRef } from '../lib/lineFile.js';
 import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
-import { shardFiles } from '../lib/shards.js';
+import { readShardManifest, shardNames, shardPath } from '../lib/shards.js';
 import { previousOutputFile, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
@@ -88,29 +90,42 @@ function campaignEvidence(s: DocSummary): DocCampaignEvidence {
 
 /**
  * link-docs.jsonl keeps each document's summary for the next run, after a digest of the extract line
- * it came from: `digest<TAB>[doc_id, publisher, published_date, mentions, figures]`, a figure as
- * [measure, value, unit, qualifier, place_code, sentence_index]. A document whose line has the same
- * digest is summarised from this compact entry (about a quarter of the line's bytes) instead of
- * parsing its record again. JSON text never holds a raw tab.
+ * it came from: `digest<TAB>[doc_id, publisher, published_date, mentions, figures, source_file,
+ * offset, length]`, a figure as [measure, value, unit, qualifier, place_code, sentence_index], and
+ * offset and length where the line is in its extract shard. Entries go in extract shard order;
+ * link-docs.json records, per shard, the sha256 of the extract shard they were made from and where
+ * they lie in the file. The entries of a shard whose extract shard is unchanged are taken as they
+ * are (the shard is not read); in a changed shard, a document whose line has the same digest is
+ * summarised from its entry instead of parsing its record again. JSON text never holds a raw tab.
  */
 const LINK_DOCS = 'link-docs.jsonl';
+const LINK_DOCS_INDEX = 'link-docs.json';
+
+/** Where one extract shard's entries lie in link-docs.jsonl, and the hash of the extract shard they came from. */
+interface DocsRange {
+  shard: string;
+  extract: string;
+  offset: number;
+  length: number;
+}
 
 function docEntry(s: DocSummary): string {
   const figures = s.figures.map((f) => [f.measure, f.value, f.unit, f.qualifier, f.place_code, f.sentence_index]);
-  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures])}`;
+  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures, s.source_file, s.ref.offset, s.ref.length])}`;
 }
 
-function parseDocEntry(entry: Buffer, file: number, ref: LineRef, sourceFile: string): DocSummary {
+/** A document's summary from its entry; `file`: its extract shard's place in this run's list. */
+function parseDocEntry(entry: Buffer, file: number): DocSummary {
   const tab = entry.indexOf(0x09);
   if (tab < 0) throw new Error(`${LINK_DOCS}: a line without a digest`);
-  type Entry = [string, string | null, string | null, CampaignMention[], [string, number, string, string, string | null, number][]];
-  const [doc_id, publisher, published_date, mentions, figures] = JSON.parse(entry.toString('utf8', tab + 1)) as Entry;
+  type Entry = [string, string | null, string | null, CampaignMention[], [string, number, string, string, string | null, number][], string, number, number];
+  const [doc_id, publisher, published_date, mentions, figures, source_file, offset, length] = JSON.parse(entry.toString('utf8', tab + 1)) as Entry;
   return {
     file,
-    ref,
+    ref: { offset, length },
     digest: entry.toString('latin1', 0, tab),
     doc_id,
-    source_file: sourceFile,
+    source_file,
     publisher,
     published_date,
     mentions,
@@ -118,61 +133,111 @@ function parseDocEntry(entry: Buffer, file: number, ref: LineRef, sourceFile: st
   };
 }
 
-/** The last run's link-docs entries by doc_id (the line's bytes, and its digest), if the same link code wrote them. */
-async function previousDocEntries(context: StageContext): Promise<Map<string, { digest: string; entry: Buffer }>> {
-  const entries = new Map<string, { digest: string; entry: Buffer }>();
-  const file = await previousOutputFile(context, LINK_DOCS);
-  if (file === null) return entries;
-  // keepViews: the entries are copied into this run's file, or parsed, after the whole file is read.
-  for (const { bytes } of rawLinesWithRefs(file, true)) {
-    const tab = bytes.indexOf(0x09);
+/** The entries of a run of link-docs.jsonl by doc_id (the line's bytes, and its digest). */
+function indexEntries(bytes: Buffer, into: Map<string, { digest: string; entry: Buffer }>): void {
+  for (const entry of nonEmptyLines(bytes)) {
+    const tab = entry.indexOf(0x09);
     const idStart = tab + 3; // after `<TAB>["`
-    const idEnd = bytes.indexOf(0x22, idStart);
+    const idEnd = entry.indexOf(0x22, idStart);
     if (tab < 0 || idEnd < 0) throw new Error(`${LINK_DOCS}: a line without a digest and doc_id`);
-    entries.set(bytes.toString('latin1', idStart, idEnd), { digest: bytes.toString('latin1', 0, tab), entry: bytes });
+    into.set(entry.toString('latin1', idStart, idEnd), { digest: entry.toString('latin1', 0, tab), entry });
   }
-  return entries;
+}
+
+/**
+ * The last run's link-docs.jsonl and where each extract shard's entries lie in it, if the same link
+ * code wrote them and the file is still as the index recorded it (its size, and not modified after).
+ */
+async function previousDocsFile(context: StageContext): Promise<{ read: (range: DocsRange) => Buffer; ranges: Map<string, DocsRange> } | null> {
+  const indexFile = await previousOutputFile(context, LINK_DOCS_INDEX);
+  const file = await previousOutputFile(context, LINK_DOCS);
+  if (indexFile === null || file === null) return null;
+  const ranges = (await readJson<{ shards: DocsRange[] }>(indexFile)).shards;
+  const stat = fs.statSync(file);
+  if (ranges.reduce((n, r) => n + r.length, 0) !== stat.size || stat.mtimeMs > fs.statSync(indexFile).mtimeMs) return null;
+  const read = (range: DocsRange): Buffer => {
+    const fd = fs.openSync(file, 'r');
+    try {
+      return readRange(fd, range.offset, range.length);
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  return { read, ranges: new Map(ranges.map((r) => [r.shard, r])) };
 }
 
 /**
  * Every document's summary, in source_file order (the order of the documents before they were
- * sharded: claims are built in it), from its extract line or (same digest) the last run's entry;
- * writes this run's link-docs.jsonl (in shard order). `edited`: the documents present last time
- * whose line changed (renamed, a copy added or removed, extracted anew): their rows and claims are
- * built again. `stale`: the last run's entries of the documents that are gone or changed, whose old
- * evidence incremental linking needs.
+ * sharded: claims are built in it), from the last run's entries of an unchanged extract shard, or
+ * from its extract line or (same digest) the last run's entry; writes this run's link-docs.jsonl (in
+ * shard order) and link-docs.json. `edited`: the documents present last time whose line changed
+ * (renamed, a copy added or removed, extracted anew): their rows and claims are built again.
+ * `stale`: the last run's entries of the documents that are gone or changed, whose old evidence
+ * incremental linking needs.
  */
 async function summarizeDocuments(
   context: StageContext,
-  extractFiles: readonly string[],
-): Promise<{ summaries: DocSummary[]; edited: Set<string>; stale: Map<string, Buffer> }> {
-  const previous = await previousDocEntries(context);
+  extractDir: string,
+): Promise<{ summaries: DocSummary[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer> }> {
+  const manifest = await readShardManifest(extractDir);
+  const shards = shardNames(manifest);
+  const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
+  const previous = await previousDocsFile(context);
+  const unchanged = (shard: string): DocsRange | undefined => {
+    const range = previous?.ranges.get(shard);
+    return range && range.extract === extractHash(shard) ? range : undefined;
+  };
+  // The last run's entries of the shards that changed or are gone: a document in them may be gone,
+  // changed, moved to another shard (renamed), or the same as before.
+  const before = new Map<string, { digest: string; entry: Buffer }>();
+  for (const range of previous?.ranges.values() ?? []) if (!unchanged(range.shard)) indexEntries(previous!.read(range), before);
   const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
   const summaries: DocSummary[] = [];
   const edited = new Set<string>();
-  extractFiles.forEach((file, fileIndex) => {
-    for (const { bytes, ref } of rawLinesWithRefs(file)) {
-      const digest = hash('sha256', bytes, 'base64');
-      const docId = flatJsonField(bytes, 'doc_id');
-      const sourceFile = flatJsonField(bytes, 'source_file') ?? (JSON.parse(bytes.toString('utf8')) as ExtractedDocument).source_file;
-      const before = docId ? previous.get(docId) : undefined;
-      if (before && before.digest === digest) {
-        summaries.push(parseDocEntry(before.entry, fileIndex, ref, sourceFile));
-        writer.write(before.entry);
-        previous.delete(docId!);
-        continue;
+  const ranges: DocsRange[] = [];
+  let at = 0;
+  let reused = 0;
+  shards.forEach((shard, fileIndex) => {
+    const start = at;
+    const kept = unchanged(shard);
+    if (kept) {
+      const bytes = previous!.read(kept);
+      let entries = 0;
+      for (const entry of nonEmptyLines(bytes)) {
+        summaries.push(parseDocEntry(entry, fileIndex));
+        entries++;
       }
-      if (before) edited.add(docId!);
-      const summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
-      summaries.push(summary);
-      writer.write(docEntry(summary));
+      writer.writeLines(bytes, entries);
+      at += bytes.length;
+      reused++;
+    } else {
+      for (const { bytes, ref } of rawLinesWithRefs(shardPath(extractDir, shard))) {
+        const digest = hash('sha256', bytes, 'base64');
+        const docId = flatJsonField(bytes, 'doc_id');
+        const last = docId ? before.get(docId) : undefined;
+        let summary: DocSummary;
+        if (last && last.digest === digest) {
+          summary = { ...parseDocEntry(last.entry, fileIndex), ref }; // the same line, maybe elsewhere in its shard
+          before.delete(docId!);
+        } else {
+          if (last) edited.add(docId!);
+          summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
+        }
+        summaries.push(summary);
+        const entry = Buffer.from(docEntry(summary), 'utf8');
+        writer.write(entry);
+        at += entry.length + 1;
+      }
     }
+    ranges.push({ shard, extract: extractHash(shard)!, offset: start, length: at - start });
   });
   writer.close();
+  await writeJson(path.join(context.outDir, LINK_DOCS_INDEX), { shards: ranges });
+  if (previous) context.log(`summaries of ${reused} of ${shards.length} extract shards taken from the last run`);
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
-  const stale = new Map([...previous].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, edited, stale };
+  const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
+  return { summaries, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -275,7 +340,7 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
   const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
   const evidence = (docId: string): DocCampaignEvidence | undefined => {
     const entry = stale.get(docId);
-    return entry ? campaignEvidence(parseDocEntry(entry, -1, { offset: 0, length: 0 }, '')) : undefined;
+    return entry ? campaignEvidence(parseDocEntry(entry, -1)) : undefined;
   };
   return { units, evidence };
 }
@@ -383,8 +448,7 @@ export const linkStage: StageDefinition = {
 
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const extractFiles = (await shardFiles(context.inputs.extract!)).map((s) => s.file);
-  const { summaries, edited, stale } = await summarizeDocuments(context, extractFiles);
+  const { summaries, extractFiles, edited, stale } = await summarizeDocuments(context, context.inputs.extract!);
   const evidence = summaries.map(campaignEvidence);
 
   // process: campaigns, then every figure's campaign, then claims

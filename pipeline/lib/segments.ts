@@ -157,24 +157,29 @@ export class SegmentCutter {
 
 const NEWLINE_BYTES = Buffer.from('\n');
 
+/** Do the spans follow one another from the file's start to its end (so they can describe it)? */
+export function spansCoverFile(file: string, spans: readonly SegmentSpan[]): boolean {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return false;
+  }
+  let at = 0;
+  for (const span of spans) {
+    if (span.offset !== at || !(span.length > 0)) return false;
+    at += span.length;
+  }
+  return at === size;
+}
+
 /**
  * A file's segments from the spans its writer recorded; a segment's bytes are read only when asked
  * for. The spans must cover the file exactly (else null: the file is not the one they describe, and
  * the caller cuts it with fileSegments).
  */
 export function spannedSegments(file: string, spans: readonly SegmentSpan[]): Iterable<Segment> | null {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    return null;
-  }
-  let at = 0;
-  for (const span of spans) {
-    if (span.offset !== at || !(span.length > 0)) return null;
-    at += span.length;
-  }
-  if (at !== size) return null;
+  if (!spansCoverFile(file, spans)) return null;
   return spans.map((span) => ({
     hash: span.hash,
     rows: span.rows,

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BufferedLineWriter, readRange } from './lineFile.js';
 import { columnsOf, type Row, type TableSchema } from './schema.js';
-import { DEFAULT_SEGMENT_RULE, recordedSpans, SegmentCutter, type SegmentRule, type SegmentSpan } from './segments.js';
+import { DEFAULT_SEGMENT_RULE, recordedSpans, SegmentCutter, spansCoverFile, type SegmentRule, type SegmentSpan } from './segments.js';
 
 /** A table as written: its rows and where its segments lie. */
 export interface WrittenTable {
@@ -40,18 +40,8 @@ export class PreviousTable {
    * and nothing is copied from it).
    */
   static open(file: string, spans: readonly SegmentSpan[]): PreviousTable | null {
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      return null;
-    }
-    let at = 0;
-    for (const span of spans) {
-      if (span.offset !== at || !(span.length > 0) || !(span.rows > 0) || typeof span.hash !== 'string') return null;
-      at += span.length;
-    }
-    return at === size ? new PreviousTable(file, spans) : null;
+    const recorded = spans.every((span) => span.rows > 0 && typeof span.hash === 'string');
+    return recorded && spansCoverFile(file, spans) ? new PreviousTable(file, spans) : null;
   }
 
   /** A table file this writer wrote in the last run, with the spans recorded beside it (recordedSpans), or null. */

@@ -193,4 +193,33 @@ describe('incremental build', () => {
     expect((await build(corpus, scratch, STAGES, { segmentRule: rule })).ok).toBe(true);
     expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
   }, 240_000);
+
+  it('does not copy rows by a link-rows.tsv edited since the last run, and rebuilds from a truncated one', async () => {
+    const corpus = tempDir('incr-rows');
+    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 3));
+    const out = tempDir('incr-rows-out');
+    expect((await build(corpus, out)).ok).toBe(true);
+    const rows = path.join(out, 'link', 'link-rows.tsv');
+    const scratch = tempDir('incr-rows-scratch');
+
+    // Same size, other offsets: copying by them would publish the wrong rows.
+    const lines = fs.readFileSync(rows, 'utf8').trimEnd().split('\n');
+    const shifted = lines.map((line) => line.replace(/\t(\d+)\t(\d+)$/, (_, offset: string, length: string) => `\t${String(Math.max(0, Number(offset) - 1)).padStart(offset.length, '0')}\t${length}`));
+    fs.writeFileSync(rows, `${shifted.join('\n')}\n`);
+    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
+    expectCachesUsed(await build(corpus, out));
+    expect((await build(corpus, scratch)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+
+    // Truncated inside a line: link says so and builds from scratch.
+    fs.writeFileSync(rows, fs.readFileSync(rows, 'utf8').slice(0, 30));
+    fs.utimesSync(rows, new Date(0), new Date(0)); // older than segments.json, so it is read
+    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(4, 5));
+    const rebuilt = await build(corpus, out);
+    expect(rebuilt.ok).toBe(true);
+    expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-rows\.tsv/);
+    const scratch2 = tempDir('incr-rows-scratch2');
+    expect((await build(corpus, scratch2)).ok).toBe(true);
+    expect(stageOutputs(out)).toEqual(stageOutputs(scratch2));
+  }, 240_000);
 });

@@ -297,11 +297,16 @@ interface DocumentRows {
   document: [offset: number, length: number];
 }
 
-/** The last run's link-rows.tsv by doc_id, if the same link code wrote it. */
+/**
+ * The last run's link-rows.tsv by doc_id, if the same link code wrote it and it was not modified
+ * after segments.json (written last): its byte ranges are copied without being read, so an index
+ * edited since is not trusted (nothing is copied; every row is built).
+ */
 async function previousRowIndex(context: StageContext): Promise<Map<string, DocumentRows>> {
   const rows = new Map<string, DocumentRows>();
   const file = await previousOutputFile(context, LINK_ROWS);
-  if (file === null) return rows;
+  const spans = await previousOutputFile(context, SEGMENT_SPANS);
+  if (file === null || spans === null || fs.statSync(file).mtimeMs > fs.statSync(spans).mtimeMs) return rows;
   for (const { text } of linesWithRefs(file)) {
     const [docId, campaignId, figuresAt, figuresLength, documentAt, documentLength] = text.split('\t');
     if (documentLength === undefined) throw new Error(`${LINK_ROWS}: a line without its six columns`);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { generateArticle } from '../bench/generate.js';
+import type { SegmentRule } from '../pipeline/lib/segments.js';
 import { STAGES } from '../pipeline/stages/index.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
@@ -25,6 +26,13 @@ function expectCachesUsed(result: Awaited<ReturnType<typeof build>>): void {
 /** Every stage folder's files and their hashes. */
 function stageOutputs(out: string): Record<string, Record<string, string>> {
   return Object.fromEntries(STAGE_FOLDERS.map((stage) => [stage, folderHashes(path.join(out, stage))]));
+}
+
+/** The build in `out` equals, stage folder by stage folder, a build from scratch of the same corpus. */
+async function expectSameAsScratch(corpus: string, out: string, options: { segmentRule?: SegmentRule } = {}): Promise<void> {
+  const scratch = tempDir('incr-scratch');
+  expect((await build(corpus, scratch, STAGES, options)).ok).toBe(true);
+  expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
 }
 
 /**
@@ -189,9 +197,7 @@ describe('incremental build', () => {
     expect(summaries, logged.join('')).toBeTruthy();
     expect(Number(summaries![1])).toBeGreaterThan(Number(summaries![2]) / 2);
 
-    const scratch = tempDir('incr-segments-scratch');
-    expect((await build(corpus, scratch, STAGES, { segmentRule: rule })).ok).toBe(true);
-    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+    await expectSameAsScratch(corpus, out, { segmentRule: rule });
   }, 240_000);
 
   it('does not copy rows by a link-rows.tsv edited since the last run, and rebuilds from a truncated one', async () => {
@@ -200,7 +206,6 @@ describe('incremental build', () => {
     const out = tempDir('incr-rows-out');
     expect((await build(corpus, out)).ok).toBe(true);
     const rows = path.join(out, 'link', 'link-rows.tsv');
-    const scratch = tempDir('incr-rows-scratch');
 
     // Same size, other offsets: copying by them would publish the wrong rows.
     const lines = fs.readFileSync(rows, 'utf8').trimEnd().split('\n');
@@ -208,8 +213,7 @@ describe('incremental build', () => {
     fs.writeFileSync(rows, `${shifted.join('\n')}\n`);
     copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
     expectCachesUsed(await build(corpus, out));
-    expect((await build(corpus, scratch)).ok).toBe(true);
-    expect(stageOutputs(out)).toEqual(stageOutputs(scratch));
+    await expectSameAsScratch(corpus, out);
 
     // Truncated inside a line: link says so and builds from scratch.
     fs.writeFileSync(rows, fs.readFileSync(rows, 'utf8').slice(0, 30));
@@ -218,8 +222,6 @@ describe('incremental build', () => {
     const rebuilt = await build(corpus, out);
     expect(rebuilt.ok).toBe(true);
     expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-rows\.tsv/);
-    const scratch2 = tempDir('incr-rows-scratch2');
-    expect((await build(corpus, scratch2)).ok).toBe(true);
-    expect(stageOutputs(out)).toEqual(stageOutputs(scratch2));
+    await expectSameAsScratch(corpus, out);
   }, 240_000);
 });

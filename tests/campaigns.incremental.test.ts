@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import {
   BLOCK_NEIGHBOURHOOD,
   findCampaignMentions,
+  draftCacheLine,
   linkCacheLine,
   linkCampaigns,
+  parseDraftCacheLine,
   parseLinkCacheLine,
   type DocCampaignEvidence,
   type PreviousLinking,
@@ -14,29 +16,33 @@ import {
 import { campaignEvidence } from '../bench/linkScale.js';
 import { mulberry32 } from '../bench/generate.js';
 
-/** The last run as the link stage keeps it: the cache through its JSON lines, and that run's evidence by doc_id. */
-type LastRun = PreviousLinking & { docs: ReadonlyMap<string, DocCampaignEvidence> };
+/** The last run as the link stage keeps it: the caches through their lines, and that run's evidence by doc_id. */
+type LastRun = Required<PreviousLinking> & { docs: ReadonlyMap<string, DocCampaignEvidence> };
 
 function cacheOf(docs: readonly DocCampaignEvidence[], previous: LastRun | null = null): LastRun {
-  const units = linkCampaigns(docs, undefined, previous).linkCache.map((unit) => parseLinkCacheLine(linkCacheLine(unit)));
+  const linked = linkCampaigns(docs, undefined, previous);
+  const units = linked.linkCache.map((unit) => parseLinkCacheLine(linkCacheLine(unit)));
+  const drafts = new Map(linked.drafts.map(({ key, draft }) => [key, parseDraftCacheLine(draftCacheLine(key, draft)).draft]));
   const byId = new Map(docs.map((d) => [d.doc_id, d]));
-  return { units, docs: byId, evidence: (docId) => byId.get(docId) };
+  return { units, docs: byId, evidence: (docId) => byId.get(docId), draft: (key) => drafts.get(key) };
 }
 
 /**
  * Links `after` from the last run and from scratch; both must agree in every output. The old evidence
  * is asked for only for documents that are gone or whose evidence changed (the link stage keeps no other).
  */
-function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvidence[]): { rescored: number; updated: number; units: number } {
+function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvidence[]): { rescored: number; updated: number; units: number; reusedDrafts: number } {
   const asked: string[] = [];
-  const incremental = linkCampaigns(after, undefined, { units: previous.units, evidence: (docId) => (asked.push(docId), previous.evidence(docId)) });
+  const incremental = linkCampaigns(after, undefined, { ...previous, evidence: (docId) => (asked.push(docId), previous.evidence(docId)) });
   const scratch = linkCampaigns(after);
   expect(incremental.campaigns).toEqual(scratch.campaigns);
   expect([...incremental.docCampaign]).toEqual([...scratch.docCampaign]);
   expect(incremental.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
+  const draftLines = (linked: typeof scratch): string[] => linked.drafts.map(({ key, draft }) => draftCacheLine(key, draft));
+  expect(draftLines(incremental)).toEqual(draftLines(scratch));
   const now = new Map(after.map((d) => [d.doc_id, JSON.stringify(d)]));
   for (const docId of asked) expect(now.get(docId), docId).not.toBe(JSON.stringify(previous.docs.get(docId)));
-  return { rescored: incremental.rescoredUnits, updated: incremental.updatedUnits, units: incremental.linkCache.length };
+  return { rescored: incremental.rescoredUnits, updated: incremental.updatedUnits, units: incremental.linkCache.length, reusedDrafts: incremental.reusedDrafts };
 }
 
 /** A new report of campaign c: its totals, and a local figure of its own. */
@@ -55,8 +61,11 @@ describe('incremental linking gives what linking from scratch gives', () => {
   const previous = cacheOf(corpus);
 
   it('one document added: only the units near it are scored again', () => {
-    const { rescored, units } = expectSameAsScratch(previous, [...corpus, newReport(corpus[5]!, 'doc_new_000001', 432)]);
+    const { rescored, units, reusedDrafts } = expectSameAsScratch(previous, [...corpus, newReport(corpus[5]!, 'doc_new_000001', 432)]);
     expect(units).toBe(previous.units.length + 1);
+    // Every campaign but the one the report joined keeps its members, so its row is taken as it was.
+    const campaigns = linkCampaigns(corpus).campaigns.length;
+    expect(reusedDrafts).toBe(campaigns - 1);
     expect(rescored).toBeGreaterThan(0);
     expect(rescored).toBeLessThan(units / 2);
   });
@@ -75,6 +84,15 @@ describe('incremental linking gives what linking from scratch gives', () => {
     expectSameAsScratch(previous, moved);
     expectSameAsScratch(previous, corpus.map((d, i) => (i === 5 ? { ...d, mentions: [] } : d)));
     expectSameAsScratch(cacheOf(moved), corpus);
+  });
+
+  it("a report whose evidence changed but not its campaign's members: that campaign's row is drafted again", () => {
+    // Report 5 is published later: its campaign keeps its members, but not its last_reported.
+    const later = corpus.map((d, i) => (i === 5 ? { ...d, published_date: d.published_date!.replace(/-01$/, '-15') } : d));
+    const campaignOf5 = (docs: DocCampaignEvidence[]) => linkCampaigns(docs).campaigns.find((c) => c.doc_ids.includes(corpus[5]!.doc_id))!;
+    expect(campaignOf5(later).doc_ids).toBe(campaignOf5(corpus).doc_ids);
+    expect(campaignOf5(later).last_reported).not.toBe(campaignOf5(corpus).last_reported);
+    expectSameAsScratch(previous, later);
   });
 
   it('reports without a launch month (no month keys: units meet changes through name and figure keys only)', () => {

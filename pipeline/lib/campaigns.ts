@@ -2542,6 +2542,8 @@ export interface PreviousLinking {
   units: readonly LinkCacheUnit[];
   /** The last run's evidence of a document that is gone, or whose evidence (digest) changed; undefined if unknown. */
   evidence(docId: string): DocCampaignEvidence | undefined;
+  /** The last run's campaign draft of the group with this draftKey, if it had one (see linkCampaigns' drafts). */
+  draft?(key: string): DraftCampaign | undefined;
 }
 
 /** A document's evidence digest unless the caller has one: sha256 of its JSON text. */
@@ -2992,10 +2994,33 @@ export function stableCampaignId(nameKey: string, agency: string | null, yearMon
   return 'cmp_' + sha256Hex(key).slice(0, 16);
 }
 
-interface DraftCampaign {
+/** A group's campaign row before ids are made unique (two groups can share a baseId), and its documents. */
+export interface DraftCampaign {
   row: Omit<CampaignRow, 'campaign_id'>;
   idKey: [string, string | null, string | null];
+  /** stableCampaignId(...idKey). */
+  baseId: string;
   docIds: string[];
+}
+
+/**
+ * What a group's draft is made from: its members in merge order (mostFrequent and pickForm break
+ * ties by first appearance) and each member's evidence digest. Equal keys, equal drafts.
+ */
+function draftKey(members: readonly DocProfile[], digestOf: (docId: string) => string): string {
+  return hash('sha256', members.map((p) => `${p.doc_id}\t${digestOf(p.doc_id)}`).join('\n'), 'base64');
+}
+
+/** `key<TAB>[row, idKey]`: a draft as linkCampaigns' caller keeps it for the next run (docIds and baseId follow from the row). */
+export function draftCacheLine(key: string, draft: DraftCampaign): string {
+  return `${key}\t${JSON.stringify([draft.row, draft.idKey])}`;
+}
+
+export function parseDraftCacheLine(line: string): { key: string; draft: DraftCampaign } {
+  const tab = line.indexOf('\t');
+  const [row, idKey] = JSON.parse(line.slice(tab + 1)) as [DraftCampaign['row'], DraftCampaign['idKey']];
+  if (tab < 0 || typeof row?.doc_ids !== 'string' || !Array.isArray(idKey)) throw new Error('draft cache: a line without its key, row and id key');
+  return { key: line.slice(0, tab), draft: { row, idKey, baseId: stableCampaignId(...idKey), docIds: row.doc_ids.split('; ') } };
 }
 
 function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign {
@@ -3034,6 +3059,7 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
       last_reported: published[published.length - 1] ?? null,
     },
     idKey: [idName, agency, yearMonth],
+    baseId: stableCampaignId(idName, agency, yearMonth),
     docIds,
   };
 }
@@ -3048,32 +3074,44 @@ export function linkCampaigns(
   previous: PreviousLinking | null = null,
   /** The digest of a document's evidence (default: evidenceDigest); equal digests must mean equal evidence. */
   digestOf?: (docId: string) => string,
-): { campaigns: CampaignRow[]; docCampaign: Map<string, string | null>; linkCache: LinkCacheUnit[]; rescoredUnits: number; updatedUnits: number } {
+): {
+  campaigns: CampaignRow[];
+  docCampaign: Map<string, string | null>;
+  linkCache: LinkCacheUnit[];
+  /** Every group's draft by its draftKey, for the next run (PreviousLinking.draft). */
+  drafts: { key: string; draft: DraftCampaign }[];
+  rescoredUnits: number;
+  updatedUnits: number;
+  /** How many drafts were taken from the last run. */
+  reusedDrafts: number;
+} {
   keySpace = new KeySpace();
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(
-    withMentions,
-    previous,
-    (docId) => evidenceOf.get(docId),
-    digestOf ?? ((docId) => evidenceDigest(evidenceOf.get(docId)!)),
-  );
+  const digest = digestOf ?? ((docId: string): string => evidenceDigest(evidenceOf.get(docId)!));
+  const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest);
   const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]! }));
   attachOrphans(groups, profiles.filter((p) => !hasAnyMention(p)), index);
-  const drafts = groups.groups().map((g) => draftCampaign(g.members, lex));
+  // A group whose members (in merge order) and their evidence are the last run's has the same draft.
+  let reusedDrafts = 0;
+  const drafts = groups.groups().map(({ members }) => {
+    const key = draftKey(members, digest);
+    const cached = previous?.draft?.(key);
+    if (cached) reusedDrafts++;
+    return { key, draft: cached ?? draftCampaign(members, lex) };
+  });
   // Two distinct campaigns with identical attributes (e.g. year unknown) get their first document as tie-breaker.
-  const baseIds = drafts.map((d) => stableCampaignId(...d.idKey));
   const idCounts = new Map<string, number>();
-  for (const id of baseIds) idCounts.set(id, (idCounts.get(id) ?? 0) + 1);
+  for (const { draft } of drafts) idCounts.set(draft.baseId, (idCounts.get(draft.baseId) ?? 0) + 1);
   const docCampaign = new Map<string, string | null>(profiles.map((p) => [p.doc_id, null]));
-  const campaigns: CampaignRow[] = drafts.map((d, i) => {
-    const collides = idCounts.get(baseIds[i]!)! > 1;
-    const campaign_id = collides ? stableCampaignId(d.idKey[0] + '|' + d.docIds[0], d.idKey[1], d.idKey[2]) : baseIds[i]!;
+  const campaigns: CampaignRow[] = drafts.map(({ draft: d }) => {
+    const collides = idCounts.get(d.baseId)! > 1;
+    const campaign_id = collides ? stableCampaignId(d.idKey[0] + '|' + d.docIds[0], d.idKey[1], d.idKey[2]) : d.baseId;
     for (const docId of d.docIds) docCampaign.set(docId, campaign_id);
     return { campaign_id, ...d.row };
   });
   campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
-  return { campaigns, docCampaign, linkCache, rescoredUnits: rescored, updatedUnits: updated };
+  return { campaigns, docCampaign, linkCache, drafts, rescoredUnits: rescored, updatedUnits: updated, reusedDrafts };
 }

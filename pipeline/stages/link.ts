@@ -4,14 +4,16 @@
 // Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl
 // (schema order); segments.json, where each table's segments lie (validate and emit take them from
 // it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
-// and link-docs.json, link-cache.jsonl, link-rows.tsv; not published).
+// and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-rows.tsv; not published).
 //
 // Incremental: link-docs.jsonl keeps each document's summary after a digest of its extract record,
 // so an unchanged document is summarised without parsing its record, and link-docs.json the extract
 // shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
-// others (campaigns.ts, reusableLinks). Clustering and the campaign table are rebuilt from all links;
+// others (campaigns.ts, reusableLinks). Clustering is rebuilt from all links; link-drafts.jsonl keeps
+// each campaign's row after a key of its members and their evidence, so only the campaigns whose
+// members changed are drafted again;
 // claims are built again only for the scopes that documents entered or left (claims.ts,
 // updateClaimSegments), the other claim lines copied; a document's rows are copied, by the byte
 // ranges link-rows.tsv recorded, when its record and its campaign did not change. Copied runs go out
@@ -24,7 +26,7 @@ import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
-import { figureCampaign, linkCacheLine, linkCampaigns, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
+import { draftCacheLine, figureCampaign, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
@@ -178,7 +180,7 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 async function summarizeDocuments(
   context: StageContext,
   extractDir: string,
-): Promise<{ summaries: DocSummary[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer> }> {
+): Promise<{ summaries: DocSummary[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
   const manifest = await readShardManifest(extractDir);
   const shards = shardNames(manifest);
   const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
@@ -197,6 +199,7 @@ async function summarizeDocuments(
   const ranges: DocsRange[] = [];
   let at = 0;
   let reused = 0;
+  let parsedRecords = 0;
   shards.forEach((shard, fileIndex) => {
     const start = at;
     const kept = unchanged(shard);
@@ -221,6 +224,7 @@ async function summarizeDocuments(
           before.delete(docId!);
         } else {
           if (last) edited.add(docId!);
+          parsedRecords++;
           summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
         }
         summaries.push(summary);
@@ -237,7 +241,7 @@ async function summarizeDocuments(
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale };
+  return { summaries, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -282,6 +286,8 @@ function figureRows(doc: ExtractedDocument, figureIds: readonly string[], docCam
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const LINK_CACHE = 'link-cache.jsonl';
+/** Each campaign's draft row after the key of its group's members and their evidence (draftCacheLine). */
+const LINK_DRAFTS = 'link-drafts.jsonl';
 
 /**
  * link-rows.tsv: where this run put each document's rows, so that the next run copies those of an
@@ -338,7 +344,10 @@ function documentOrderOf(schema: TableSchema): (s: DocSummary) => Row {
   return (s) => Object.fromEntries(columns.map((c) => [c, SUMMARY_COLUMNS[c]!(s)]));
 }
 
-/** The last run's linking, if the same link code wrote it: its cache, and the old evidence of the documents in `stale`. */
+/**
+ * The last run's linking, if the same link code wrote it: its cache, the old evidence of the
+ * documents in `stale`, and its campaign drafts (parsed when asked for).
+ */
 async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<PreviousLinking | null> {
   const file = await previousOutputFile(context, LINK_CACHE);
   if (file === null) return null;
@@ -347,7 +356,14 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
     const entry = stale.get(docId);
     return entry ? campaignEvidence(parseDocEntry(entry, -1)) : undefined;
   };
-  return { units, evidence };
+  const draftsFile = await previousOutputFile(context, LINK_DRAFTS);
+  const drafts = new Map<string, string>();
+  if (draftsFile !== null) for (const { text } of linesWithRefs(draftsFile)) drafts.set(text.slice(0, text.indexOf('\t')), text);
+  const draft = (key: string) => {
+    const line = drafts.get(key);
+    return line === undefined ? undefined : parseDraftCacheLine(line).draft;
+  };
+  return { units, evidence, draft };
 }
 
 /** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
@@ -453,19 +469,28 @@ export const linkStage: StageDefinition = {
 
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const { summaries, extractFiles, edited, stale } = await summarizeDocuments(context, context.inputs.extract!);
+  const { summaries, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
   const evidence = summaries.map(campaignEvidence);
 
   // process: campaigns, then every figure's campaign, then claims
-  collectGarbageIfGrown(); // parsing left the heap full of dead document records
+  // Parsing many records leaves the heap full of dead ones; summaries taken from the last run leave
+  // little garbage, and a full collection of the live summaries alone costs a quarter second at 100k.
+  if (parsedRecords * 10 >= summaries.length) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { campaigns, docCampaign, linkCache, rescoredUnits, updatedUnits } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
+  const { campaigns, docCampaign, linkCache, drafts, rescoredUnits, updatedUnits, reusedDrafts } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
-  if (previous) context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
+  if (previous) {
+    context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
+    context.log(`${reusedDrafts} of ${drafts.length} campaign rows taken from the last run`);
+  }
   const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
   for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
   cacheWriter.close();
+  const draftWriter = new BufferedLineWriter(path.join(context.outDir, LINK_DRAFTS), 4 << 20);
+  for (const { key, draft } of drafts) draftWriter.write(draftCacheLine(key, draft));
+  draftWriter.close();
+  drafts.length = 0;
   linkCache.length = 0;
   evidence.length = 0;
   collectGarbageIfGrown(); // linking's profiles and key index are garbage now

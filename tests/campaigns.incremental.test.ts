@@ -105,6 +105,38 @@ describe('incremental linking gives what linking from scratch gives', () => {
     expect(removed.updated).toBeGreaterThan(0);
   });
 
+  it('reports that share only a launch-month key (no name, no identifying figure) meet through it', () => {
+    // An incremental run indexes only the units under the keys it queries; a month key is its own
+    // base, so a unit under it must be indexed though it shares no name or figure base.
+    const report = (id: string, day: number): DocCampaignEvidence => {
+      const lead = `The Ministry of Public Security launched a special campaign on June ${day}, 2015 against telecom fraud.`;
+      return { doc_id: id, published_date: '2015-12-01', mentions: findCampaignMentions(lead, [{ start: 0, end: lead.length }]), figures: [] };
+    };
+    const docs = [3, 5, 7, 9].map((day) => report(`doc_b_${day}`, day));
+    const first = report('doc_a_0', 11); // scored again, and first in unit order: it finds the others in the index
+    expect(new Set(linkCampaigns([...docs, first]).docCampaign.values()).size).toBe(1);
+    expectSameAsScratch(cacheOf(docs), [...docs, first]);
+    expectSameAsScratch(cacheOf([...docs, first]), docs);
+  });
+
+  it('a report without any mention joins a campaign by its figures, added or already there', () => {
+    // Orphans look up their figure keys in the key index, which an incremental run builds only for
+    // the keys it queries.
+    const mentions = findCampaignMentions(LEAD, [{ start: 0, end: LEAD.length }]);
+    const totals: DocCampaignEvidence['figures'] = [
+      { measure: 'persons_arrested', value: 10_000, qualifier: 'exact' },
+      { measure: 'cases_solved', value: 3_000, qualifier: 'exact' },
+      { measure: 'websites_closed', value: 500, qualifier: 'exact' },
+      { measure: 'accounts_frozen', value: 2_000, qualifier: 'exact' },
+    ];
+    const reports = [0, 1, 2].map((i): DocCampaignEvidence => ({ doc_id: `doc_r_${i}`, published_date: '2015-12-01', mentions, figures: [...totals, { measure: 'persons_arrested', value: 120 + i, qualifier: 'exact', place_code: 'CN-44' }] }));
+    const orphan: DocCampaignEvidence = { doc_id: 'doc_o_0', published_date: '2015-12-02', mentions: [], agencies: ['Ministry of Public Security'], figures: totals };
+    const joined = linkCampaigns([...reports, orphan]).docCampaign;
+    expect(joined.get(orphan.doc_id)).toBe(joined.get(reports[0]!.doc_id));
+    expectSameAsScratch(cacheOf(reports), [...reports, orphan]);
+    expectSameAsScratch(cacheOf([...reports, orphan]), [...reports, orphan, newReport(reports[0]!, 'doc_new_000006', 345)]);
+  });
+
   it('a block crossing the full-comparison size and a power of two', () => {
     const full = 2 * BLOCK_NEIGHBOURHOOD + 1;
     for (const size of [full, full + 1, 256, 257]) {

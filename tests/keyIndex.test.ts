@@ -75,6 +75,16 @@ describe('KeyIndex', () => {
     expect(index.size(3)).toBe(0);
   });
 
+  it('built for some keys only, refuses to answer for the others', () => {
+    const index = new KeyIndex(position, (key) => key % 2 === 0);
+    index.add(0, [2, 3]);
+    expect(index.size(2)).toBe(1);
+    expect(index.lookup([2, 4])).toEqual([0]);
+    expect(() => index.size(3)).toThrow(/key 3 was not indexed/);
+    expect(() => index.lookup([2, 5])).toThrow(/not indexed/);
+    expect(() => index.near(0, [7], 100, { meet() {} })).toThrow(/not indexed/);
+  });
+
   it('meets exactly the units the Map-based index met, windowed blocks included', () => {
     const unitKeys = fc.array(fc.array(fc.integer({ min: 0, max: 12 }).map((k) => k * 2 ** 40 + 3), { maxLength: 5 }), { minLength: 1, maxLength: 90 });
     fc.assert(

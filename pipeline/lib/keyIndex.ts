@@ -101,8 +101,20 @@ export class KeyIndex {
   /** For large lists: the members ordered by position, built on first use. */
   private readonly ordered = new Map<number, { size: number; positions: Float64Array; units: Int32Array }>();
 
-  /** `position(unit)` is a fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking. */
-  constructor(private readonly position: (unit: number) => number) {}
+  /**
+   * `position(unit)` is a fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking.
+   * `covers`, for an index built from only some of the units: the keys whose units were all added;
+   * a query of any other key is an error, never a silently short list.
+   */
+  constructor(
+    private readonly position: (unit: number) => number,
+    private readonly covers: ((key: number) => boolean) | null = null,
+  ) {}
+
+  private idOfQueried(key: number): number {
+    if (this.covers !== null && !this.covers(key)) throw new Error(`key index: key ${key} was not indexed (the index was built for other keys)`);
+    return this.ids.idOf(key);
+  }
 
   add(unit: number, keys: readonly number[]): void {
     for (const key of keys) {
@@ -159,7 +171,7 @@ export class KeyIndex {
   near(unit: number, keys: readonly number[], window: number, shared: MeetCounter): void {
     const at = this.position(unit);
     for (const key of keys) {
-      const id = this.ids.idOf(key);
+      const id = this.idOfQueried(key);
       if (id < 0) continue;
       const { from, to, later } = this.unitsOf(id);
       const size = to - from + later.length;
@@ -198,7 +210,7 @@ export class KeyIndex {
 
   /** How many units are indexed under `key`. */
   size(key: number): number {
-    const id = this.ids.idOf(key);
+    const id = this.idOfQueried(key);
     if (id < 0) return 0;
     const { from, to, later } = this.unitsOf(id);
     return to - from + later.length;
@@ -208,7 +220,7 @@ export class KeyIndex {
   lookup(keys: readonly number[]): number[] {
     const seen = new Set<number>();
     for (const key of keys) {
-      const id = this.ids.idOf(key);
+      const id = this.idOfQueried(key);
       if (id < 0) continue;
       const { from, to, later } = this.unitsOf(id);
       for (let k = from; k < to; k++) seen.add(this.members[k]!);

@@ -24,7 +24,7 @@ function cacheOf(docs: readonly DocCampaignEvidence[], previous: LastRun | null 
   const units = linked.linkCache.map((unit) => parseLinkCacheLine(linkCacheLine(unit)));
   const drafts = new Map(linked.drafts.map(({ key, draft }) => [key, parseDraftCacheLine(draftCacheLine(key, draft)).draft]));
   const byId = new Map(docs.map((d) => [d.doc_id, d]));
-  return { units, docs: byId, evidence: (docId) => byId.get(docId), draft: (key) => drafts.get(key) };
+  return { units, docs: byId, evidence: (docId) => byId.get(docId), draft: (key) => drafts.get(key), collapseKey: (digest) => linked.collapseKeys.get(digest) };
 }
 
 /**

@@ -2134,13 +2134,24 @@ function scoringSignature(p: DocProfile): string {
   ]);
 }
 
+/**
+ * What collapseIdentical groups a profile by: a hash (sha256) of its scoring signature, or null when
+ * it would not link to itself (then it is a unit of its own). A function of the evidence alone, so
+ * the link stage keeps it per evidence digest for the next run.
+ */
+export type CollapseKey = string | null;
+
+function collapseKey(p: DocProfile): CollapseKey {
+  const self = scorePair(p, p);
+  return !self.block && self.score >= LINK_THRESHOLD ? hash('sha256', scoringSignature(p), 'base64') : null;
+}
+
 /** Profiles (in order) collapsed into units of interchangeable documents that would link to each other. */
-function collapseIdentical(profiles: readonly DocProfile[]): DocProfile[][] {
+function collapseIdentical(profiles: readonly DocProfile[], keyOf: (p: DocProfile) => CollapseKey): DocProfile[][] {
   const units: DocProfile[][] = [];
   const unitOf = new Map<string, number>();
   for (const p of profiles) {
-    const self = scorePair(p, p);
-    const signature = !self.block && self.score >= LINK_THRESHOLD ? scoringSignature(p) : null;
+    const signature = keyOf(p);
     const at = signature === null ? undefined : unitOf.get(signature);
     if (at !== undefined) units[at]!.push(p);
     else {
@@ -2567,6 +2578,8 @@ export interface PreviousLinking {
   evidence(docId: string): DocCampaignEvidence | undefined;
   /** The last run's campaign draft of the group with this draftKey, if it had one (see linkCampaigns' drafts). */
   draft?(key: string): DraftCampaign | undefined;
+  /** The last run's collapse key of a document with this evidence digest, if it had one (see linkCampaigns' collapseKeys). */
+  collapseKey?(digest: string): CollapseKey | undefined;
 }
 
 /** A document's evidence digest unless the caller has one: sha256 of its JSON text. */
@@ -2855,8 +2868,9 @@ function clusterProfiles(
   digestOf: (docId: string) => string,
   /** The base keys the orphans will look up (attachOrphans uses the index this returns). */
   orphanBases: Iterable<number>,
+  collapseKeyOf: (p: DocProfile) => CollapseKey,
 ): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
-  const groups = new UnitGroups(collapseIdentical(profiles));
+  const groups = new UnitGroups(collapseIdentical(profiles, collapseKeyOf));
   const reps = groups.units.map((u) => u[0]!);
   const digests = reps.map((p) => digestOf(p.doc_id));
   const positions = reps.map((p) => blockingPosition(p.doc_id));
@@ -3129,6 +3143,8 @@ export function linkCampaigns(
   linkCache: LinkCacheUnit[];
   /** Every group's draft by its draftKey, for the next run (PreviousLinking.draft). */
   drafts: { key: string; draft: DraftCampaign }[];
+  /** The collapse key of every document with a mention, by its evidence digest, for the next run (PreviousLinking.collapseKey). */
+  collapseKeys: Map<string, CollapseKey>;
   rescoredUnits: number;
   updatedUnits: number;
   /** How many drafts were taken from the last run. */
@@ -3143,7 +3159,17 @@ export function linkCampaigns(
   const orphanBases = previous ? probes.flatMap(({ lists }) => lists.flatMap((keys) => keys.map(keyBase))) : [];
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
   const digest = digestOf ?? ((docId: string): string => evidenceDigest(evidenceOf.get(docId)!));
-  const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases);
+  const collapseKeys = new Map<string, CollapseKey>();
+  const collapseKeyOf = (p: DocProfile): CollapseKey => {
+    const d = digest(p.doc_id);
+    let key = collapseKeys.get(d);
+    if (key === undefined) {
+      const cached = previous?.collapseKey?.(d);
+      collapseKeys.set(d, (key = cached === undefined ? collapseKey(p) : cached));
+    }
+    return key;
+  };
+  const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases, collapseKeyOf);
   const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]! }));
   attachOrphans(groups, orphans, probes, index);
   // A group whose members (in merge order) and their evidence are the last run's has the same draft.
@@ -3165,5 +3191,5 @@ export function linkCampaigns(
     return { campaign_id, ...d.row };
   });
   campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
-  return { campaigns, docCampaign, linkCache, drafts, rescoredUnits: rescored, updatedUnits: updated, reusedDrafts };
+  return { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits: rescored, updatedUnits: updated, reusedDrafts };
 }

@@ -4,14 +4,16 @@
 // Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl
 // (schema order); segments.json, where each table's segments lie (validate and emit take them from
 // it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
-// and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-rows.tsv; not published).
+// and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-collapse.tsv, link-rows.tsv; not
+// published).
 //
 // Incremental: link-docs.jsonl keeps each document's summary after a digest of its extract record,
 // so an unchanged document is summarised without parsing its record, and link-docs.json the extract
 // shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
-// others (campaigns.ts, reusableLinks). Clustering is rebuilt from all links; link-drafts.jsonl keeps
+// others (campaigns.ts, reusableLinks); link-collapse.tsv keeps what groups identical documents into
+// units per evidence digest. Clustering is rebuilt from all links; link-drafts.jsonl keeps
 // each campaign's row after a key of its members and their evidence, so only the campaigns whose
 // members changed are drafted again;
 // claims are built again only for the scopes that documents entered or left (claims.ts,
@@ -26,7 +28,7 @@ import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
-import { draftCacheLine, figureCampaign, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CampaignMention, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
+import { draftCacheLine, figureCampaign, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CampaignMention, type CollapseKey, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
@@ -288,6 +290,8 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const LINK_CACHE = 'link-cache.jsonl';
 /** Each campaign's draft row after the key of its group's members and their evidence (draftCacheLine). */
 const LINK_DRAFTS = 'link-drafts.jsonl';
+/** `digest<TAB>collapse key` per document with a mention (an empty key: null, never collapsed). */
+const LINK_COLLAPSE = 'link-collapse.tsv';
 
 /**
  * link-rows.tsv: where this run put each document's rows, so that the next run copies those of an
@@ -363,7 +367,16 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
     const line = drafts.get(key);
     return line === undefined ? undefined : parseDraftCacheLine(line).draft;
   };
-  return { units, evidence, draft };
+  const collapseFile = await previousOutputFile(context, LINK_COLLAPSE);
+  const collapseKeys = new Map<string, CollapseKey>();
+  if (collapseFile !== null) {
+    for (const { text } of linesWithRefs(collapseFile)) {
+      const tab = text.indexOf('\t');
+      if (tab < 0) throw new Error(`${LINK_COLLAPSE}: a line without a digest and a key`);
+      collapseKeys.set(text.slice(0, tab), text.slice(tab + 1) || null);
+    }
+  }
+  return { units, evidence, draft, collapseKey: (digest) => collapseKeys.get(digest) };
 }
 
 /** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
@@ -478,7 +491,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   if (parsedRecords * 10 >= summaries.length) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { campaigns, docCampaign, linkCache, drafts, rescoredUnits, updatedUnits, reusedDrafts } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
+  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, reusedDrafts } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
@@ -491,6 +504,9 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   for (const { key, draft } of drafts) draftWriter.write(draftCacheLine(key, draft));
   draftWriter.close();
   drafts.length = 0;
+  const collapseWriter = new BufferedLineWriter(path.join(context.outDir, LINK_COLLAPSE), 4 << 20);
+  for (const [digest, key] of collapseKeys) collapseWriter.write(`${digest}\t${key ?? ''}`);
+  collapseWriter.close();
   linkCache.length = 0;
   evidence.length = 0;
   collectGarbageIfGrown(); // linking's profiles and key index are garbage now

@@ -119,6 +119,27 @@ describe('incremental linking gives what linking from scratch gives', () => {
     expectSameAsScratch(cacheOf([...docs, first]), docs);
   });
 
+  it('an added report of one of several unrelated campaigns: the index holds only the units it is asked about', () => {
+    // Campaigns with distinct names, measures and months share no blocking key, so the added report's keys
+    // cover one campaign; scoring it again asks for keys of its name (word subsets of other lengths)
+    // beyond those, and the index is built again for them.
+    const names = ['Sword Net', 'Thunder', 'Fox Hunt', 'Kunlun', 'Spring Breeze', 'Iron Fist'];
+    const measures = ['persons_arrested', 'cases_solved', 'websites_closed', 'accounts_frozen', 'items_seized', 'funds_frozen'];
+    const months = ['January', 'March', 'May', 'July', 'September', 'November'];
+    const report = (c: number, r: number, local: number): DocCampaignEvidence => {
+      const lead = `The Ministry of Public Security launched Operation ${names[c]} in ${months[c]} 2016 against telecom fraud.`;
+      const figures: DocCampaignEvidence['figures'] = [
+        { measure: measures[c]!, value: 40_000 * (c + 1), qualifier: 'exact' },
+        { measure: measures[c]!, value: local, qualifier: 'exact', place_code: 'CN-44' },
+      ];
+      return { doc_id: `doc_${c}_${String(r).padStart(3, '0')}`, published_date: '2016-12-01', mentions: findCampaignMentions(lead, [{ start: 0, end: lead.length }]), figures };
+    };
+    const docs = names.flatMap((_, c) => Array.from({ length: 20 }, (_, r) => report(c, r, 100 + r)));
+    expect(new Set(linkCampaigns(docs).docCampaign.values()).size).toBe(names.length);
+    const { rescored } = expectSameAsScratch(cacheOf(docs), [...docs, report(2, 999, 777)]);
+    expect(rescored).toBeGreaterThan(0);
+  });
+
   it('a report without any mention joins a campaign by its figures, added or already there', () => {
     // Orphans look up their figure keys in the key index, which an incremental run builds only for
     // the keys it queries.

@@ -2108,17 +2108,16 @@ function indexBases(p: DocProfile): number[] {
  * them: a key that refines one of those bases has all its units, in unit order, as in the full
  * index, and the index refuses queries of any other key. An incremental run queries few keys (those
  * of the changed units, the orphans' and the units it scores again), and at 100k articles filling
- * the full index took 3.5 s.
+ * the full index took 3.5 s. When the bases hold most units, all are indexed (`full`): a restriction
+ * would save little, and might have to be built again for the next keys asked.
  */
-function unitIndex(reps: readonly DocProfile[], positions: readonly number[], bases: ReadonlySet<number> | null): { index: KeyIndex; units: number } {
-  const index = new KeyIndex((unit) => positions[unit]!, bases && ((key) => bases.has(keyBase(key))));
-  let units = 0;
-  reps.forEach((p, i) => {
-    if (bases !== null && !indexBases(p).some((b) => bases.has(b))) return;
-    index.add(i, indexKeys(p));
-    units++;
-  });
-  return { index, units };
+function unitIndex(reps: readonly DocProfile[], positions: readonly number[], bases: ReadonlySet<number> | null): { index: KeyIndex; full: boolean } {
+  const under = bases && reps.flatMap((p, i) => (indexBases(p).some((b) => bases.has(b)) ? [i] : []));
+  const full = under === null || 2 * under.length > reps.length;
+  const index = new KeyIndex((unit) => positions[unit]!, full ? null : (key) => bases!.has(keyBase(key)));
+  if (full) reps.forEach((p, i) => index.add(i, indexKeys(p)));
+  else for (const i of under) index.add(i, indexKeys(reps[i]!));
+  return { index, full };
 }
 
 function hasLongName(p: DocProfile): boolean {
@@ -2876,16 +2875,14 @@ function clusterProfiles(
   const positions = reps.map((p) => blockingPosition(p.doc_id));
   // One index of the units' keys serves the candidate links and then the orphans: all the units' for
   // a build from scratch. An incremental run indexes the units under the bases it will query: the
-  // changed units' and the orphans' first, then those of the units it scores again. Should those
-  // need more, the index is built again, in full when the first already held half the units.
-  let covered: Set<number> | null = new Set(orphanBases); // null: every unit is indexed
-  let built: { index: KeyIndex; units: number } | null = null;
+  // changed units' and the orphans' first, then those of the units it scores again; should those
+  // need more, the index is built again (unitIndex indexes every unit once the bases hold most).
+  const covered = new Set(orphanBases);
+  let built: { index: KeyIndex; full: boolean } | null = null;
   const indexCovering = (bases: Iterable<number>): KeyIndex => {
-    if (covered === null) return built!.index;
     const before = covered.size;
     for (const b of bases) covered.add(b);
-    if (built !== null && covered.size > before && 2 * built.units > reps.length) covered = null;
-    if (built === null || covered === null || covered.size > before) built = unitIndex(reps, positions, covered);
+    if (built === null || (!built.full && covered.size > before)) built = unitIndex(reps, positions, covered);
     return built.index;
   };
   const attributes = new UnitAttributes(reps);

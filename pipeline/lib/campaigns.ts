@@ -1972,7 +1972,8 @@ function keyBase(key: BlockingKey): number {
  */
 class KeySpace {
   private readonly bases = new Map<string, number>();
-  private readonly facets = new Map<string, number>();
+  private readonly yearFacets = new Map<string, number>();
+  private readonly agencyFacets = new Map<string, number>();
   /** Per name: its interned index and probe base keys (none for a long name). Thousands of reports share a name. */
   private readonly names = new Map<string, { index: number[]; probe: number[] }>();
   /** Per figure measure and unit: bucket -> interned base key. */
@@ -1996,9 +1997,16 @@ class KeySpace {
     if (id === undefined) buckets.set(bucket, (id = this.base(`f:${measureUnit}|${bucket}`)));
     return id;
   }
-  /** Years and agency facets share one numbering; both must fit the smaller field. */
-  facet(text: string): number {
-    return KeySpace.intern(this.facets, text, 2 ** YEAR_FACET_BITS, 'year and agency facets');
+  /**
+   * Years and agency facets are numbered apart, each within its field: a news archive names
+   * thousands of local agencies (and their regions), and with one numbering for both a corpus with
+   * over a thousand of them could not be linked at all.
+   */
+  yearFacet(text: string): number {
+    return KeySpace.intern(this.yearFacets, text, 2 ** YEAR_FACET_BITS, 'launch-year facets');
+  }
+  agencyFacet(text: string): number {
+    return KeySpace.intern(this.agencyFacets, text, 2 ** AGENCY_FACET_BITS, 'agency facets');
   }
   private static intern(ids: Map<string, number>, text: string, limit: number, what: string): number {
     let id = ids.get(text);
@@ -2060,11 +2068,11 @@ function isWide(p: DocProfile): boolean {
  */
 function refine(base: readonly number[], p: DocProfile, side: 'index' | 'probe'): BlockingKey[] {
   const years = keyedYears(p);
-  const yearFacets = (years === null ? [ANY] : side === 'index' ? years.map(String) : [...years.map(String), ANY]).map((y) => keySpace.facet(y));
+  const yearFacets = (years === null ? [ANY] : side === 'index' ? years.map(String) : [...years.map(String), ANY]).map((y) => keySpace.yearFacet(y));
   const keys: BlockingKey[] = [];
   if (side === 'index') {
     // Under year and agency, and under year alone for the profiles whose agency is unknown.
-    const agencyFacets = (agencyIndexFacets(p) ?? [ANY]).map((a) => keySpace.facet(a));
+    const agencyFacets = (agencyIndexFacets(p) ?? [ANY]).map((a) => keySpace.agencyFacet(a));
     for (const k of base) {
       for (const y of yearFacets) {
         keys.push(blockingKey(KeyShape.Year, k, y));
@@ -2074,7 +2082,7 @@ function refine(base: readonly number[], p: DocProfile, side: 'index' | 'probe')
   } else if (!p.agency) {
     for (const k of base) for (const y of yearFacets) keys.push(blockingKey(KeyShape.Year, k, y));
   } else {
-    const agencyFacets = agencyProbeFacets(p).map((a) => keySpace.facet(a));
+    const agencyFacets = agencyProbeFacets(p).map((a) => keySpace.agencyFacet(a));
     for (const k of base) for (const y of yearFacets) for (const a of agencyFacets) keys.push(blockingKey(KeyShape.YearAgency, k, y, a));
   }
   return keys;
@@ -2120,7 +2128,8 @@ function indexBases(p: DocProfile): number[] {
 function unitIndex(reps: readonly DocProfile[], positions: readonly number[], bases: ReadonlySet<number> | null): { index: KeyIndex; full: boolean } {
   const under = bases && reps.flatMap((p, i) => (indexBases(p).some((b) => bases.has(b)) ? [i] : []));
   const full = under === null || 2 * under.length > reps.length;
-  const index = new KeyIndex((unit) => positions[unit]!, full ? null : (key) => bases!.has(keyBase(key)));
+  const covered = new Set(bases); // the caller's set may grow later; this index holds these bases only
+  const index = new KeyIndex((unit) => positions[unit]!, full ? null : (key) => covered.has(keyBase(key)));
   if (full) reps.forEach((p, i) => index.add(i, indexKeys(p)));
   else for (const i of under) index.add(i, indexKeys(reps[i]!));
   return { index, full };
@@ -3092,8 +3101,9 @@ export function draftCacheLine(key: string, draft: DraftCampaign): string {
 
 export function parseDraftCacheLine(line: string): { key: string; draft: DraftCampaign } {
   const tab = line.indexOf('\t');
+  if (tab < 0) throw new Error('draft cache: a line without its key');
   const [row, idKey] = JSON.parse(line.slice(tab + 1)) as [DraftCampaign['row'], DraftCampaign['idKey']];
-  if (tab < 0 || typeof row?.doc_ids !== 'string' || !Array.isArray(idKey)) throw new Error('draft cache: a line without its key, row and id key');
+  if (typeof row?.doc_ids !== 'string' || !Array.isArray(idKey) || idKey.length !== 3) throw new Error('draft cache: a line without its row and id key');
   return { key: line.slice(0, tab), draft: { row, idKey, baseId: stableCampaignId(...idKey), docIds: row.doc_ids.split('; ') } };
 }
 

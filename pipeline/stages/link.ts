@@ -290,8 +290,9 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const LINK_CACHE = 'link-cache.jsonl';
 /** Each campaign's draft row after the key of its group's members and their evidence (draftCacheLine). */
 const LINK_DRAFTS = 'link-drafts.jsonl';
-/** `digest<TAB>collapse key` per document with a mention (an empty key: null, never collapsed). */
+/** `digest<TAB>collapse key` per document with a mention (an empty key: null, never collapsed); both sha256 in base64. */
 const LINK_COLLAPSE = 'link-collapse.tsv';
+const COLLAPSE_LINE = /^([A-Za-z0-9+/]{43}=)\t((?:[A-Za-z0-9+/]{43}=)?)$/;
 
 /**
  * link-rows.tsv: where this run put each document's rows, so that the next run copies those of an
@@ -308,15 +309,24 @@ interface DocumentRows {
 }
 
 /**
- * The last run's link-rows.tsv by doc_id, if the same link code wrote it and it was not modified
- * after segments.json (written last): its byte ranges are copied without being read, so an index
- * edited since is not trusted (nothing is copied; every row is built).
+ * A cache file of the last run whose content goes into this run's output unchecked (byte ranges
+ * copied, campaign rows and unit keys reused): only if the same link code wrote it and it was not
+ * modified after segments.json, which the run writes last. One edited since is not trusted.
+ */
+async function untouchedCacheFile(context: StageContext, name: string): Promise<string | null> {
+  const file = await previousOutputFile(context, name);
+  const spans = await previousOutputFile(context, SEGMENT_SPANS);
+  return file !== null && spans !== null && fs.statSync(file).mtimeMs <= fs.statSync(spans).mtimeMs ? file : null;
+}
+
+/**
+ * The last run's link-rows.tsv by doc_id (untouchedCacheFile: its byte ranges are copied without
+ * being read; without it nothing is copied and every row is built).
  */
 async function previousRowIndex(context: StageContext): Promise<Map<string, DocumentRows>> {
   const rows = new Map<string, DocumentRows>();
-  const file = await previousOutputFile(context, LINK_ROWS);
-  const spans = await previousOutputFile(context, SEGMENT_SPANS);
-  if (file === null || spans === null || fs.statSync(file).mtimeMs > fs.statSync(spans).mtimeMs) return rows;
+  const file = await untouchedCacheFile(context, LINK_ROWS);
+  if (file === null) return rows;
   for (const { text } of linesWithRefs(file)) {
     const [docId, campaignId, figuresAt, figuresLength, documentAt, documentLength] = text.split('\t');
     if (documentLength === undefined) throw new Error(`${LINK_ROWS}: a line without its six columns`);
@@ -360,20 +370,26 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
     const entry = stale.get(docId);
     return entry ? campaignEvidence(parseDocEntry(entry, -1)) : undefined;
   };
-  const draftsFile = await previousOutputFile(context, LINK_DRAFTS);
+  // Drafts and collapse keys are used as they are: only from files not edited since (a damaged line
+  // throws, and the stage is built again from scratch).
+  const draftsFile = await untouchedCacheFile(context, LINK_DRAFTS);
   const drafts = new Map<string, string>();
   if (draftsFile !== null) for (const { text } of linesWithRefs(draftsFile)) drafts.set(text.slice(0, text.indexOf('\t')), text);
   const draft = (key: string) => {
     const line = drafts.get(key);
-    return line === undefined ? undefined : parseDraftCacheLine(line).draft;
+    try {
+      return line === undefined ? undefined : parseDraftCacheLine(line).draft;
+    } catch (error) {
+      throw new Error(`${LINK_DRAFTS}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
-  const collapseFile = await previousOutputFile(context, LINK_COLLAPSE);
+  const collapseFile = await untouchedCacheFile(context, LINK_COLLAPSE);
   const collapseKeys = new Map<string, CollapseKey>();
   if (collapseFile !== null) {
     for (const { text } of linesWithRefs(collapseFile)) {
-      const tab = text.indexOf('\t');
-      if (tab < 0) throw new Error(`${LINK_COLLAPSE}: a line without a digest and a key`);
-      collapseKeys.set(text.slice(0, tab), text.slice(tab + 1) || null);
+      const match = COLLAPSE_LINE.exec(text);
+      if (!match) throw new Error(`${LINK_COLLAPSE}: a line that is not a digest and a key (or none)`);
+      collapseKeys.set(match[1]!, match[2] || null);
     }
   }
   return { units, evidence, draft, collapseKey: (digest) => collapseKeys.get(digest) };

@@ -31,7 +31,7 @@ function cacheOf(docs: readonly DocCampaignEvidence[], previous: LastRun | null 
  * Links `after` from the last run and from scratch; both must agree in every output. The old evidence
  * is asked for only for documents that are gone or whose evidence changed (the link stage keeps no other).
  */
-function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvidence[]): { rescored: number; updated: number; units: number; reusedDrafts: number } {
+function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvidence[]): { rescored: number; updated: number; recut: number; units: number; reusedDrafts: number } {
   const asked: string[] = [];
   const incremental = linkCampaigns(after, undefined, { ...previous, evidence: (docId) => (asked.push(docId), previous.evidence(docId)) });
   const scratch = linkCampaigns(after);
@@ -42,7 +42,7 @@ function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvide
   expect(draftLines(incremental)).toEqual(draftLines(scratch));
   const now = new Map(after.map((d) => [d.doc_id, JSON.stringify(d)]));
   for (const docId of asked) expect(now.get(docId), docId).not.toBe(JSON.stringify(previous.docs.get(docId)));
-  return { rescored: incremental.rescoredUnits, updated: incremental.updatedUnits, units: incremental.linkCache.length, reusedDrafts: incremental.reusedDrafts };
+  return { rescored: incremental.rescoredUnits, updated: incremental.updatedUnits, recut: incremental.recutUnits, units: incremental.linkCache.length, reusedDrafts: incremental.reusedDrafts };
 }
 
 /** A new report of campaign c: its totals, and a local figure of its own. */
@@ -211,7 +211,7 @@ describe('incremental linking gives what linking from scratch gives', () => {
     const pool = campaignEvidence(2, 420, 13);
     let docs = pool.slice(0, 760);
     let cache = cacheOf(docs);
-    const steps: { rescored: number; updated: number; units: number }[] = [];
+    const steps: { rescored: number; updated: number; recut: number; units: number }[] = [];
     for (let step = 0; step < 4; step++) {
       const next = docs.filter(() => random() > 0.01);
       for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
@@ -223,7 +223,9 @@ describe('incremental linking gives what linking from scratch gives', () => {
       docs = next;
     }
     expect(cache.units.some((unit) => unit.cut !== null)).toBe(true);
-    // Units whose kept candidates did not change are updated, not scored again.
+    // Units whose kept candidates did not change are updated, not scored again; those whose kept
+    // candidates changed score only the candidates they had not kept.
     expect(steps.every((s) => s.updated > 0 && s.rescored < s.units / 2)).toBe(true);
+    expect(steps.some((s) => s.recut > 0)).toBe(true);
   });
 });

@@ -2644,16 +2644,20 @@ export function parseLinkCacheLine(line: string): LinkCacheUnit {
 const REUSE = 0;
 const SCORE_AGAIN = 1;
 const UPDATE = 2;
+/** Its kept candidates changed: it meets its candidates again, and scores only those it did not keep last time (see candidateLinks). */
+const RECUT = 3;
 
-/** Per unit: reuse its cached links, score it again, or update its cached links with the changed units it meets. */
+/** Per unit: reuse its cached links, score it again, update its cached links with the changed units it meets, or recut them. */
 interface ReusableLinks {
   plan: Uint8Array;
   /**
-   * For a REUSE or UPDATE unit: its cached candidates in this run's unit numbers (an updated unit's
-   * links to removed units dropped, its viable count updated), and the added units it is still to
-   * be scored against (unblocked, in unit order).
+   * For a REUSE, UPDATE or RECUT unit: its cached candidates in this run's unit numbers (links to
+   * removed units dropped but for REUSE; an updated unit's viable count updated), and the added
+   * units an UPDATE unit is still to be scored against (unblocked, in unit order).
    */
   kept(unit: number): UnitCandidates & { added: number[] };
+  /** Is the unit new in this run (added, or its representative's evidence changed)? */
+  isNew(unit: number): boolean;
 }
 
 /** A unit added or removed since the last run. */
@@ -2786,7 +2790,9 @@ function reusableLinks(
     const uncut = viableBefore <= MAX_SCORED_CANDIDATES && viableNow <= MAX_SCORED_CANDIDATES;
     const sameCut = viableBefore > MAX_SCORED_CANDIDATES && viableNow > MAX_SCORED_CANDIDATES && cut !== null && !keptChanges;
     if (!uncut && !sameCut) {
-      plan[i] = SCORE_AGAIN;
+      // Its windows are the same, so each unchanged candidate has the rank it had: it was kept last
+      // time exactly when it ranks at or above the last run's cut (all were kept when there was no cut).
+      plan[i] = viableBefore > MAX_SCORED_CANDIDATES && cut === null ? SCORE_AGAIN : RECUT;
       return;
     }
     plan[i] = UPDATE;
@@ -2803,10 +2809,11 @@ function reusableLinks(
       for (let k = 0; k < cached.links.length; k += 2) {
         const to = currentOf[cached.links[k]!]!;
         if (to >= 0) links.push(to, cached.links[k + 1]!);
-        else if (plan[unit] !== UPDATE) throw new Error('link cache: a reused unit links to a removed one (rebuild without out/link)');
+        else if (plan[unit] === REUSE) throw new Error('link cache: a reused unit links to a removed one (rebuild without out/link)');
       }
       return { links, viable: viable.get(unit) ?? cached.viable, cut: cached.cut, added: candidates.get(unit) ?? [] };
     },
+    isNew: (unit) => previousOf[unit]! < 0,
   };
 }
 
@@ -2837,7 +2844,7 @@ function candidateLinks(
   };
   reps.forEach((a, i) => {
     const made: number[] = [];
-    if (reuse && reuse.plan[i] !== SCORE_AGAIN) {
+    if (reuse && (reuse.plan[i] === REUSE || reuse.plan[i] === UPDATE)) {
       // The kept links and (UPDATE) the links to added units, merged in unit order.
       const { links: cached, viable, cut, added } = reuse.kept(i);
       let k = 0;
@@ -2869,9 +2876,16 @@ function candidateLinks(
       viable = chosen;
       cut = [shared.count(last), distance(last), reps[last]!.doc_id];
     }
+    // A RECUT unit's candidate that it kept last time (an unchanged unit at or above the last cut)
+    // has the same link as then: a pair's score depends only on the two profiles.
+    const before = reuse?.plan[i] === RECUT ? reuse.kept(i) : null;
+    const cachedScores = new Map<number, number>();
+    if (before) for (let k = 0; k < before.links.length; k += 2) cachedScores.set(before.links[k]!, before.links[k + 1]!);
+    const keptBefore = (j: number): boolean =>
+      before !== null && !reuse!.isNew(j) && (before.cut === null || !ranksBefore(before.cut, [shared.count(j), distance(j), reps[j]!.doc_id]));
     // Scored in unit order (LinkBuckets.add); a typed array sorts numbers without a comparator call.
     for (const j of Int32Array.from(viable).sort()) {
-      const score = scored(i, j);
+      const score = keptBefore(j) ? (cachedScores.get(j) ?? null) : scored(i, j);
       if (score !== null) link(i, j, score, made);
     }
     candidates.push({ links: made, viable: viableCount, cut });
@@ -2888,7 +2902,7 @@ function clusterProfiles(
   /** The base keys the orphans will look up (attachOrphans uses the index this returns). */
   orphanBases: Iterable<number>,
   collapseKeyOf: (p: DocProfile) => CollapseKey,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number } {
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number; recut: number } {
   const groups = new UnitGroups(collapseIdentical(profiles, collapseKeyOf));
   const reps = groups.units.map((u) => u[0]!);
   const digests = reps.map((p) => digestOf(p.doc_id));
@@ -2918,7 +2932,7 @@ function clusterProfiles(
   };
   const reuse = previous ? reusableLinks(reps, positions, indexCovering, attributes, previous.units, digests, evidenceBefore) : null;
   function* rescoredBases(plan: Uint8Array): Generator<number> {
-    for (let i = 0; i < plan.length; i++) if (plan[i] === SCORE_AGAIN) for (const key of probeKeys(reps[i]!)) yield keyBase(key);
+    for (let i = 0; i < plan.length; i++) if (plan[i] === SCORE_AGAIN || plan[i] === RECUT) for (const key of probeKeys(reps[i]!)) yield keyBase(key);
   }
   const index = reuse ? indexCovering(() => rescoredBases(reuse.plan)) : unitIndex(reps, positions, null).index;
   const { links, candidates } = candidateLinks(reps, index, positions, attributes, reuse);
@@ -2930,7 +2944,7 @@ function clusterProfiles(
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
   const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
-  return { groups, index, reps, digests, candidates, rescored, updated: count(UPDATE) };
+  return { groups, index, reps, digests, candidates, rescored, updated: count(UPDATE), recut: count(RECUT) };
 }
 
 /**
@@ -3168,6 +3182,8 @@ export function linkCampaigns(
   collapseKeys: Map<string, CollapseKey>;
   rescoredUnits: number;
   updatedUnits: number;
+  /** Units whose kept candidates changed: they met their candidates again and scored only those they had not kept. */
+  recutUnits: number;
   /** How many drafts were taken from the last run. */
   reusedDrafts: number;
 } {
@@ -3192,7 +3208,7 @@ export function linkCampaigns(
     }
     return key;
   };
-  const { groups, index, reps, digests, candidates, rescored, updated } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases, collapseKeyOf);
+  const { groups, index, reps, digests, candidates, rescored, updated, recut } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases, collapseKeyOf);
   const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]! }));
   attachOrphans(groups, orphans, index);
   // A group whose members (in merge order) and their evidence are the last run's has the same draft.
@@ -3214,5 +3230,5 @@ export function linkCampaigns(
     return { campaign_id, ...d.row };
   });
   campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
-  return { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits: rescored, updatedUnits: updated, reusedDrafts };
+  return { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits: rescored, updatedUnits: updated, recutUnits: recut, reusedDrafts };
 }

@@ -507,10 +507,10 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   if (parsedRecords * 10 >= summaries.length) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, reusedDrafts } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
+  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {
-    context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, the rest reused`);
+    context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);
     context.log(`${reusedDrafts} of ${drafts.length} campaign rows taken from the last run`);
   }
   const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);

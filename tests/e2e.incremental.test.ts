@@ -23,6 +23,16 @@ function expectCachesUsed(result: Awaited<ReturnType<typeof build>>): void {
   expect(result.reports.filter((r) => r.fellBack !== undefined).map((r) => `${r.stage}: ${r.fellBack}`)).toEqual([]);
 }
 
+/** A build of the first `count` seed articles, in fresh folders; `articles`: every seed, sorted, to add later. */
+async function builtFromSeeds(name: string, count = 3): Promise<{ corpus: string; out: string; articles: string[] }> {
+  const corpus = tempDir(`incr-${name}`);
+  const articles = fs.readdirSync(SEEDS).sort();
+  copyArticles(SEEDS, corpus, articles.slice(0, count));
+  const out = tempDir(`incr-${name}-out`);
+  expect((await build(corpus, out)).ok).toBe(true);
+  return { corpus, out, articles };
+}
+
 /** Every stage folder's files and their hashes. */
 function stageOutputs(out: string): Record<string, Record<string, string>> {
   return Object.fromEntries(STAGE_FOLDERS.map((stage) => [stage, folderHashes(path.join(out, stage))]));
@@ -125,10 +135,7 @@ describe('incremental build', () => {
   }, 240_000);
 
   it('rebuilds correctly when the caches of link, validate and emit are damaged, and says so', async () => {
-    const corpus = tempDir('incr-damaged');
-    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 3));
-    const out = tempDir('incr-damaged-out');
-    expect((await build(corpus, out)).ok).toBe(true);
+    const { corpus, out, articles } = await builtFromSeeds('damaged');
     const digests = path.join(out, 'validate', 'segments.jsonl');
     fs.writeFileSync(digests, fs.readFileSync(digests, 'utf8').slice(0, 40)); // truncated mid-line
     const index = path.join(out, '.cache', 'emit-segments.json');
@@ -139,7 +146,7 @@ describe('incremental build', () => {
     const linkDocs = path.join(out, 'link', 'link-docs.jsonl');
     fs.writeFileSync(linkDocs, fs.readFileSync(linkDocs, 'utf8').slice(0, 120)); // truncated inside the first entry
 
-    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
+    copyArticles(SEEDS, corpus, articles.slice(3, 4));
     const messages: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
@@ -201,24 +208,21 @@ describe('incremental build', () => {
   }, 240_000);
 
   it('does not copy rows by a link-rows.tsv edited since the last run, and rebuilds from a truncated one', async () => {
-    const corpus = tempDir('incr-rows');
-    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(0, 3));
-    const out = tempDir('incr-rows-out');
-    expect((await build(corpus, out)).ok).toBe(true);
+    const { corpus, out, articles } = await builtFromSeeds('rows');
     const rows = path.join(out, 'link', 'link-rows.tsv');
 
     // Same size, other offsets: copying by them would publish the wrong rows.
     const lines = fs.readFileSync(rows, 'utf8').trimEnd().split('\n');
     const shifted = lines.map((line) => line.replace(/\t(\d+)\t(\d+)$/, (_, offset: string, length: string) => `\t${String(Math.max(0, Number(offset) - 1)).padStart(offset.length, '0')}\t${length}`));
     fs.writeFileSync(rows, `${shifted.join('\n')}\n`);
-    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(3, 4));
+    copyArticles(SEEDS, corpus, articles.slice(3, 4));
     expectCachesUsed(await build(corpus, out));
     await expectSameAsScratch(corpus, out);
 
     // Truncated inside a line: link says so and builds from scratch.
     fs.writeFileSync(rows, fs.readFileSync(rows, 'utf8').slice(0, 30));
     fs.utimesSync(rows, new Date(0), new Date(0)); // older than segments.json, so it is read
-    copyArticles(SEEDS, corpus, fs.readdirSync(SEEDS).sort().slice(4, 5));
+    copyArticles(SEEDS, corpus, articles.slice(4, 5));
     const rebuilt = await build(corpus, out);
     expect(rebuilt.ok).toBe(true);
     expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-rows\.tsv/);
@@ -226,11 +230,7 @@ describe('incremental build', () => {
   }, 240_000);
 
   it('does not reuse campaign rows or unit keys from caches edited since the last run, and rebuilds from damaged ones', async () => {
-    const corpus = tempDir('incr-drafts');
-    const articles = fs.readdirSync(SEEDS).sort();
-    copyArticles(SEEDS, corpus, articles.slice(0, 3));
-    const out = tempDir('incr-drafts-out');
-    expect((await build(corpus, out)).ok).toBe(true);
+    const { corpus, out, articles } = await builtFromSeeds('drafts');
     const drafts = path.join(out, 'link', 'link-drafts.jsonl');
     const collapse = path.join(out, 'link', 'link-collapse.tsv');
     const renamed = fs.readFileSync(drafts, 'utf8').replace(/"name":"[^"]*"/g, '"name":"Edited By Hand"');

@@ -2952,7 +2952,8 @@ function clusterProfiles(
  * single year, duration and agreeing figures count, so a unit must agree on enough of `o`'s
  * figure groups: count, per unit, the groups whose keys it shares (an upper bound on agreement).
  */
-function orphanCandidates(o: DocProfile, index: KeyIndex, probes: OrphanProbes): number[] {
+function orphanCandidates(o: DocProfile, index: KeyIndex): number[] {
+  const probes = orphanProbes(o);
   if (probes.needed === 0) return probes.lists.length ? index.lookup(probes.lists[0]!) : [];
   const counts = new Map<number, number>();
   for (const keys of probes.lists) for (const u of index.lookup(keys)) counts.set(u, (counts.get(u) ?? 0) + 1);
@@ -2983,7 +2984,7 @@ function orphanProbes(o: DocProfile): OrphanProbes {
 function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], index: KeyIndex): void {
   const longNamed = groups.units.map((u, i) => (hasLongName(u[0]!) ? i : -1)).filter((i) => i >= 0);
   orphans.forEach((o) => {
-    const candidates = orphanCandidates(o, index, orphanProbes(o));
+    const candidates = orphanCandidates(o, index);
     if (allNames(o).length > 0) candidates.push(...longNamed);
     const bestOfGroup = new Map<number, number>();
     for (const u of candidates) {

@@ -13,13 +13,13 @@
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
 // others (campaigns.ts, reusableLinks); link-collapse.tsv keeps what groups identical documents into
-// units per evidence digest. Clustering is rebuilt from all links; link-drafts.jsonl keeps
-// each campaign's row after a key of its members and their evidence, so only the campaigns whose
-// members changed are drafted again;
-// claims are built again only for the scopes that documents entered or left (claims.ts,
-// updateClaimSegments), the other claim lines copied; a document's rows are copied, by the byte
-// ranges link-rows.tsv recorded, when its record and its campaign did not change. Copied runs go out
-// as whole segments where they can (tableWriter.ts). The output is the same as a build from scratch.
+// units per evidence digest. Clustering is rebuilt from all links; link-drafts.jsonl keeps each
+// campaign's row after a key of its members and their evidence, so only the campaigns whose members
+// changed are drafted again. Claims are built again only for the scopes that documents entered or
+// left (claims.ts, updateClaimSegments), the other claim lines copied; a document's rows are copied,
+// by the byte ranges link-rows.tsv recorded, when its record and its campaign did not change. Copied
+// runs go out as whole segments where they can (tableWriter.ts). The output is the same as a build
+// from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (mentions, figure values) and where its line is;
@@ -294,6 +294,13 @@ const LINK_DRAFTS = 'link-drafts.jsonl';
 const LINK_COLLAPSE = 'link-collapse.tsv';
 const COLLAPSE_LINE = /^([A-Za-z0-9+/]{43}=)\t((?:[A-Za-z0-9+/]{43}=)?)$/;
 
+/** One of link's caches for the next run: a line per item. */
+function writeCacheLines<T>(context: StageContext, name: string, items: Iterable<T>, line: (item: T) => string): void {
+  const writer = new BufferedLineWriter(path.join(context.outDir, name), 4 << 20);
+  for (const item of items) writer.write(line(item));
+  writer.close();
+}
+
 /**
  * link-rows.tsv: where this run put each document's rows, so that the next run copies those of an
  * unchanged document by byte range instead of reading the tables again: per document, in doc_id
@@ -513,16 +520,10 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);
     context.log(`${reusedDrafts} of ${drafts.length} campaign rows taken from the last run`);
   }
-  const cacheWriter = new BufferedLineWriter(path.join(context.outDir, LINK_CACHE), 4 << 20);
-  for (const unit of linkCache) cacheWriter.write(linkCacheLine(unit));
-  cacheWriter.close();
-  const draftWriter = new BufferedLineWriter(path.join(context.outDir, LINK_DRAFTS), 4 << 20);
-  for (const { key, draft } of drafts) draftWriter.write(draftCacheLine(key, draft));
-  draftWriter.close();
+  writeCacheLines(context, LINK_CACHE, linkCache, linkCacheLine);
+  writeCacheLines(context, LINK_DRAFTS, drafts, ({ key, draft }) => draftCacheLine(key, draft));
+  writeCacheLines(context, LINK_COLLAPSE, collapseKeys, ([digest, key]) => `${digest}\t${key ?? ''}`);
   drafts.length = 0;
-  const collapseWriter = new BufferedLineWriter(path.join(context.outDir, LINK_COLLAPSE), 4 << 20);
-  for (const [digest, key] of collapseKeys) collapseWriter.write(`${digest}\t${key ?? ''}`);
-  collapseWriter.close();
   linkCache.length = 0;
   evidence.length = 0;
   collectGarbageIfGrown(); // linking's profiles and key index are garbage now
@@ -581,9 +582,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   if (canCopy || claimsTable.rebuiltScopes !== null) context.log(`${wholeSegments} of ${segments} segments of the claims, figures and documents tables copied whole`);
   previousRows.clear();
   builtDocumentLines.clear();
-  const rowIndexWriter = new BufferedLineWriter(path.join(context.outDir, LINK_ROWS), 4 << 20);
-  for (const [docId, rows] of rowIndex) rowIndexWriter.write(rowIndexLine(docId, rows));
-  rowIndexWriter.close();
+  writeCacheLines(context, LINK_ROWS, rowIndex, ([docId, rows]) => rowIndexLine(docId, rows));
   const campaignWriter = linkTables.writer('campaigns', schemas.campaigns);
   for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
   written.campaigns = campaignWriter.close();

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { generateArticle } from '../bench/generate.js';
-import type { SegmentRule } from '../pipeline/lib/segments.js';
+import { DEFAULT_SEGMENT_RULE, fileSegments, spansDigest, type SegmentRule } from '../pipeline/lib/segments.js';
+import { TABLE_NAMES } from '../pipeline/lib/schema.js';
+import { hashFolder } from '../pipeline/lib/stage.js';
 import { STAGES } from '../pipeline/stages/index.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
@@ -36,6 +38,21 @@ async function builtFromSeeds(name: string, count = 3): Promise<{ corpus: string
 /** Every stage folder's files and their hashes. */
 function stageOutputs(out: string): Record<string, Record<string, string>> {
   return Object.fromEntries(STAGE_FOLDERS.map((stage) => [stage, folderHashes(path.join(out, stage))]));
+}
+
+/**
+ * Every stage's recorded output hash is the hash of the files in its folder now, read again: the
+ * hashes a stage vouches for instead of having its files read (knownHashes) must be those of the
+ * files it wrote. link's tables stand in it by their segments' hashes, recomputed here from the bytes.
+ */
+async function expectOutputHashesTrue(out: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): Promise<void> {
+  for (const stage of STAGE_FOLDERS) {
+    const dir = path.join(out, stage);
+    const tables = stage === 'link' ? TABLE_NAMES.map((table) => `${table}.jsonl`) : [];
+    const known = Object.fromEntries(tables.map((f) => [f, spansDigest([...fileSegments(path.join(dir, f), rule)])]));
+    const stamp = JSON.parse(fs.readFileSync(path.join(out, `${stage}.stamp.json`), 'utf8')) as { output_hash: string };
+    expect(await hashFolder(dir, known), stage).toBe(stamp.output_hash);
+  }
 }
 
 /** The build in `out` equals, stage folder by stage folder, a build from scratch of the same corpus. */
@@ -203,6 +220,7 @@ describe('incremental build', () => {
     const summaries = logged.map((l) => /^link: summaries of (\d+) of (\d+) extract shards taken from the last run/.exec(l)).find((m) => m);
     expect(summaries, logged.join('')).toBeTruthy();
     expect(Number(summaries![1])).toBeGreaterThan(Number(summaries![2]) / 2);
+    await expectOutputHashesTrue(out, rule);
 
     await expectSameAsScratch(corpus, out, { segmentRule: rule });
   }, 240_000);

@@ -157,6 +157,16 @@ export class SegmentCutter {
 
 const NEWLINE_BYTES = Buffer.from('\n');
 
+/**
+ * A digest of a table file from the spans that cover it: the segments' sha256 in order. It changes
+ * whenever a byte of the file does, as the file's own sha256 would, without reading the file again
+ * (a stage's output hash takes it; see knownHashes in stage.ts). Prefixed so that it is never taken
+ * for the file's sha256.
+ */
+export function spansDigest(spans: readonly Pick<SegmentSpan, 'hash'>[]): string {
+  return `segments:${createHash('sha256').update(spans.map((span) => span.hash).join('\n')).digest('hex')}`;
+}
+
 /** Do the spans follow one another from the file's start to its end (so they can describe it)? */
 export function spansCoverFile(file: string, spans: readonly SegmentSpan[]): boolean {
   let size: number;

@@ -49,7 +49,8 @@ export interface StageOutcome {
   summary: string;
   /**
    * sha256 of output files the stage already knows (relative path -> hex), e.g. shards it took over
-   * from the last run or hashed as it wrote them: the output hash uses them instead of reading the files.
+   * from the last run or hashed as it wrote them, or another digest that changes whenever the file's
+   * bytes do (spansDigest, segments.ts): the output hash uses them instead of reading the files.
    */
   knownHashes?: Record<string, string>;
 }

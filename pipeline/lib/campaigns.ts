@@ -1524,8 +1524,8 @@ export const MIN_IDENTIFYING_FIGURE = 100;
 export interface DocProfile {
   doc_id: string;
   published: string | null;
-  properNames: Map<string, string[]>; // normalised -> forms as written
-  descriptive: Set<string>;
+  properNames: ReadonlyMap<string, readonly string[]>; // normalised -> forms as written
+  descriptive: ReadonlySet<string>;
   /** The description that best names an unnamed campaign: a stated purpose, else the one carrying the launch date or duration. */
   leadDescription: string | null;
   nMentions: number;
@@ -1542,7 +1542,11 @@ export interface DocProfile {
   yearStated: boolean;
   duration: number | null;
   figures: readonly HeadlineFigure[];
-  figureTable: FigureTable;
+  /**
+   * `figures` grouped for figureAgreement and the blocking keys; null until first needed (read it
+   * through figureTableOf). An incremental run needs it for few documents beyond the units' representatives.
+   */
+  figureTable: FigureTable | null;
 }
 
 function mostFrequent<T>(items: readonly T[]): T | null {
@@ -1566,6 +1570,9 @@ function leadDescription(ms: readonly CampaignMention[]): string | null {
     ms.find((m) => m.kind === 'generic');
   return pick?.name ?? null;
 }
+
+const NO_NAMES: ReadonlyMap<string, readonly string[]> = new Map();
+const NO_DESCRIPTIONS: ReadonlySet<string> = new Set();
 
 /** What a document says about its main campaign. Mentions in text order; the first stated date/duration wins (the lead describes the main campaign). */
 export function profileDocument(doc: DocCampaignEvidence): DocProfile {
@@ -1606,8 +1613,9 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
   return {
     doc_id: doc.doc_id,
     published: doc.published_date,
-    properNames,
-    descriptive,
+    // Most documents have neither (two in three name no campaign): one shared empty map and set.
+    properNames: properNames.size ? properNames : NO_NAMES,
+    descriptive: descriptive.size ? descriptive : NO_DESCRIPTIONS,
     leadDescription: leadDescription(ms),
     nMentions: ms.length,
     agency,
@@ -1620,7 +1628,7 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
     yearStated: statedYear !== null,
     duration: ms.find((m) => m.durationMonths !== null)?.durationMonths ?? null,
     figures: doc.figures,
-    figureTable: buildFigureTable(doc.figures),
+    figureTable: null,
   };
 }
 
@@ -1671,6 +1679,11 @@ function canonical(text: string | null): string | null {
   return text;
 }
 
+/** A profile's figure table, built on first use and kept. */
+function figureTableOf(p: DocProfile): FigureTable {
+  return (p.figureTable ??= buildFigureTable(p.figures));
+}
+
 function buildFigureTable(figures: readonly HeadlineFigure[]): FigureTable {
   const byKeyMap = new Map<string, FigureTable['byKey'][number]>();
   const byMeasureUnit = new Map<string, FigureEntry[]>();
@@ -1698,10 +1711,10 @@ function entriesComparable(a: { unit: string | null; place: string | null }, b: 
  * only needs to know that the pair is blocked).
  */
 function figureAgreement(a: DocProfile, b: DocProfile, stopOnConflict = false): { agreeing: number; conflicting: boolean } {
-  const others = b.figureTable.byMeasureUnit;
+  const others = figureTableOf(b).byMeasureUnit;
   let agreeing = 0;
   let conflicting = false;
-  for (const group of a.figureTable.byKey) {
+  for (const group of figureTableOf(a).byKey) {
     // A loop, not find(): this runs for tens of millions of candidate pairs at 100k documents.
     let ys: FigureEntry[] | undefined;
     for (let k = 0; k < others.length; k++) {
@@ -2095,7 +2108,7 @@ function wideKeys(base: readonly number[]): BlockingKey[] {
 function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
   const keys: number[] = [];
   for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) keys.push(key);
-  for (const group of p.figureTable.byKey) for (const key of figureGroupBases(group)) keys.push(key);
+  for (const group of figureTableOf(p).byKey) for (const key of figureGroupBases(group)) keys.push(key);
   return keys;
 }
 
@@ -2217,7 +2230,7 @@ const spansOverlap = (a: readonly [number, number], b: readonly [number, number]
 
 function summarize(p: DocProfile): GroupSummary {
   const figureSpans = new Map<string, MeasureSpans>();
-  for (const group of p.figureTable.byKey) {
+  for (const group of figureTableOf(p).byKey) {
     const place = group.place ?? '';
     for (const { lo, hi } of group.items) {
       const spans = figureSpans.get(group.measureUnit);
@@ -2444,18 +2457,30 @@ class UnitGroups {
   private readonly next: number[] = [];
   private readonly head: number[] = [];
   private readonly tail: number[] = [];
-  readonly summary: (GroupSummary | null)[] = [];
+  /**
+   * Per group root, its summary; undefined until a check first asks for it (summaryOf): at 100k
+   * documents, four units in ten meet no link and are never checked, and a summary's maps are most
+   * of what a unit costs in memory here. null for a unit merged into another group.
+   */
+  private readonly summary: (GroupSummary | null | undefined)[] = [];
 
   constructor(readonly units: DocProfile[][]) {
-    units.forEach((u, i) => this.init(i, u[0]!));
+    units.forEach((_, i) => this.init(i));
   }
 
-  private init(i: number, rep: DocProfile): void {
+  private init(i: number): void {
     this.parent[i] = i;
     this.next[i] = -1;
     this.head[i] = i;
     this.tail[i] = i;
-    this.summary[i] = summarize(rep);
+    this.summary[i] = undefined;
+  }
+
+  /** The summary of group `g` (a root): of its one unit's representative until it has merged. */
+  summaryOf(g: number): GroupSummary {
+    const known = this.summary[g];
+    if (known === null) throw new Error(`UnitGroups.summaryOf: unit ${g} is not a group's root`);
+    return known ?? (this.summary[g] = summarize(this.units[g]![0]!));
   }
 
   find(i: number): number {
@@ -2474,7 +2499,7 @@ class UnitGroups {
     this.parent[gj] = gi;
     this.next[this.tail[gi]!] = this.head[gj]!;
     this.tail[gi] = this.tail[gj]!;
-    this.summary[gi] = mergeSummaries(this.summary[gi]!, this.summary[gj]!);
+    this.summary[gi] = mergeSummaries(this.summaryOf(gi), this.summaryOf(gj));
     this.summary[gj] = null;
   }
 
@@ -2482,7 +2507,7 @@ class UnitGroups {
   attach(g: number, unit: DocProfile[]): number {
     const i = this.units.length;
     this.units.push(unit);
-    this.init(i, unit[0]!);
+    this.init(i);
     this.merge(g, i);
     return i;
   }
@@ -2939,7 +2964,7 @@ function clusterProfiles(
   links.forEach((i, j) => {
     const gi = groups.find(i);
     const gj = groups.find(j);
-    if (gi === gj || groupsBlocked(groups.summary[gi]!, groups.summary[gj]!)) return;
+    if (gi === gj || groupsBlocked(groups.summaryOf(gi), groups.summaryOf(gj))) return;
     groups.merge(gi, gj);
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
@@ -2973,7 +2998,7 @@ function orphanProbes(o: DocProfile): OrphanProbes {
   if (otherEvidence + W.agreeingFiguresMax < ORPHAN_THRESHOLD) return { lists: [], needed: 0 };
   const needed = Math.ceil((ORPHAN_THRESHOLD - otherEvidence) / W.agreeingFigure - 1e-9);
   if (needed <= 0) return { lists: [probeKeys(o)], needed: 0 };
-  return { lists: o.figureTable.byKey.map((group) => refinedProbeKeys(figureGroupBases(group), o)), needed };
+  return { lists: figureTableOf(o).byKey.map((group) => refinedProbeKeys(figureGroupBases(group), o)), needed };
 }
 
 /**
@@ -2996,7 +3021,7 @@ function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], index
     let best: { group: number; score: number } | null = null;
     for (const [g, score] of [...bestOfGroup].sort((x, y) => x[0] - y[0])) {
       if (score < ORPHAN_THRESHOLD || (best && score <= best.score)) continue;
-      if (groupsBlocked(own, groups.summary[g]!)) continue;
+      if (groupsBlocked(own, groups.summaryOf(g))) continue;
       best = { group: g, score };
     }
     if (best) index.add(groups.attach(best.group, [o]), indexKeys(o));
@@ -3010,7 +3035,7 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
  * Most common form, counting documents first; then English over romanised Chinese ("Sword Net"
  * over "Jianwang"), then mentions; ties prefer capitals, then alphabetical.
  */
-function pickForm(formsByDoc: string[][], lex: CampaignLexicon): string | null {
+function pickForm(formsByDoc: readonly (readonly string[])[], lex: CampaignLexicon): string | null {
   const docCount = new Map<string, number>();
   const mentionCount = new Map<string, number>();
   const spelling = new Map<string, string[]>();

@@ -1,9 +1,12 @@
 // flatJsonField and rawJsonValue: reading one field of a JSON line without parsing it, for copying
 // a table's lines. They may decline (undefined: the caller parses the line) but must never return a
-// wrong value.
+// wrong value. BufferedLineWriter: lines written as text, as bytes and copied from another file by range.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flatJsonField, flatJsonFields, rawJsonValue } from '../pipeline/lib/lineFile.js';
+import { BufferedLineWriter, flatJsonField, flatJsonFields, rawJsonValue } from '../pipeline/lib/lineFile.js';
 
 const line = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -73,5 +76,45 @@ describe('rawJsonValue', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('BufferedLineWriter', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'linewriter-'));
+
+  it('writes text lines, byte lines and copied runs in order, as one file', () => {
+    const source = path.join(dir, 'source.jsonl');
+    // Longer than the 4 MB buffer copyFrom reads through, so the copy takes several reads.
+    const longRun = Array.from({ length: 120_000 }, (_, i) => `{"row":${i},"pad":"${'x'.repeat(30 + (i % 17))}"}\n`).join('');
+    fs.writeFileSync(source, `{"a":1}\n${longRun}{"z":2}\n`);
+    const target = path.join(dir, 'target.jsonl');
+    const writer = new BufferedLineWriter(target, 64); // a small buffer: flushes between writes
+    writer.write('{"first":"text, é"}');
+    writer.write(Buffer.from('{"second":"bytes"}'));
+    const fd = fs.openSync(source, 'r');
+    try {
+      writer.copyFrom(fd, 8, Buffer.byteLength(longRun), 120_000);
+      writer.copyFrom(fd, 0, 0, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    writer.writeLines(Buffer.from('{"l":1}\n{"l":2}\n'), 2);
+    writer.write('{"last":true}');
+    writer.close();
+    expect(fs.readFileSync(target, 'utf8')).toBe(`{"first":"text, é"}\n{"second":"bytes"}\n${longRun}{"l":1}\n{"l":2}\n{"last":true}\n`);
+    expect(writer.count).toBe(2 + 120_000 + 2 + 1);
+  });
+
+  it('says so when the range to copy runs past the end of its file', () => {
+    const source = path.join(dir, 'short.jsonl');
+    fs.writeFileSync(source, '{"a":1}\n');
+    const writer = new BufferedLineWriter(path.join(dir, 'out.jsonl'));
+    const fd = fs.openSync(source, 'r');
+    try {
+      expect(() => writer.copyFrom(fd, 0, 100, 1)).toThrow(/end early: the file changed since it was indexed/);
+    } finally {
+      fs.closeSync(fd);
+      writer.close();
+    }
   });
 });

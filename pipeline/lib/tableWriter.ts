@@ -54,6 +54,11 @@ export class PreviousTable {
     return readRange(this.fd, offset, length);
   }
 
+  /** Whole lines of this file (`lines` of them) appended to `writer`, without reading them into memory. */
+  copyInto(writer: BufferedLineWriter, offset: number, length: number, lines: number): void {
+    writer.copyFrom(this.fd, offset, length, lines);
+  }
+
   /** The segment that starts at `offset`, if it ended by the segment rule (every one but the file's last). */
   wholeSegmentAt(offset: number): SegmentSpan | undefined {
     const span = this.byStart.get(offset);
@@ -182,7 +187,7 @@ export class TableWriter {
     for (let at = run.offset; at < end; ) {
       const segment = previous.wholeSegmentAt(at);
       if (segment && this.cutter.atBoundary() && at + segment.length <= end) {
-        this.writer.writeLines(previous.read(at, segment.length), segment.rows);
+        previous.copyInto(this.writer, at, segment.length, segment.rows);
         this.cutter.addSegment(segment);
         this.wholeSegments++;
         this.written += segment.length;

@@ -199,13 +199,9 @@ export class BufferedLineWriter {
   copyFrom(fd: number, offset: number, length: number, lines: number): void {
     if (length === 0) return;
     this.flush();
-    const scratch = copyScratch();
-    for (let done = 0; done < length; ) {
-      const read = fs.readSync(fd, scratch, 0, Math.min(scratch.length, length - done), offset + done);
-      if (read === 0) throw new Error(`the bytes at ${offset}..${offset + length} end early: the file changed since it was indexed`);
-      for (let written = 0; written < read; ) written += fs.writeSync(this.fd, scratch, written, read - written);
-      done += read;
-    }
+    copyRange(fd, offset, length, (bytes) => {
+      for (let written = 0; written < bytes.length; ) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
+    });
     this.count += lines;
   }
   private endText(): void {
@@ -235,7 +231,18 @@ const NEWLINE_BYTES = Uint8Array.of(NEWLINE);
 
 const COPY_SCRATCH_BYTES = 4 << 20;
 let scratchBuffer: Buffer | null = null;
-/** The buffer copyFrom reads through (one per thread, made when first needed). */
-function copyScratch(): Buffer {
-  return (scratchBuffer ??= Buffer.allocUnsafe(COPY_SCRATCH_BYTES));
+
+/**
+ * `length` bytes of a file from `offset`, handed to `sink` in pieces of one reused buffer (one per
+ * thread): a copy of hundreds of MB allocates nothing. The sink must be done with a piece when it
+ * returns (the next read overwrites it).
+ */
+export function copyRange(fd: number, offset: number, length: number, sink: (bytes: Buffer) => void): void {
+  const scratch = (scratchBuffer ??= Buffer.allocUnsafe(COPY_SCRATCH_BYTES));
+  for (let done = 0; done < length; ) {
+    const read = fs.readSync(fd, scratch, 0, Math.min(scratch.length, length - done), offset + done);
+    if (read === 0) throw new Error(`the bytes at ${offset}..${offset + length} end early: the file changed since it was indexed`);
+    sink(scratch.subarray(0, read));
+    done += read;
+  }
 }

@@ -10,7 +10,7 @@ import { CardStats, type CardStatsPart } from './card.js';
 import { HashedFile } from './hashedFile.js';
 import { csvLines, ParquetColumns, ParquetFileWriter, parquetSchema, parseRowGroupMetadata, rowGroupMetadataJson, SpillingByteWriter, type ParquetRowGroup, type ResourceFile } from './publish.js';
 import { loadSchemas, type Row, type TableName } from './schema.js';
-import { readRange } from './lineFile.js';
+import { copyRange } from './lineFile.js';
 import { DEFAULT_SEGMENT_RULE, segmentLines, tableSegments, type SegmentRule } from './segments.js';
 
 /** Where one segment's output stands in a published table's files, and what it contributed. */
@@ -71,8 +71,9 @@ class RangeReader {
   constructor(file: string) {
     this.fd = fs.openSync(file, 'r');
   }
-  read([offset, length]: [number, number]): Buffer {
-    return readRange(this.fd, offset, length);
+  /** The bytes of a range handed to `sink` in pieces (copyRange), never whole in memory. */
+  copy([offset, length]: [number, number], sink: (bytes: Uint8Array) => void): void {
+    copyRange(this.fd, offset, length, sink);
   }
   close(): void {
     fs.closeSync(this.fd);
@@ -102,32 +103,38 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   try {
     for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
       const before = known.get(segment.hash);
-      let csvBytes: Buffer;
-      let group: ParquetRowGroup | null;
+      const parquetOffset = parquetWriter.offset;
+      let csvLength: number;
+      let parquetLength: number | null;
       let metadata: string | null;
       let stats: CardStatsPart;
       if (before && before.rows === segment.rows && previousCsv && previousParquet) {
-        csvBytes = previousCsv.read(before.csv);
-        group = before.parquet && before.metadata ? { bytes: previousParquet.read(before.parquet), ...parseRowGroupMetadata(before.metadata) } : null;
-        metadata = group ? before.metadata : null;
+        // Copied from the last build's files piece by piece, never read whole into memory.
+        if (before.parquet && before.metadata) parquet.addCopied(parseRowGroupMetadata(before.metadata), before.parquet[1], (sink) => previousParquet.copy(before.parquet!, sink));
+        previousCsv.copy(before.csv, (bytes) => csv.write(bytes));
+        csvLength = before.csv[1];
+        parquetLength = before.parquet && before.metadata ? before.parquet[1] : null;
+        metadata = parquetLength === null ? null : before.metadata;
         stats = before.stats;
         reused++;
       } else {
-        ({ csvBytes, group, stats } = encodeSegment(table, segmentLines(segment.read()), lines.line, new ParquetColumns(schema)));
-        metadata = group ? rowGroupMetadataJson(group) : null;
+        const encoded = encodeSegment(table, segmentLines(segment.read()), lines.line, new ParquetColumns(schema));
+        if (encoded.group) parquet.add(encoded.group);
+        csv.write(encoded.csvBytes);
+        csvLength = encoded.csvBytes.length;
+        parquetLength = encoded.group ? encoded.group.bytes.length : null;
+        metadata = encoded.group ? rowGroupMetadataJson(encoded.group) : null;
+        stats = encoded.stats;
       }
-      const parquetOffset = parquetWriter.offset;
-      if (group) parquet.add(group);
-      csv.write(csvBytes);
       segments.push({
         hash: segment.hash,
         rows: segment.rows,
-        csv: [csvOffset, csvBytes.length],
-        parquet: group ? [parquetOffset, group.bytes.length] : null,
+        csv: [csvOffset, csvLength],
+        parquet: parquetLength === null ? null : [parquetOffset, parquetLength],
         metadata,
         stats,
       });
-      csvOffset += csvBytes.length;
+      csvOffset += csvLength;
       rows += segment.rows;
       tableStats.absorb(stats);
     }

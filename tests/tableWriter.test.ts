@@ -144,3 +144,33 @@ describe('TableWriter.format', () => {
     writer.close();
   });
 });
+
+describe('PreviousTable.endLines', () => {
+  it('reads the first and last lines of every segment from its ends, or declines when one is longer than it reads', () => {
+    const dir = tempDir('endlines');
+    let run = 0;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 12_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 2 ** 31 }), (padding, seed) => {
+        const lines = padding.map((n, i) => JSON.stringify({ claim_id: `clm_${(seed + i).toString(16)}`, pad: 'x'.repeat(n) }));
+        const file = path.join(dir, `t${run++}.jsonl`);
+        const { spans } = writeFresh(file, lines);
+        const table = PreviousTable.open(file, spans)!;
+        try {
+          let index = 0;
+          for (const span of spans) {
+            const first = lines[index]!;
+            const last = lines[index + span.rows - 1]!;
+            index += span.rows;
+            const ends = table.endLines(span);
+            // Declines only when an end line (with its newline) is longer than the 8 KB it reads.
+            if (ends === null) expect(Math.max(Buffer.byteLength(first), Buffer.byteLength(last)) + 1).toBeGreaterThan(8192);
+            else expect([ends.first.toString(), ends.last.toString()]).toEqual([first, last]);
+          }
+        } finally {
+          table.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -433,8 +433,11 @@ export class ChangedScopes {
     this.campaigns = [...changed].filter((scope) => !scope.startsWith(DOCUMENT_SCOPE)).sort();
     this.documentPatterns = documents.length > MAX_SEARCHED_DOCUMENT_SCOPES ? null : documents.map((docId) => Buffer.from(`"doc_ids":${JSON.stringify(docId)}`));
   }
-  /** May the segment (its bytes, first and last rows) hold a row of a changed scope? False only when it cannot. */
-  mayTouch(bytes: Buffer, first: PreviousClaim, last: PreviousClaim): boolean {
+  /**
+   * May the segment (its first and last rows; its bytes, read only for rows without a campaign) hold
+   * a row of a changed scope? False only when it cannot.
+   */
+  mayTouch(bytesOf: () => Buffer, first: PreviousClaim, last: PreviousClaim): boolean {
     if (last.campaignId !== null) {
       const from = first.campaignId;
       let lo = 0;
@@ -447,7 +450,9 @@ export class ChangedScopes {
       if (lo < this.campaigns.length && this.campaigns[lo]! <= last.campaignId) return true;
     }
     if (first.campaignId !== null) return false;
-    return this.documentPatterns === null || this.documentPatterns.some((pattern) => bytes.includes(pattern));
+    if (this.documentPatterns === null) return true;
+    const bytes = bytesOf();
+    return this.documentPatterns.some((pattern) => bytes.includes(pattern));
   }
 }
 

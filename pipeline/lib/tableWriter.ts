@@ -17,6 +17,8 @@ export interface WrittenTable {
 }
 
 const NEWLINE = 0x0a;
+/** Bytes endLines reads at each end of a segment: many lines of any table. */
+const END_BYTES = 8192;
 
 /** The last run's file of a table and the segments its writer recorded: lines a TableWriter can copy. */
 export class PreviousTable {
@@ -52,6 +54,21 @@ export class PreviousTable {
 
   read(offset: number, length: number): Buffer {
     return readRange(this.fd, offset, length);
+  }
+
+  /**
+   * The first and last lines of a segment (without their newlines), read from its two ends only;
+   * null when one is longer than the few KB read (the caller reads the segment).
+   */
+  endLines(span: Pick<SegmentSpan, 'offset' | 'length'>): { first: Buffer; last: Buffer } | null {
+    const head = this.read(span.offset, Math.min(END_BYTES, span.length));
+    const firstEnd = head.indexOf(NEWLINE);
+    const tailLength = Math.min(END_BYTES, span.length);
+    const tail = tailLength === span.length ? head : this.read(span.offset + span.length - tailLength, tailLength);
+    // The segment ends in a newline; its last line starts after the newline before that one.
+    const lastStart = tail.lastIndexOf(NEWLINE, tail.length - 2) + 1;
+    if (firstEnd < 0 || (lastStart === 0 && tailLength < span.length)) return null;
+    return { first: head.subarray(0, firstEnd), last: tail.subarray(lastStart, tail.length - 1) };
   }
 
   /** Whole lines of this file (`lines` of them) appended to `writer`, without reading them into memory. */

@@ -441,15 +441,25 @@ class LinkTables {
   }
 }
 
-/** The last run's claims table segment by segment, each read once, as updateClaimSegments takes them. */
+/**
+ * The last run's claims table segment by segment, as updateClaimSegments takes them. A segment is
+ * read only as far as needed: its first and last lines, then all of it only if it has rows without
+ * a campaign (whose documents mayTouch looks for) or its rows are needed; most are copied unread.
+ */
 function* previousClaimSegments(table: PreviousTable, scopes: ChangedScopes): Generator<PreviousClaimSegment<PreviousClaim> & { span: SegmentSpan }> {
   for (const span of table.spans) {
-    const bytes = table.read(span.offset, span.length);
-    // A segment is whole lines, each ending in a newline.
-    const first = previousClaim(bytes.subarray(0, bytes.indexOf(0x0a)));
-    const last = previousClaim(bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, bytes.length - 1));
-    yield { span, untouched: scopes.mayTouch(bytes, first, last) ? null : { first, last }, rows: () => Array.from(nonEmptyLines(bytes), previousClaim) };
+    let bytes: Buffer | null = null;
+    const bytesOf = (): Buffer => (bytes ??= table.read(span.offset, span.length));
+    const ends = table.endLines(span) ?? wholeEndLines(bytesOf());
+    const first = previousClaim(ends.first);
+    const last = previousClaim(ends.last);
+    yield { span, untouched: scopes.mayTouch(bytesOf, first, last) ? null : { first, last }, rows: () => Array.from(nonEmptyLines(bytesOf()), previousClaim) };
   }
+}
+
+/** The first and last lines (without their newlines) of a segment's bytes: whole lines, each ending in a newline. */
+function wholeEndLines(bytes: Buffer): { first: Buffer; last: Buffer } {
+  return { first: bytes.subarray(0, bytes.indexOf(0x0a)), last: bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, bytes.length - 1) };
 }
 
 /**

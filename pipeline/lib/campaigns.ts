@@ -2547,7 +2547,7 @@ function mostAlike(units: readonly number[], shared: SharedKeyCounts, distance: 
   const buckets: number[][] = [];
   for (const u of units) (buckets[shared.count(u)] ??= []).push(u);
   const chosen: number[] = [];
-  let last = -1;
+  let lastBucket: number[] = [];
   for (let count = buckets.length - 1; count >= 0 && chosen.length < MAX_SCORED_CANDIDATES; count--) {
     const bucket = buckets[count];
     if (!bucket) continue;
@@ -2555,12 +2555,11 @@ function mostAlike(units: readonly number[], shared: SharedKeyCounts, distance: 
     if (partial) bucket.sort((x, y) => distance(x) - distance(y) || x - y);
     const take = partial ? MAX_SCORED_CANDIDATES - chosen.length : bucket.length;
     for (let k = 0; k < take; k++) chosen.push(bucket[k]!);
-    if (partial) last = bucket[take - 1]!;
-    else {
-      last = bucket[0]!;
-      for (const u of bucket) if (distance(u) > distance(last) || (distance(u) === distance(last) && u > last)) last = u;
-    }
+    lastBucket = partial ? bucket.slice(take - 1, take) : bucket;
   }
+  // The last bucket taken holds the last-ranked unit: the farthest, then the latest.
+  let last = lastBucket[0] ?? -1;
+  for (const u of lastBucket) if (distance(u) > distance(last) || (distance(u) === distance(last) && u > last)) last = u;
   return { chosen, last };
 }
 

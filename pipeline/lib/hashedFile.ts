@@ -3,6 +3,7 @@
 // way to disk, and hashed, when `write` returns, so the caller may reuse its buffer.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { writeAll } from './lineFile.js';
 
 export class HashedFile {
   private readonly hash = createHash('sha256');
@@ -15,7 +16,7 @@ export class HashedFile {
 
   write(bytes: Uint8Array): void {
     this.hash.update(bytes);
-    for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(this.fd, bytes, offset, bytes.length - offset);
+    writeAll(this.fd, bytes);
     this.bytes += bytes.length;
   }
 

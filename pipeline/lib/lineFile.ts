@@ -134,12 +134,22 @@ export function* readJsonlRecords<T>(file: string): Generator<T> {
 /** Exactly `length` bytes of an open file from `offset`; a file shorter than that changed since it was indexed. */
 export function readRange(fd: number, offset: number, length: number): Buffer {
   const buffer = Buffer.allocUnsafe(length);
+  readInto(fd, buffer, length, offset);
+  return buffer;
+}
+
+/** Fills the first `length` bytes of `target` from `offset` of an open file (short reads retried). */
+function readInto(fd: number, target: Buffer, length: number, offset: number): void {
   for (let done = 0; done < length; ) {
-    const n = fs.readSync(fd, buffer, done, length - done, offset + done);
+    const n = fs.readSync(fd, target, done, length - done, offset + done);
     if (n === 0) throw new Error(`the bytes at ${offset}..${offset + length} end early: the file changed since it was indexed`);
     done += n;
   }
-  return buffer;
+}
+
+/** Writes all of `bytes` to an open file (short writes retried). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
 }
 
 /** Reads lines back by their LineRef. Close it when done. */
@@ -199,9 +209,7 @@ export class BufferedLineWriter {
   copyFrom(fd: number, offset: number, length: number, lines: number): void {
     if (length === 0) return;
     this.flush();
-    copyRange(fd, offset, length, (bytes) => {
-      for (let written = 0; written < bytes.length; ) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
-    });
+    copyRange(fd, offset, length, (bytes) => writeAll(this.fd, bytes));
     this.count += lines;
   }
   private endText(): void {
@@ -240,9 +248,9 @@ let scratchBuffer: Buffer | null = null;
 export function copyRange(fd: number, offset: number, length: number, sink: (bytes: Buffer) => void): void {
   const scratch = (scratchBuffer ??= Buffer.allocUnsafe(COPY_SCRATCH_BYTES));
   for (let done = 0; done < length; ) {
-    const read = fs.readSync(fd, scratch, 0, Math.min(scratch.length, length - done), offset + done);
-    if (read === 0) throw new Error(`the bytes at ${offset}..${offset + length} end early: the file changed since it was indexed`);
-    sink(scratch.subarray(0, read));
-    done += read;
+    const piece = Math.min(scratch.length, length - done);
+    readInto(fd, scratch, piece, offset + done);
+    sink(scratch.subarray(0, piece));
+    done += piece;
   }
 }

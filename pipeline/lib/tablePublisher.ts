@@ -110,11 +110,12 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
       let stats: CardStatsPart;
       if (before && before.rows === segment.rows && previousCsv && previousParquet) {
         // Copied from the last build's files piece by piece, never read whole into memory.
-        if (before.parquet && before.metadata) parquet.addCopied(parseRowGroupMetadata(before.metadata), before.parquet[1], (sink) => previousParquet.copy(before.parquet!, sink));
+        const range = before.metadata ? before.parquet : null;
+        if (range) parquet.addCopied(parseRowGroupMetadata(before.metadata!), (sink) => previousParquet.copy(range, sink));
         previousCsv.copy(before.csv, (bytes) => csv.write(bytes));
         csvLength = before.csv[1];
-        parquetLength = before.parquet && before.metadata ? before.parquet[1] : null;
-        metadata = parquetLength === null ? null : before.metadata;
+        parquetLength = range ? range[1] : null;
+        metadata = range ? before.metadata : null;
         stats = before.stats;
         reused++;
       } else {

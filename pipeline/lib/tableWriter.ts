@@ -58,17 +58,18 @@ export class PreviousTable {
 
   /**
    * The first and last lines of a segment (without their newlines), read from its two ends only;
-   * null when one is longer than the few KB read (the caller reads the segment).
+   * from `whole()`, the segment's bytes, when one of them is longer than the few KB read there.
    */
-  endLines(span: Pick<SegmentSpan, 'offset' | 'length'>): { first: Buffer; last: Buffer } | null {
-    const head = this.read(span.offset, Math.min(END_BYTES, span.length));
+  endLines(span: Pick<SegmentSpan, 'offset' | 'length'>, whole: () => Buffer = () => this.read(span.offset, span.length)): { first: Buffer; last: Buffer } {
+    const ends = Math.min(END_BYTES, span.length);
+    const head = this.read(span.offset, ends);
+    const tail = ends === span.length ? head : this.read(span.offset + span.length - ends, ends);
     const firstEnd = head.indexOf(NEWLINE);
-    const tailLength = Math.min(END_BYTES, span.length);
-    const tail = tailLength === span.length ? head : this.read(span.offset + span.length - tailLength, tailLength);
-    // The segment ends in a newline; its last line starts after the newline before that one.
+    // Lines end in a newline; the last line starts after the newline before the tail's final one.
     const lastStart = tail.lastIndexOf(NEWLINE, tail.length - 2) + 1;
-    if (firstEnd < 0 || (lastStart === 0 && tailLength < span.length)) return null;
-    return { first: head.subarray(0, firstEnd), last: tail.subarray(lastStart, tail.length - 1) };
+    if (firstEnd >= 0 && (lastStart > 0 || ends === span.length)) return { first: head.subarray(0, firstEnd), last: tail.subarray(lastStart, tail.length - 1) };
+    const bytes = whole();
+    return { first: bytes.subarray(0, bytes.indexOf(NEWLINE)), last: bytes.subarray(bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1, bytes.length - 1) };
   }
 
   /** Whole lines of this file (`lines` of them) appended to `writer`, without reading them into memory. */

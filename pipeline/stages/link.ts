@@ -450,16 +450,11 @@ function* previousClaimSegments(table: PreviousTable, scopes: ChangedScopes): Ge
   for (const span of table.spans) {
     let bytes: Buffer | null = null;
     const bytesOf = (): Buffer => (bytes ??= table.read(span.offset, span.length));
-    const ends = table.endLines(span) ?? wholeEndLines(bytesOf());
+    const ends = table.endLines(span, bytesOf);
     const first = previousClaim(ends.first);
     const last = previousClaim(ends.last);
     yield { span, untouched: scopes.mayTouch(bytesOf, first, last) ? null : { first, last }, rows: () => Array.from(nonEmptyLines(bytesOf()), previousClaim) };
   }
-}
-
-/** The first and last lines (without their newlines) of a segment's bytes: whole lines, each ending in a newline. */
-function wholeEndLines(bytes: Buffer): { first: Buffer; last: Buffer } {
-  return { first: bytes.subarray(0, bytes.indexOf(0x0a)), last: bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, bytes.length - 1) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parquetMetadata, parquetReadObjects, readOffsetIndex } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas, logicalType, isNullable, type Row, type TableSchema } from '../pipeline/lib/schema.js';
-import { fileSegments, SEGMENT_SPANS, SegmentCutter, segmentLines, spannedSegments, tableSegments, type SegmentRule } from '../pipeline/lib/segments.js';
+import { fileSegments, recordSpans, SEGMENT_SPANS, SegmentCutter, segmentLines, spannedSegments, tableSegments, type SegmentRule } from '../pipeline/lib/segments.js';
 import { publishTable, usableSegments, type IndexedFile, type PublishedTable, type SegmentIndex } from '../pipeline/lib/tablePublisher.js';
 import { tempDir } from './helpers/build.js';
 import { parseCsv } from './helpers/csv.js';
@@ -117,6 +117,24 @@ describe('SegmentCutter (segments cut while a table is written)', () => {
     expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // the file grew: cut again
     fs.writeFileSync(path.join(dir, SEGMENT_SPANS), '{"rule":');
     expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // unreadable: cut again
+  });
+});
+
+describe('recordSpans', () => {
+  it('writes the spans in a later tick of the file clock than every table, so a table closed in the same tick keeps its spans', () => {
+    const dir = folder();
+    const file = path.join(dir, 'figures.jsonl');
+    const lines = Array.from({ length: 40 }, (_, i) => `{"figure_id":"fig_${i}"}`);
+    fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    const cutter = new SegmentCutter(SMALL);
+    for (const line of lines) cutter.add(Buffer.from(line));
+    const spans = cutter.finish().map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s));
+    // The table dated a little ahead of the clock: spans written at once would not be newer than it.
+    const ahead = new Date(Date.now() + 50);
+    fs.utimesSync(file, ahead, ahead);
+    recordSpans(dir, { rule: SMALL, tables: { figures: spans } });
+    expect(fs.statSync(path.join(dir, SEGMENT_SPANS)).mtimeMs).toBeGreaterThan(fs.statSync(file).mtimeMs);
+    expect([...tableSegments(file, SMALL)][0]!.hash).toBe('recorded');
   });
 });
 

@@ -242,6 +242,29 @@ export function recordedSpans(file: string, rule: SegmentRule = DEFAULT_SEGMENT_
   }
 }
 
+/**
+ * Writes the spans beside their tables (`dir`/segments.json), in a later tick of the file clock than
+ * the tables: readers take the spans only when the file is newer than its table (recordedSpans), and
+ * file times come from a coarse clock (a few ms), so a table closed just before could carry the same
+ * time, and the spans be ignored, its table read and cut again, run after run. Rewriting the file
+ * until its time is past the tables' (a few ms at most) keeps the check strict: a table edited
+ * afterwards is dated no earlier than the spans, and is cut again. (Dating the file ahead instead
+ * would hide an edit made within that margin.)
+ */
+export function recordSpans(dir: string, recorded: RecordedSpans): void {
+  const file = path.join(dir, SEGMENT_SPANS);
+  const text = JSON.stringify(recorded, null, 2) + '\n';
+  const newestTable = Math.max(...Object.keys(recorded.tables).map((table) => fs.statSync(path.join(dir, `${table}.jsonl`)).mtimeMs));
+  fs.writeFileSync(file, text);
+  for (let waited = 0; fs.statSync(file).mtimeMs <= newestTable; waited++) {
+    if (waited > 1000) throw new Error(`${file}: the file clock did not pass its tables' time (${new Date(newestTable).toISOString()})`);
+    Atomics.wait(PAUSE, 0, 0, 1); // 1 ms
+    fs.writeFileSync(file, text);
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /** The non-empty lines of a segment's bytes (a `\r` before a newline dropped), as text. */
 export function segmentLines(bytes: Buffer): string[] {
   const lines: string[] = [];

@@ -30,7 +30,7 @@ import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftCacheLine, figureCampaign, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CampaignMention, type CollapseKey, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
-import { DEFAULT_SEGMENT_RULE, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
+import { DEFAULT_SEGMENT_RULE, recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
@@ -593,7 +593,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   written.campaigns = campaignWriter.close();
   const tables = TABLE_NAMES.map((t) => [t, written[t]!] as const);
   const recorded: RecordedSpans = { rule: linkTables.rule, tables: Object.fromEntries(tables.map(([t, w]) => [t, w.spans])) };
-  await writeJson(path.join(context.outDir, SEGMENT_SPANS), recorded);
+  recordSpans(context.outDir, recorded);
   const summary = tables.map(([t, w]) => `${w.rows} ${t}`).join(', ');
   // The tables' segment hashes stand for their bytes in the output hash (they cover every byte), so
   // the ~500 MB of tables are not read and hashed again; the caches are.

@@ -128,6 +128,16 @@ export function validateJsonlFiles(
   return { ...run.report(), reused };
 }
 
+/**
+ * Digests segments the way validateJsonlFiles does (schema problems, keys, references), for a caller
+ * that checks only the segments that changed (validateDelta.ts); `order` is the tables' check order,
+ * the order validateJsonlFiles hands digests to `digested` in.
+ */
+export function segmentDigester(schemas: Record<TableName, TableSchema>): { order: readonly TableName[]; digest(table: TableName, bytes: Buffer, hash: string): SegmentDigest } {
+  const run = new ValidationRun(schemas);
+  return { order: run.order, digest: (table, bytes, hash) => run.digest(table, readRows(bytes), hash) };
+}
+
 function readRows(bytes: Buffer): Row[] {
   return segmentLines(bytes).map((line) => JSON.parse(line) as Row);
 }

@@ -1,20 +1,45 @@
 // Stage 5 — validate: every row of every table against schemas/ (ajv, allErrors) plus table checks
 // (unique keys, references resolve). Writes out/validate/report.json; a dataset with problems is
 // not published (the build stops before emit and the previous out/dataset stays as it was).
-// Input: out/link. Output: out/validate/report.json; and out/validate/segments.jsonl, each table
-// segment's digest (keys, references, schema problems), so that the next run with the same code
-// parses and checks again only the segments whose bytes changed. The segments are those link
-// recorded in out/link/segments.json (only a changed segment is read), or cut from the tables.
+// Input: out/link. Output: out/validate/report.json; and, for the next run of the same code,
+// segments.jsonl, each table segment's digest (keys, references, schema problems);
+// segments-index.json, where each table's digests lie in it and whether the tables were valid; and
+// keys.bin, the tables' keys and references as exact 64-bit sets (validateDelta.ts). The segments
+// are those link recorded in out/link/segments.json (only a changed segment is read), or cut from
+// the tables.
+//
+// Incremental: when the last run's tables were valid, only the segments that changed are parsed and
+// checked, against the last run's key sets (checkChanges); the other digests are copied as bytes.
+// Anything that check finds or cannot decide sends the run to the full check, over every segment's
+// digest (those of unchanged segments taken from the last run), which gives the exact report.
+import fs from 'node:fs';
 import path from 'node:path';
-import { writeJson } from '../lib/fsutil.js';
-import { BufferedLineWriter, readJsonlRecords } from '../lib/lineFile.js';
-import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
+import { readJson, writeJson } from '../lib/fsutil.js';
+import { BufferedLineWriter, readRange, readJsonlRecords } from '../lib/lineFile.js';
+import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName, type TableSchema } from '../lib/schema.js';
+import { DEFAULT_SEGMENT_RULE, tableSegments, type Segment } from '../lib/segments.js';
 import { previousOutputFile, type StageContext, type StageDefinition } from '../lib/stage.js';
-import { formatProblem, validateJsonlFiles, type SegmentDigest } from '../lib/validate.js';
+import { formatProblem, segmentDigester, validateJsonlFiles, type SegmentDigest, type ValidationReport } from '../lib/validate.js';
+import { checkChanges, deserializeKeyIndex, KeyIndexBuilder, keyPlan, serializeKeyIndex, type KeyIndex, type KeyIndexLayout, type KeyPlan, type TableChange } from '../lib/validateDelta.js';
 
 const DIGESTS = 'segments.jsonl';
+const DIGEST_INDEX = 'segments-index.json';
+const KEYS = 'keys.bin';
 
 type StoredDigest = SegmentDigest & { table: TableName };
+
+/** A digest's line in segments.jsonl: [segment hash, rows, offset, length with its newline]. */
+type DigestEntry = [hash: string, rows: number, offset: number, length: number];
+
+interface DigestIndex {
+  valid: boolean;
+  tables: Record<string, DigestEntry[]>;
+  /** The layout of keys.bin; null when the tables were not valid or a key was not exact. */
+  keys: KeyIndexLayout | null;
+}
+
+/** The rule link cut its tables by (its recorded spans are read only under the same rule). */
+const segmentRuleOf = (context: StageContext) => context.config.segmentRule ?? DEFAULT_SEGMENT_RULE;
 
 /** The last run's segment digests by table and hash, if the same code wrote them (a damaged file only costs the reuse). */
 async function previousDigests(context: StageContext): Promise<Map<string, SegmentDigest>> {
@@ -33,6 +58,149 @@ async function previousDigests(context: StageContext): Promise<Map<string, Segme
   return digests;
 }
 
+/** Writes segments.jsonl, remembering where each digest's line goes. */
+class DigestWriter {
+  private readonly writer: BufferedLineWriter;
+  private at = 0;
+  readonly entries: Record<string, DigestEntry[]> = Object.fromEntries(TABLE_NAMES.map((t) => [t, []]));
+  constructor(dir: string) {
+    this.writer = new BufferedLineWriter(path.join(dir, DIGESTS), 4 << 20);
+  }
+  write(table: TableName, digest: SegmentDigest): void {
+    const line = JSON.stringify({ table, ...digest });
+    const length = Buffer.byteLength(line) + 1;
+    this.writer.write(line);
+    this.entries[table]!.push([digest.hash, digest.rows, this.at, length]);
+    this.at += length;
+  }
+  /** The last run's line of an unchanged segment, as bytes. */
+  copy(table: TableName, fd: number, [hash, rows, offset, length]: DigestEntry): void {
+    this.writer.copyFrom(fd, offset, length, 1);
+    this.entries[table]!.push([hash, rows, this.at, length]);
+    this.at += length;
+  }
+  close(): void {
+    this.writer.close();
+  }
+}
+
+async function saveIndex(dir: string, valid: boolean, entries: DigestIndex['tables'], keys: KeyIndex | null): Promise<void> {
+  const serialized = valid && keys ? serializeKeyIndex(keys) : null;
+  fs.writeFileSync(path.join(dir, KEYS), Buffer.concat(serialized?.bytes ?? []));
+  await writeJson(path.join(dir, DIGEST_INDEX), { valid, tables: entries, keys: serialized?.layout ?? null } satisfies DigestIndex);
+}
+
+/** The last run's valid tables: its digest index, key index and digests file; or why there are none to check against. */
+async function previousValidTables(context: StageContext, plan: KeyPlan | null): Promise<{ index: DigestIndex; keys: KeyIndex; digestsFile: string } | string> {
+  const [indexFile, keysFile, digestsFile] = await Promise.all([DIGEST_INDEX, KEYS, DIGESTS].map((name) => previousOutputFile(context, name)));
+  if (!indexFile || !keysFile || !digestsFile || !plan) return 'no key index of the last run';
+  try {
+    const index = await readJson<DigestIndex>(indexFile);
+    if (!index.valid) return 'the last run\'s tables were not valid';
+    if (!index.keys) return 'the last run\'s keys are not all a prefix and 16 hex digits';
+    const indexed = Object.values(index.tables).flat().reduce((n, entry) => n + entry[3], 0);
+    // Both are written before the index: one edited since is newer than it, or of another size.
+    const indexTime = fs.statSync(indexFile).mtimeMs;
+    if (fs.statSync(digestsFile).size !== indexed || fs.statSync(digestsFile).mtimeMs > indexTime) return `the last run's ${DIGESTS} is not the file its index describes`;
+    if (fs.statSync(keysFile).mtimeMs > indexTime) return `the last run's ${KEYS} changed after its index was written`;
+    const keys = deserializeKeyIndex(index.keys, fs.readFileSync(keysFile), plan);
+    return keys ? { index, keys, digestsFile } : 'the last run\'s key index does not fit its layout';
+  } catch (error) {
+    return `the last run's key index is unreadable (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/**
+ * The delta check (see the header): this run's segments against the last run's, table by table by
+ * segment hash; writes the digests and key index and returns the report, or why the full check must run.
+ */
+async function validateChanges(
+  context: StageContext,
+  files: Record<TableName, string>,
+  schemas: Record<TableName, TableSchema>,
+  plan: KeyPlan | null,
+  /** Receives the digests made of changed segments, for the full check should it run. */
+  digested: Map<string, SegmentDigest>,
+): Promise<{ report: ValidationReport; reused: number } | string> {
+  const previous = await previousValidTables(context, plan);
+  if (typeof previous === 'string') return previous;
+  // Each segment is one of the last run's (its line in the last digests file), or new.
+  const plans = {} as Record<TableName, (Segment | DigestEntry)[]>;
+  const gone = {} as Record<TableName, DigestEntry[]>;
+  let reused = 0;
+  let all = 0;
+  for (const table of TABLE_NAMES) {
+    const before = new Map<string, DigestEntry[]>();
+    for (const entry of previous.index.tables[table] ?? []) before.set(entry[0], [...(before.get(entry[0]) ?? []), entry]);
+    plans[table] = [...tableSegments(files[table], segmentRuleOf(context))].map((segment) => {
+      const same = before.get(segment.hash);
+      const kept = same?.find((entry) => entry[1] === segment.rows);
+      if (!kept) return segment;
+      same!.splice(same!.indexOf(kept), 1);
+      reused++;
+      return kept;
+    });
+    all += plans[table].length;
+    gone[table] = [...before.values()].flat();
+  }
+  // When most segments changed, the full check costs about as much, and it would run anyway on a problem.
+  if (2 * reused < all) return `${all - reused} of ${all} table segments changed`;
+  const digester = segmentDigester(schemas);
+  const fd = fs.openSync(previous.digestsFile, 'r');
+  try {
+    const changes = {} as Record<TableName, TableChange>;
+    for (const table of TABLE_NAMES) {
+      const added = plans[table].filter((item): item is Segment => !Array.isArray(item)).map((segment) => digester.digest(table, segment.read(), segment.hash));
+      for (const digest of added) digested.set(`${table}\0${digest.hash}`, digest);
+      if (added.some((digest) => digest.problems.length > 0)) return `a changed ${table} segment has row problems`;
+      const removed = gone[table].map(([, , offset, length]) => JSON.parse(readRange(fd, offset, length).toString('utf8')) as SegmentDigest);
+      changes[table] = { added, removed };
+    }
+    const checked = checkChanges(plan!, previous.keys, changes);
+    if ('reason' in checked) return checked.reason;
+    const writer = new DigestWriter(context.outDir);
+    try {
+      for (const table of digester.order) for (const item of plans[table]) Array.isArray(item) ? writer.copy(table, fd, item) : writer.write(table, digested.get(`${table}\0${item.hash}`)!);
+    } finally {
+      writer.close();
+    }
+    await saveIndex(context.outDir, true, writer.entries, checked.next);
+    const rows = (table: TableName) => writer.entries[table]!.reduce((n, entry) => n + entry[1], 0);
+    return { report: { valid: true, tables: Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: rows(t), problems: 0 }])), problems: [] }, reused };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The full check over every segment's digest (those of unchanged segments taken from the last run). */
+async function validateAll(
+  context: StageContext,
+  files: Record<TableName, string>,
+  schemas: Record<TableName, TableSchema>,
+  plan: KeyPlan | null,
+  digestedAlready: ReadonlyMap<string, SegmentDigest>,
+): Promise<{ report: ValidationReport; reused: number }> {
+  const known = await previousDigests(context);
+  for (const [key, digest] of digestedAlready) known.set(key, digest);
+  const writer = new DigestWriter(context.outDir);
+  const keys = plan && new KeyIndexBuilder(plan);
+  let result: ReturnType<typeof validateJsonlFiles>;
+  try {
+    const digested = (table: TableName, digest: SegmentDigest) => {
+      writer.write(table, digest);
+      keys?.add(table, digest);
+    };
+    result = validateJsonlFiles(files, schemas, known, digested, segmentRuleOf(context));
+  } finally {
+    writer.close();
+  }
+  const unchanged = result.reused - digestedAlready.size; // those digested this run count as reused
+  if (known.size > digestedAlready.size) context.log(`${unchanged} table segments unchanged since the last run, not read again`);
+  const { reused, ...report } = result;
+  await saveIndex(context.outDir, report.valid, writer.entries, report.valid ? (keys?.finish() ?? null) : null);
+  return { report, reused };
+}
+
 /** How many problems to print on stderr; the report file has them all. */
 const PROBLEMS_SHOWN = 20;
 
@@ -42,19 +210,20 @@ export const validateStage: StageDefinition = {
   inputs: (config) => ({ link: path.join(config.out, 'link') }),
   codeFiles: (config) => schemaFiles(config.root),
   async run(context) {
-    // Streamed row by row: memory holds key sets, not tables.
+    // load: the tables are streamed segment by segment (memory holds key sets, not tables)
     const files = Object.fromEntries(TABLE_NAMES.map((table) => [table, path.join(context.inputs.link!, `${table}.jsonl`)])) as Record<TableName, string>;
-    const known = await previousDigests(context);
-    const digests = new BufferedLineWriter(path.join(context.outDir, DIGESTS), 4 << 20);
-    let report: ReturnType<typeof validateJsonlFiles>;
-    try {
-      report = validateJsonlFiles(files, loadSchemas(context.config.root), known, (table, digest) => digests.write(JSON.stringify({ table, ...digest })));
-    } finally {
-      digests.close();
-    }
-    if (known.size) context.log(`${report.reused} table segments unchanged since the last run, not read again`);
-    const { reused: _reused, ...published } = report;
-    await writeJson(path.join(context.outDir, 'report.json'), published);
+    const schemas = loadSchemas(context.config.root);
+    const plan = keyPlan(schemas);
+
+    // process: the changed segments against the last valid run, else every segment
+    const digested = new Map<string, SegmentDigest>();
+    const changes = await validateChanges(context, files, schemas, plan, digested);
+    if (typeof changes !== 'string') context.log(`${changes.reused} table segments unchanged since the last run: only the changed ones checked against its keys`);
+    else if (context.previous) context.log(`checking every segment: ${changes}`);
+    const { report } = typeof changes === 'string' ? await validateAll(context, files, schemas, plan, digested) : changes;
+
+    // save
+    await writeJson(path.join(context.outDir, 'report.json'), report);
     for (const problem of report.problems.slice(0, PROBLEMS_SHOWN)) process.stderr.write(`validate: ${formatProblem(problem)}\n`);
     if (report.problems.length > PROBLEMS_SHOWN) process.stderr.write(`validate: ... ${report.problems.length - PROBLEMS_SHOWN} more in out/validate/report.json\n`);
     const rows = TABLE_NAMES.map((t) => `${report.tables[t]!.rows} ${t}`).join(', ');

@@ -1439,9 +1439,9 @@ export function figureCampaign(
   mentions: readonly CampaignMention[],
   campaignOfMention?: (m: CampaignMention) => string | null | undefined,
 ): string | null {
+  if (!campaignOfMention) return docCampaignId; // before the search: link calls this for every figure
   const tied = mentionForFigure(sentenceIndex, mentions);
-  if (!tied || !campaignOfMention) return docCampaignId;
-  return campaignOfMention(tied) ?? docCampaignId;
+  return tied ? (campaignOfMention(tied) ?? docCampaignId) : docCampaignId;
 }
 
 // ============================================================================ linking

@@ -407,9 +407,12 @@ function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMa
   const inputs: ClaimInput[] = [];
   for (const s of summaries) {
     const docCampaignId = docCampaign.get(s.doc_id) ?? null;
+    // A document's figures share its campaign (figureCampaign): its scope is asked about once, not per figure.
+    let asked: { campaign_id: string | null; included: boolean } | null = null;
     s.figures.forEach((f, i) => {
       const campaign_id = figureCampaign(docCampaignId, f.sentence_index, s.mentions);
-      if (include && !include(claimScope({ doc_id: s.doc_id, campaign_id }))) return;
+      if (include && asked?.campaign_id !== campaign_id) asked = { campaign_id, included: include(claimScope({ doc_id: s.doc_id, campaign_id })) };
+      if (asked && !asked.included) return;
       inputs.push({
         figure_id: figureIdsOf(s)[i]!,
         doc_id: s.doc_id,

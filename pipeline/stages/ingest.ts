@@ -24,18 +24,35 @@ import type { IngestedDoc, Reject } from '../lib/types.js';
 /** Articles are kilobytes; anything this large is not an article and would only slow the build. */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
-/** relPath -> [size, mtimeMs, sha256] from the last run. */
-type HashCache = Record<string, [number, number, string]>;
+/**
+ * The last run's file hashes: [relPath, size, mtimeMs, sha256] per file, in the walk's order (by
+ * relPath), so this run matches its files to them by walking both lists once. (An object keyed by
+ * path cost 0.3 s at 100k files to parse and as much again to fill and look up.)
+ */
+type HashCache = [relPath: string, size: number, mtimeMs: number, sha256: string][];
 
-const HASH_CACHE = 'ingest-sha256.json';
+const HASH_CACHE = 'ingest-files.json';
+/** The cache's earlier name and form (an object keyed by path): removed, not read. */
+const LEGACY_HASH_CACHE = 'ingest-sha256.json';
 
 async function loadHashCache(out: string): Promise<HashCache> {
   const file = buildCachePath(out, HASH_CACHE);
   try {
-    return (await exists(file)) ? await readJson<HashCache>(file) : {};
+    const cache = (await exists(file)) ? await readJson<unknown>(file) : [];
+    return Array.isArray(cache) ? (cache as HashCache) : [];
   } catch {
-    return {}; // a damaged cache only costs a re-hash
+    return []; // a damaged cache only costs a re-hash
   }
+}
+
+/** The cached sha256 of each file (in `files`' order) whose size and mtime are as the cache recorded, else undefined. */
+export function cachedHashes(files: readonly WalkedFile[], cache: HashCache): (string | undefined)[] {
+  let at = 0;
+  return files.map((file) => {
+    while (at < cache.length && cache[at]![0] < file.relPath) at++;
+    const entry = cache[at];
+    return entry && entry[0] === file.relPath && entry[1] === file.size && entry[2] === file.mtimeMs ? entry[3] : undefined;
+  });
 }
 
 export const ingestStage: StageDefinition = {
@@ -46,8 +63,8 @@ export const ingestStage: StageDefinition = {
     // load
     const { files, problems } = context.walked?.get(context.inputs.seeds!) ?? (await walkFiles(context.inputs.seeds!));
     const rejects: Reject[] = problems.map((p) => ({ source_file: p.relPath, reason: p.reason }));
-    const oldHashes = await loadHashCache(context.config.out);
-    const newHashes: HashCache = {};
+    const cached = cachedHashes(files, await loadHashCache(context.config.out));
+    const newHashes: HashCache = [];
 
     // process: hash every file (or trust last run's hash), group identical bytes, then decode one copy of each
     const groups = new Map<string, WalkedFile[]>();
@@ -57,9 +74,8 @@ export const ingestStage: StageDefinition = {
         rejects.push({ source_file: file.relPath, reason: `file too large (${file.size} bytes > ${MAX_DOCUMENT_BYTES}); not an article` });
         continue;
       }
-      const cached = oldHashes[file.relPath];
-      const sha = cached && cached[0] === file.size && cached[1] === file.mtimeMs ? cached[2] : sha256Hex(fs.readFileSync(file.absPath));
-      newHashes[file.relPath] = [file.size, file.mtimeMs, sha];
+      const sha = cached[index] ?? sha256Hex(fs.readFileSync(file.absPath));
+      newHashes.push([file.relPath, file.size, file.mtimeMs, sha]);
       const group = groups.get(sha);
       if (group) group.push(file);
       else groups.set(sha, [file]);
@@ -128,6 +144,7 @@ export const ingestStage: StageDefinition = {
     const knownHashes = await writeShardManifest(context.outDir, shards);
     rejects.push(...allFailures(shards));
     await writeBuildCache(context.config.out, HASH_CACHE, JSON.stringify(newHashes));
+    fs.rmSync(buildCachePath(context.config.out, LEGACY_HASH_CACHE), { force: true });
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);
     // Counts for the next stages' progress bars (they stream documents.jsonl and cannot count ahead).

@@ -9,6 +9,7 @@ import { DEFAULT_SEGMENT_RULE, fileSegments, spansDigest, type SegmentRule } fro
 import { TABLE_NAMES } from '../pipeline/lib/schema.js';
 import { hashFolder } from '../pipeline/lib/stage.js';
 import { STAGES } from '../pipeline/stages/index.js';
+import { digestsFileDigest } from '../pipeline/stages/validate.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
 const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout/articles');
@@ -49,8 +50,22 @@ async function expectOutputHashesTrue(out: string, rule: SegmentRule = DEFAULT_S
   for (const stage of STAGE_FOLDERS) {
     const dir = path.join(out, stage);
     const tables = stage === 'link' ? TABLE_NAMES.map((table) => `${table}.jsonl`) : [];
-    const known = Object.fromEntries(tables.map((f) => [f, spansDigest([...fileSegments(path.join(dir, f), rule)])]));
-    const stamp = JSON.parse(fs.readFileSync(path.join(out, `${stage}.stamp.json`), 'utf8')) as { output_hash: string };
+    const known: Record<string, string> = Object.fromEntries(tables.map((f) => [f, spansDigest([...fileSegments(path.join(dir, f), rule)])]));
+    const stamp = JSON.parse(fs.readFileSync(path.join(out, `${stage}.stamp.json`), 'utf8')) as { output_hash: string; code_hash: string };
+    if (stage === 'validate') {
+      // Validate vouches for its digests by its index: the index must describe the file line by line.
+      const indexText = fs.readFileSync(path.join(dir, 'segments-index.json'), 'utf8');
+      const described: Record<string, [string, number, number, number][]> = Object.fromEntries(TABLE_NAMES.map((t) => [t, []]));
+      let offset = 0;
+      for (const line of fs.readFileSync(path.join(dir, 'segments.jsonl'), 'utf8').split('\n').slice(0, -1)) {
+        const { table, hash, rows } = JSON.parse(line) as { table: string; hash: string; rows: number };
+        const length = Buffer.byteLength(line) + 1;
+        described[table]!.push([hash, rows, offset, length]);
+        offset += length;
+      }
+      expect((JSON.parse(indexText) as { tables: unknown }).tables).toEqual(described);
+      known['segments.jsonl'] = digestsFileDigest(stamp.code_hash, indexText);
+    }
     expect(await hashFolder(dir, known), stage).toBe(stamp.output_hash);
   }
 }

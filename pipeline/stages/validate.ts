@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJson, writeJson } from '../lib/fsutil.js';
+import { sha256Hex } from '../lib/hash.js';
 import { BufferedLineWriter, readRange, readJsonlRecords } from '../lib/lineFile.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName, type TableSchema } from '../lib/schema.js';
 import { DEFAULT_SEGMENT_RULE, tableSegments, type Segment } from '../lib/segments.js';
@@ -27,6 +28,13 @@ const DIGEST_INDEX = 'segments-index.json';
 const KEYS = 'keys.bin';
 
 type StoredDigest = SegmentDigest & { table: TableName };
+
+/** A check's verdict, how many segments it took from the last run, and the hashes of the files it wrote (saveIndex). */
+interface Checked {
+  report: ValidationReport;
+  reused: number;
+  knownHashes: Record<string, string>;
+}
 
 /** A digest's line in segments.jsonl: [segment hash, rows, offset, length with its newline]. */
 type DigestEntry = [hash: string, rows: number, offset: number, length: number];
@@ -84,10 +92,24 @@ class DigestWriter {
   }
 }
 
-async function saveIndex(dir: string, valid: boolean, entries: DigestIndex['tables'], keys: KeyIndex | null): Promise<void> {
+/**
+ * Writes segments-index.json and keys.bin; returns what the output hash takes for segments.jsonl and
+ * keys.bin instead of reading them back (80 MB at 100k articles): keys.bin's sha256, and for the
+ * digests a digest of this code and the index, which lists every digest's segment in order (with
+ * the same code, the same segments give the same lines, so the file's bytes change only with it).
+ */
+function saveIndex(context: StageContext, valid: boolean, entries: DigestIndex['tables'], keys: KeyIndex | null): Record<string, string> {
   const serialized = valid && keys ? serializeKeyIndex(keys) : null;
-  fs.writeFileSync(path.join(dir, KEYS), Buffer.concat(serialized?.bytes ?? []));
-  await writeJson(path.join(dir, DIGEST_INDEX), { valid, tables: entries, keys: serialized?.layout ?? null } satisfies DigestIndex);
+  const keyBytes = Buffer.concat(serialized?.bytes ?? []);
+  fs.writeFileSync(path.join(context.outDir, KEYS), keyBytes);
+  const index = JSON.stringify({ valid, tables: entries, keys: serialized?.layout ?? null } satisfies DigestIndex, null, 2) + '\n';
+  fs.writeFileSync(path.join(context.outDir, DIGEST_INDEX), index);
+  return { [KEYS]: sha256Hex(keyBytes), [DIGESTS]: digestsFileDigest(context.codeHash, index) };
+}
+
+/** What the output hash takes for segments.jsonl (see saveIndex). */
+export function digestsFileDigest(codeHash: string, indexText: string): string {
+  return `digests:${sha256Hex(`${codeHash}\n${indexText}`)}`;
 }
 
 /** The last run's valid tables: its digest index, key index and digests file; or why there are none to check against. */
@@ -121,7 +143,7 @@ async function validateChanges(
   plan: KeyPlan | null,
   /** Receives the digests made of changed segments, for the full check should it run. */
   digested: Map<string, SegmentDigest>,
-): Promise<{ report: ValidationReport; reused: number } | string> {
+): Promise<Checked | string> {
   const previous = await previousValidTables(context, plan);
   if (typeof previous === 'string') return previous;
   // Each segment is one of the last run's (its line in the last digests file), or new.
@@ -164,9 +186,9 @@ async function validateChanges(
     } finally {
       writer.close();
     }
-    await saveIndex(context.outDir, true, writer.entries, checked.next);
+    const knownHashes = saveIndex(context, true, writer.entries, checked.next);
     const rows = (table: TableName) => writer.entries[table]!.reduce((n, entry) => n + entry[1], 0);
-    return { report: { valid: true, tables: Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: rows(t), problems: 0 }])), problems: [] }, reused };
+    return { report: { valid: true, tables: Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: rows(t), problems: 0 }])), problems: [] }, reused, knownHashes };
   } finally {
     fs.closeSync(fd);
   }
@@ -179,7 +201,7 @@ async function validateAll(
   schemas: Record<TableName, TableSchema>,
   plan: KeyPlan | null,
   digestedAlready: ReadonlyMap<string, SegmentDigest>,
-): Promise<{ report: ValidationReport; reused: number }> {
+): Promise<Checked> {
   const known = await previousDigests(context);
   for (const [key, digest] of digestedAlready) known.set(key, digest);
   const writer = new DigestWriter(context.outDir);
@@ -197,8 +219,8 @@ async function validateAll(
   const unchanged = result.reused - digestedAlready.size; // those digested this run count as reused
   if (known.size > digestedAlready.size) context.log(`${unchanged} table segments unchanged since the last run, not read again`);
   const { reused, ...report } = result;
-  await saveIndex(context.outDir, report.valid, writer.entries, report.valid ? (keys?.finish() ?? null) : null);
-  return { report, reused };
+  const knownHashes = saveIndex(context, report.valid, writer.entries, report.valid ? (keys?.finish() ?? null) : null);
+  return { report, reused, knownHashes };
 }
 
 /** How many problems to print on stderr; the report file has them all. */
@@ -220,7 +242,7 @@ export const validateStage: StageDefinition = {
     const changes = await validateChanges(context, files, schemas, plan, digested);
     if (typeof changes !== 'string') context.log(`${changes.reused} table segments unchanged since the last run: only the changed ones checked against its keys`);
     else if (context.previous) context.log(`checking every segment: ${changes}`);
-    const { report } = typeof changes === 'string' ? await validateAll(context, files, schemas, plan, digested) : changes;
+    const { report, knownHashes } = typeof changes === 'string' ? await validateAll(context, files, schemas, plan, digested) : changes;
 
     // save
     await writeJson(path.join(context.outDir, 'report.json'), report);
@@ -230,6 +252,7 @@ export const validateStage: StageDefinition = {
     return {
       ok: report.valid,
       summary: report.valid ? `valid: ${rows}` : `INVALID: ${report.problems.length} problem(s) in ${rows}; see validate/report.json`,
+      knownHashes,
     };
   },
 };

@@ -52,6 +52,39 @@ describe('WorkerPool', () => {
   }, 30_000);
 });
 
+describe('WorkerPool threads', () => {
+  it('starts a thread only when a task has none free, up to its size', async () => {
+    const lazy = new WorkerPool<Input, string>({ workers: 2, timeoutMs: 30_000 });
+    try {
+      expect(lazy.threads).toBe(0);
+      expect(await lazy.run(TASKS, { id: 1, mode: 'ok' })).toBe('done 1');
+      expect(await lazy.run(TASKS, { id: 2, mode: 'ok' })).toBe('done 2');
+      expect(lazy.threads).toBe(1); // one document at a time needs one thread
+      const many = Array.from({ length: 8 }, (_, id) => ({ id, mode: 'slow' as const }));
+      expect(await Promise.all(many.map((input) => lazy.run(TASKS, input)))).toEqual(many.map((i) => `done ${i.id}`));
+      expect(lazy.threads).toBe(2);
+    } finally {
+      await lazy.close();
+    }
+  }, 30_000);
+
+  it('preloads modules on one thread before any task, and a module that fails to load fails only the tasks that need it', async () => {
+    const warm = new WorkerPool<Input, string>({ workers: 2, timeoutMs: 30_000 });
+    try {
+      const broken = new URL('./fixtures/worker-pool/no-such-module.ts', import.meta.url).href;
+      warm.preload([TASKS.moduleUrl, broken]);
+      expect(warm.threads).toBe(1);
+      expect(await warm.run(TASKS, { id: 3, mode: 'ok' })).toBe('done 3');
+      expect(warm.threads).toBe(1);
+      const failure = await warm.run({ moduleUrl: broken, exportName: 'echoOrMisbehave' }, { id: 4, mode: 'ok' }).catch((error: unknown) => error);
+      expect((failure as TaskFailure).kind).toBe('setup');
+      expect(await warm.run(TASKS, { id: 5, mode: 'ok' })).toBe('done 5');
+    } finally {
+      await warm.close();
+    }
+  }, 30_000);
+});
+
 describe('WorkerPool.dispatched', () => {
   it('resolves once the task is on a worker, which then runs while this thread is blocked', async () => {
     const single = new WorkerPool<Int32Array, number>({ workers: 1, timeoutMs: 30_000 });

@@ -2,6 +2,7 @@
 // finds the data unfit to publish; earlier stages' outputs stay, and out/dataset keeps its last
 // good contents.
 import { runStage, type BuildConfig, type StageDefinition, type StageReport } from './stage.js';
+import { warmDocumentWorkers } from './perdoc.js';
 import { closeSharedPool } from './workerPool.js';
 
 export interface BuildResult {
@@ -12,11 +13,18 @@ export interface BuildResult {
 
 export async function runBuild(stages: StageDefinition[], config: BuildConfig, print: (line: string) => void): Promise<BuildResult> {
   const reports: StageReport[] = [];
-  for (const stage of stages) {
+  for (const [at, stage] of stages.entries()) {
     // Worker threads hold their own heaps (loader, lexicons, place tables): end them before a
     // cross-document stage, which needs the memory for the whole corpus's summaries.
     if (!stage.usesWorkers) await closeSharedPool();
-    const report = await runStage(stage, config);
+    // A stage that runs before the per-document ones (ingest) has something new for them: their
+    // threads start, and load their modules, while it runs.
+    const next = stages.slice(at + 1);
+    const stop = next.findIndex((s) => !s.usesWorkers);
+    const upcoming = (stop < 0 ? next : next.slice(0, stop)).map((s) => s.moduleUrl);
+    const report = await runStage(stage, config, () => {
+      if (!stage.usesWorkers && upcoming.length > 0) warmDocumentWorkers(upcoming);
+    });
     reports.push(report);
     const status = report.status === 'up to date' ? 'up to date' : `${report.seconds.toFixed(2)}s`;
     print(`${stage.name.padEnd(9)} ${status.padEnd(10)} ${report.summary}`);

@@ -111,7 +111,12 @@ export async function previousOutputFile(context: StageContext, name: string): P
  * Runs one stage unless its stamp says code and inputs are unchanged. A run that fails while the
  * last output of the same code was on offer is run once more without it (see below).
  */
-export async function runStage(stage: StageDefinition, config: BuildConfig): Promise<StageReport> {
+export async function runStage(
+  stage: StageDefinition,
+  config: BuildConfig,
+  /** Called once the stage is known to run (not up to date), before it does. */
+  beforeRun: () => void = () => {},
+): Promise<StageReport> {
   const started = process.hrtime.bigint();
   const target = stageOutputDir(stage, config);
   await fsp.mkdir(config.out, { recursive: true });
@@ -128,6 +133,7 @@ export async function runStage(stage: StageDefinition, config: BuildConfig): Pro
     return { stage: stage.name, status: 'up to date', ok: stamp.ok, summary: stamp.summary, seconds: seconds() };
   }
 
+  beforeRun();
   const staged = path.join(config.out, `.${stage.output ?? stage.name}.tmp-${process.pid}`);
   await removeStaleTemps(config.out);
   await fsp.rm(staged, { recursive: true, force: true });

@@ -62,16 +62,21 @@ interface Slot {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const modules = new Map();
-async function load(moduleUrl, exportName) {
+function importOnce(moduleUrl) {
   if (!modules.has(moduleUrl)) modules.set(moduleUrl, import(moduleUrl));
-  const fn = (await modules.get(moduleUrl))[exportName];
+  return modules.get(moduleUrl);
+}
+async function load(moduleUrl, exportName) {
+  const fn = (await importOnce(moduleUrl))[exportName];
   if (typeof fn !== 'function') throw new Error(moduleUrl + ' has no exported function ' + exportName);
   return fn;
 }
 (async () => {
   const { register } = await import(workerData.tsxApi);
   register();
-  parentPort.on('message', async ({ moduleUrl, exportName, input }) => {
+  parentPort.on('message', async ({ preload, moduleUrl, exportName, input }) => {
+    // A module to load ahead of its tasks; a failure is reported by the first task that needs it.
+    if (preload) return void importOnce(preload).catch(() => {});
     let fn;
     try {
       fn = await load(moduleUrl, exportName);
@@ -136,10 +141,26 @@ export class WorkerPool<In, Out> {
   /** Set when a worker died before it was ready: respawning would only loop. */
   private setupError: string | null = null;
   private dispatchWaiters: (() => void)[] = [];
+  /** Most threads the pool runs; they start as tasks need them (grow), not all at once. */
+  private readonly size: number;
+  /** Modules every worker loads as soon as it starts (preload). */
+  private readonly preloads: string[] = [];
 
   constructor(private readonly options: PoolOptions) {
-    const count = Math.max(1, options.workers ?? defaultWorkerCount());
-    for (let i = 0; i < count; i++) this.slots.push(this.spawn());
+    this.size = Math.max(1, options.workers ?? defaultWorkerCount());
+  }
+
+  /**
+   * Has every worker load these modules now, ahead of the tasks that will need them: a build starts
+   * the threads and loads the per-document stages while ingest runs, not when the first document
+   * needing them arrives. Workers started later load them on first use, as without this.
+   */
+  preload(moduleUrls: readonly string[]): void {
+    if (this.isClosed) return;
+    const fresh = moduleUrls.filter((url) => !this.preloads.includes(url));
+    this.preloads.push(...fresh);
+    if (this.slots.length === 0) this.slots.push(this.spawn()); // posts every preload itself
+    else for (const slot of this.slots) for (const moduleUrl of fresh) slot.worker.postMessage({ preload: moduleUrl });
   }
 
   /** Runs one task; rejects with a TaskFailure (never kills the pool). */
@@ -148,8 +169,19 @@ export class WorkerPool<In, Out> {
     if (this.closed) return Promise.reject(new TaskFailure('pool is closed', 'crash'));
     return new Promise<Out>((resolve, reject) => {
       this.queue.push({ fn, input, resolve: resolve as (value: unknown) => void, reject });
+      this.grow();
       this.dispatch();
     });
+  }
+
+  /**
+   * Starts a thread for each queued task that no idle or starting thread will take, up to the pool's
+   * size: one document needs one thread, and a thread costs half a second of CPU to start (its
+   * loader and modules), which on two cores comes out of the work running beside it.
+   */
+  private grow(): void {
+    const free = this.slots.filter((slot) => !slot.task).length;
+    for (let wanted = this.queue.length - free; wanted > 0 && this.slots.length < this.size; wanted--) this.slots.push(this.spawn());
   }
 
   /**
@@ -160,6 +192,11 @@ export class WorkerPool<In, Out> {
   dispatched(): Promise<void> {
     if (!this.queue.length || this.setupError || this.closed) return Promise.resolve();
     return new Promise<void>((resolve) => this.dispatchWaiters.push(resolve));
+  }
+
+  /** Threads started so far (and not ended). */
+  get threads(): number {
+    return this.slots.length;
   }
 
   get isClosed(): boolean {
@@ -201,6 +238,7 @@ export class WorkerPool<In, Out> {
     });
     worker.on('error', (error) => this.replace(slot, `worker crashed: ${firstLine(error.message)}`));
     worker.on('exit', (code) => this.replace(slot, `worker exited with code ${code}`));
+    for (const moduleUrl of this.preloads) worker.postMessage({ preload: moduleUrl });
     return slot;
   }
 

@@ -80,6 +80,14 @@ class RangeReader {
   }
 }
 
+/** How many of a table's segments publishTable would encode (the others it copies from the last build). */
+export function segmentsToEncode({ table, linkDir, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): number {
+  const known = new Set((previous?.segments.segments ?? []).map((entry) => `${entry.hash}:${entry.rows}`));
+  let count = 0;
+  for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) if (!known.has(`${segment.hash}:${segment.rows}`)) count++;
+  return count;
+}
+
 /** One table's CSV and Parquet files (and their hashes), card statistics and segment index. Exported for the worker. */
 export function publishTable({ table, linkDir, outDir, root, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): PublishedTable {
   const schema = loadSchemas(root)[table];

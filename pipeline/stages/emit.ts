@@ -11,8 +11,9 @@ import { CardStats, renderCardFromStats } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
 import { dataPackage } from '../lib/publish.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
+import { DEFAULT_SEGMENT_RULE } from '../lib/segments.js';
 import { buildCachePath, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
-import { publishTable, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
+import { publishTable, segmentsToEncode, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
 import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
 
@@ -24,6 +25,12 @@ const PARALLEL_TABLE: TableName = 'figures';
 /** No time budget: this is the build's own work, not a document's. */
 const NO_BUDGET_MS = 2 ** 31 - 1;
 const WORKER_HEAP_MB = 4096;
+/**
+ * The parallel table goes to a worker thread only when it has at least this many segments to encode
+ * (about 0.1 s each): starting the thread costs about half a second of CPU, more than a rebuild
+ * after a few changed articles saves by it.
+ */
+const WORKER_MIN_SEGMENTS = 8;
 
 /** The segment index, outside the published folder: OUT/.cache/emit-segments.json. */
 const SEGMENT_INDEX = 'emit-segments.json';
@@ -61,14 +68,20 @@ export const emitStage: StageDefinition = {
 
     // process + save: each table is read once, segment by segment; a segment the last build
     // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The figures
-    // table (the largest) is published on a worker thread while this thread does the other three.
+    // table (the largest) is published on a worker thread while this thread does the other three,
+    // when it has enough to encode to pay for the thread (WORKER_MIN_SEGMENTS).
     const { index, published: publishedHashes } = await previousSegments(context);
     const previousDir = context.previous?.dir ?? null;
     const job = (table: TableName): PublishTableInput => {
       const segments = previousDir === null ? null : usableSegments(index, context.codeHash, table, publishedHashes, previousDir);
-      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous: segments && previousDir !== null ? { dir: previousDir, segments } : null };
+      const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
+      // Link's rule, so its recorded spans are taken as they are (they are read only under the same rule).
+      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: context.config.segmentRule ?? DEFAULT_SEGMENT_RULE };
     };
-    const pool = defaultWorkerCount() > 0 ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
+    const toEncode = segmentsToEncode(job(PARALLEL_TABLE));
+    const parallel = defaultWorkerCount() > 0 && toEncode >= WORKER_MIN_SEGMENTS;
+    context.log(`${PARALLEL_TABLE}: ${toEncode} segment${toEncode === 1 ? "" : "s"} to encode, on ${parallel ? 'a worker thread' : 'this thread'}`);
+    const pool = parallel ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
     let published: PublishedTable[];
     try {
       const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(PARALLEL_TABLE)) ?? null;

@@ -9,7 +9,7 @@ import { DEFAULT_SEGMENT_RULE, fileSegments, spansDigest, type SegmentRule } fro
 import { TABLE_NAMES } from '../pipeline/lib/schema.js';
 import { hashFolder } from '../pipeline/lib/stage.js';
 import { STAGES } from '../pipeline/stages/index.js';
-import { digestsFileDigest } from '../pipeline/stages/validate.js';
+import { digestsFileDigest } from '../pipeline/lib/validateRun.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
 const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout/articles');

@@ -86,13 +86,7 @@ describe('SegmentCutter (segments cut while a table is written)', () => {
     );
   });
   it('is used only when the spans cover the file and were cut by the same rule', () => {
-    const dir = folder();
-    const file = path.join(dir, 'figures.jsonl');
-    const lines = Array.from({ length: 100 }, (_, i) => `{"figure_id":"fig_${i}"}`);
-    fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-    const cutter = new SegmentCutter(SMALL);
-    for (const line of lines) cutter.add(Buffer.from(line));
-    const spans = cutter.finish();
+    const { dir, file, spans } = writtenTable(100);
     /** Records spans as the writer does, after the table (whose mtime is set to a minute before). */
     const record = (rule: SegmentRule, recorded = spans) => {
       fs.writeFileSync(path.join(dir, SEGMENT_SPANS), JSON.stringify({ rule, tables: { figures: recorded } }));
@@ -120,15 +114,22 @@ describe('SegmentCutter (segments cut while a table is written)', () => {
   });
 });
 
+/** A figures table of `rows` rows in a fresh folder, and the spans its writer would record (SMALL). */
+function writtenTable(rows: number) {
+  const dir = folder();
+  const file = path.join(dir, 'figures.jsonl');
+  const lines = Array.from({ length: rows }, (_, i) => `{"figure_id":"fig_${i}"}`);
+  fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+  const cutter = new SegmentCutter(SMALL);
+  for (const line of lines) cutter.add(Buffer.from(line));
+  return { dir, file, spans: cutter.finish() };
+}
+
 describe('recordSpans', () => {
   it('writes the spans in a later tick of the file clock than every table, so a table closed in the same tick keeps its spans', () => {
-    const dir = folder();
-    const file = path.join(dir, 'figures.jsonl');
-    const lines = Array.from({ length: 40 }, (_, i) => `{"figure_id":"fig_${i}"}`);
-    fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-    const cutter = new SegmentCutter(SMALL);
-    for (const line of lines) cutter.add(Buffer.from(line));
-    const spans = cutter.finish().map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s));
+    const written = writtenTable(40);
+    const { dir, file } = written;
+    const spans = written.spans.map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s));
     // The table dated a little ahead of the clock: spans written at once would not be newer than it.
     const ahead = new Date(Date.now() + 50);
     fs.utimesSync(file, ahead, ahead);

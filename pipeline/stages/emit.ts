@@ -80,7 +80,7 @@ export const emitStage: StageDefinition = {
     };
     const toEncode = segmentsToEncode(job(PARALLEL_TABLE));
     const parallel = defaultWorkerCount() > 0 && toEncode >= WORKER_MIN_SEGMENTS;
-    context.log(`${PARALLEL_TABLE}: ${toEncode} segment${toEncode === 1 ? '' : 's'} to encode, on ${parallel ? 'a worker thread' : 'this thread'}`);
+    if (parallel || index) context.log(`${PARALLEL_TABLE}: ${toEncode} segment${toEncode === 1 ? '' : 's'} to encode, on ${parallel ? 'a worker thread' : 'this thread'}`);
     const pool = parallel ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
     let published: PublishedTable[];
     try {

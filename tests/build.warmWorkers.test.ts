@@ -18,7 +18,7 @@ describe('warming the per-document workers', () => {
     for (const name of fs.readdirSync(SEEDS).sort().slice(0, 2)) fs.copyFileSync(path.join(SEEDS, name), path.join(corpus, name));
     const out = tempDir('warm-out');
     expect((await build(corpus, out)).ok).toBe(true);
-    const perDocument = STAGES.filter((s) => s.usesWorkers).map((s) => s.moduleUrl);
+    const perDocument = STAGES.filter((s) => s.usesWorkers).map((s) => s.workerModuleUrl ?? s.moduleUrl);
     expect(perDocument.length).toBeGreaterThan(0);
     expect(warmed).toEqual([perDocument]); // once, while ingest ran; later stages warm nothing
     warmed.length = 0;

@@ -21,7 +21,7 @@ export async function runBuild(stages: StageDefinition[], config: BuildConfig, p
     // threads start, and load their modules, while it runs.
     const next = stages.slice(at + 1);
     const stop = next.findIndex((s) => !s.usesWorkers);
-    const upcoming = (stop < 0 ? next : next.slice(0, stop)).map((s) => s.moduleUrl);
+    const upcoming = (stop < 0 ? next : next.slice(0, stop)).map((s) => s.workerModuleUrl ?? s.moduleUrl);
     const report = await runStage(stage, config, () => {
       if (!stage.usesWorkers && upcoming.length > 0) warmDocumentWorkers(upcoming);
     });

@@ -64,6 +64,8 @@ export interface StageDefinition {
   moduleUrl: string;
   /** Runs documents on the shared worker threads (see workerPool.ts); the threads are kept for the next such stage. */
   usesWorkers?: boolean;
+  /** The module its worker threads run (default: the stage module); the build has it loaded on them ahead of time. */
+  workerModuleUrl?: string;
   inputs(config: BuildConfig): Record<string, string>;
   /** Extra files whose content counts as code (e.g. schemas). */
   codeFiles?(config: BuildConfig): string[];

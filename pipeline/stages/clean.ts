@@ -2,26 +2,31 @@
 // paragraphs and document metadata, one record per document.
 // Input: out/ingest. Output: out/clean/documents/<shard>.jsonl (CleanDoc per line, in ingest's shards and
 // order; shards.json says what each shard was built from) and failures.json.
+// The per-document work is in cleanTask.ts, loaded by the worker threads (not by this thread, unless
+// documents run in-process).
 import path from 'node:path';
-import { cleanDocument } from '../lib/clean.js';
-import { ingestedDocumentCount, jsonTask, mapDocumentShards, readLazyRecords } from '../lib/perdoc.js';
+import { ingestedDocumentCount, mapDocumentShards, readLazyRecords, type DocumentTask } from '../lib/perdoc.js';
 import type { StageDefinition } from '../lib/stage.js';
-import type { IngestedDoc } from '../lib/types.js';
+import { defaultWorkerCount } from '../lib/workerPool.js';
 
-/** One document's work, run on a worker thread (exported by name for the pool). */
-export const cleanTask = jsonTask((doc: IngestedDoc) => cleanDocument({ doc_id: doc.doc_id, source_file: doc.source_file, format: doc.format, text: doc.text }));
+const TASK_MODULE = new URL('./cleanTask.ts', import.meta.url).href;
 
 export const cleanStage: StageDefinition = {
   name: 'clean',
   moduleUrl: import.meta.url,
   usesWorkers: true,
+  workerModuleUrl: TASK_MODULE,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest') }),
   async run(context) {
+    const inProcess: DocumentTask | null = defaultWorkerCount() === 0 ? (await import('./cleanTask.js')).cleanTask : null;
     const { counts, knownHashes } = await mapDocumentShards(context, {
       inputs: [context.inputs.ingest!],
       records: ([ingested]) => (ingested ? readLazyRecords(ingested) : []),
-      task: cleanTask,
-      worker: { moduleUrl: import.meta.url, exportName: 'cleanTask' },
+      task: (lines) => {
+        if (!inProcess) throw new Error('clean: documents run on worker threads here, not in-process');
+        return inProcess(lines);
+      },
+      worker: { moduleUrl: TASK_MODULE, exportName: 'cleanTask' },
       total: await ingestedDocumentCount(context.inputs.ingest!),
     });
     return { ok: true, summary: `${counts.in} documents in, ${counts.out} out (${counts.reused} reused), ${counts.failed} failed`, knownHashes };

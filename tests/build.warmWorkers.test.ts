@@ -1,10 +1,8 @@
 // The per-document stages' worker threads start while ingest runs, when ingest has something new for
 // them, and not at all in a build where nothing changed.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { STAGES } from '../pipeline/stages/index.js';
-import { SEEDS, build, tempDir } from './helpers/build.js';
+import { build, seedCorpus, tempDir } from './helpers/build.js';
 
 const warmed = vi.hoisted(() => [] as string[][]);
 vi.mock('../pipeline/lib/perdoc.js', async (importOriginal) => {
@@ -14,8 +12,7 @@ vi.mock('../pipeline/lib/perdoc.js', async (importOriginal) => {
 
 describe('warming the per-document workers', () => {
   it('loads the stages after ingest on the workers when ingest runs, and never in a build with nothing new', async () => {
-    const corpus = tempDir('warm-corpus');
-    for (const name of fs.readdirSync(SEEDS).sort().slice(0, 2)) fs.copyFileSync(path.join(SEEDS, name), path.join(corpus, name));
+    const corpus = seedCorpus('warm-corpus', 2);
     const out = tempDir('warm-out');
     expect((await build(corpus, out)).ok).toBe(true);
     const perDocument = STAGES.filter((s) => s.usesWorkers).map((s) => s.workerModuleUrl ?? s.moduleUrl);

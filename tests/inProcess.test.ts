@@ -1,14 +1,12 @@
 // CC_WORKERS=0 runs the per-document stages on the build's own thread, loading their task modules
 // only then (clean's HTML parsers are not loaded otherwise): the outputs are the worker threads'.
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
+import { build, folderHashes, seedCorpus, tempDir } from './helpers/build.js';
 
 describe('in-process per-document stages', () => {
   it('give the same clean and extract records and dataset as worker threads', async () => {
-    const corpus = tempDir('in-process-corpus');
-    for (const name of fs.readdirSync(SEEDS).sort().slice(0, 3)) fs.copyFileSync(path.join(SEEDS, name), path.join(corpus, name));
+    const corpus = seedCorpus('in-process-corpus', 3);
     const onWorkers = tempDir('in-process-workers');
     expect((await build(corpus, onWorkers)).ok).toBe(true);
     const saved = process.env.CC_WORKERS;

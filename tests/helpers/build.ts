@@ -18,6 +18,13 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cc-${prefix}-`));
 }
 
+/** A fresh corpus folder holding the first `count` seed articles (in name order). */
+export function seedCorpus(prefix: string, count: number): string {
+  const corpus = tempDir(prefix);
+  for (const name of fs.readdirSync(SEEDS).sort().slice(0, count)) fs.copyFileSync(path.join(SEEDS, name), path.join(corpus, name));
+  return corpus;
+}
+
 export async function build(seeds: string, out: string, stages: StageDefinition[] = STAGES, options: { quiet?: boolean; segmentRule?: SegmentRule } = {}): Promise<BuildResult & { lines: string[] }> {
   const lines: string[] = [];
   const result = await runBuild(stages, { root: ROOT, seeds, out, quiet: options.quiet ?? true, segmentRule: options.segmentRule }, (line) => lines.push(line));

@@ -2,7 +2,7 @@
 //   load declared inputs -> process -> save outputs into a temp folder -> publish atomically.
 // A stage records `out/<stage>.stamp.json` beside its folder: the hash of its code and inputs and of
 // what it wrote. When code and inputs are unchanged the stage is skipped.
-import type { SegmentRule } from './segments.js';
+import { DEFAULT_SEGMENT_RULE, type SegmentRule } from './segments.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -89,6 +89,11 @@ export interface StageReport {
   seconds: number;
   /** Why the last output of the same code could not be used as a cache, when the stage was run again without it. */
   fellBack?: string;
+}
+
+/** The rule link cuts its tables by, and validate and emit read them by (recorded spans are used only under the same rule). */
+export function segmentRuleOf(config: BuildConfig): SegmentRule {
+  return config.segmentRule ?? DEFAULT_SEGMENT_RULE;
 }
 
 export function stageOutputDir(stage: StageDefinition, config: BuildConfig): string {

@@ -82,10 +82,19 @@ class RangeReader {
 
 /** How many of a table's segments publishTable would encode (the others it copies from the last build). */
 export function segmentsToEncode({ table, linkDir, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): number {
-  const known = new Set((previous?.segments.segments ?? []).map((entry) => `${entry.hash}:${entry.rows}`));
+  const lastBuild = lastBuildSegments(previous);
   let count = 0;
-  for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) if (!known.has(`${segment.hash}:${segment.rows}`)) count++;
+  for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) if (!lastBuild(segment)) count++;
   return count;
+}
+
+/** The last build's entry for a segment with the same bytes (hash and rows), which is copied rather than encoded. */
+function lastBuildSegments(previous: PublishTableInput['previous']): (segment: { hash: string; rows: number }) => SegmentEntry | undefined {
+  const known = new Map((previous?.segments.segments ?? []).map((entry) => [entry.hash, entry]));
+  return (segment) => {
+    const entry = known.get(segment.hash);
+    return entry && entry.rows === segment.rows ? entry : undefined;
+  };
 }
 
 /** One table's CSV and Parquet files (and their hashes), card statistics and segment index. Exported for the worker. */
@@ -99,7 +108,7 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   const parquetOut = new HashedFile(path.join(outDir, parquetPath));
   const parquetWriter = new SpillingByteWriter((bytes) => parquetOut.write(bytes));
   const parquet = new ParquetFileWriter(parquetWriter, parquetSchema(schema));
-  const known = new Map((previous?.segments.segments ?? []).map((entry) => [entry.hash, entry]));
+  const lastBuild = lastBuildSegments(previous);
   const previousCsv = previous ? new RangeReader(path.join(previous.dir, previous.segments.files.csv.path)) : null;
   const previousParquet = previous ? new RangeReader(path.join(previous.dir, previous.segments.files.parquet.path)) : null;
   const header = Buffer.from(lines.header, 'utf8');
@@ -110,13 +119,13 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   const segments: SegmentEntry[] = [];
   try {
     for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
-      const before = known.get(segment.hash);
+      const before = lastBuild(segment);
       const parquetOffset = parquetWriter.offset;
       let csvLength: number;
       let parquetLength: number | null;
       let metadata: string | null;
       let stats: CardStatsPart;
-      if (before && before.rows === segment.rows && previousCsv && previousParquet) {
+      if (before && previousCsv && previousParquet) {
         // Copied from the last build's files piece by piece, never read whole into memory.
         const range = before.metadata ? before.parquet : null;
         if (range) parquet.addCopied(parseRowGroupMetadata(before.metadata!), (sink) => previousParquet.copy(range, sink));

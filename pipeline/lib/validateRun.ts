@@ -9,8 +9,8 @@ import { readJson } from './fsutil.js';
 import { sha256Hex } from './hash.js';
 import { BufferedLineWriter, readRange, readJsonlRecords } from './lineFile.js';
 import { TABLE_NAMES, type TableName, type TableSchema } from './schema.js';
-import { DEFAULT_SEGMENT_RULE, tableSegments, type Segment } from './segments.js';
-import { previousOutputFile, type StageContext } from './stage.js';
+import { tableSegments, type Segment } from './segments.js';
+import { previousOutputFile, segmentRuleOf, type StageContext } from './stage.js';
 import { segmentDigester, validateJsonlFiles, type SegmentDigest, type ValidationReport } from './validate.js';
 import { checkChanges, deserializeKeyIndex, KeyIndexBuilder, serializeKeyIndex, type KeyIndex, type KeyIndexLayout, type KeyPlan, type TableChange } from './validateDelta.js';
 
@@ -27,6 +27,14 @@ export interface Checked {
   knownHashes: Record<string, string>;
 }
 
+/** What both checks work on: the stage's context, the link tables, their schemas and key plan. */
+export interface ValidationInputs {
+  context: StageContext;
+  files: Record<TableName, string>;
+  schemas: Record<TableName, TableSchema>;
+  plan: KeyPlan | null;
+}
+
 /** A digest's line in segments.jsonl: [segment hash, rows, offset, length with its newline]. */
 type DigestEntry = [hash: string, rows: number, offset: number, length: number];
 
@@ -36,9 +44,6 @@ interface DigestIndex {
   /** The layout of keys.bin; null when the tables were not valid or a key was not exact. */
   keys: KeyIndexLayout | null;
 }
-
-/** The rule link cut its tables by (its recorded spans are read only under the same rule). */
-const segmentRuleOf = (context: StageContext) => context.config.segmentRule ?? DEFAULT_SEGMENT_RULE;
 
 /** The last run's segment digests by table and hash, if the same code wrote them (a damaged file only costs the reuse). */
 async function previousDigests(context: StageContext): Promise<Map<string, SegmentDigest>> {
@@ -114,7 +119,8 @@ async function previousValidTables(context: StageContext, plan: KeyPlan | null):
     const indexed = Object.values(index.tables).flat().reduce((n, entry) => n + entry[3], 0);
     // Both are written before the index: one edited since is newer than it, or of another size.
     const indexTime = fs.statSync(indexFile).mtimeMs;
-    if (fs.statSync(digestsFile).size !== indexed || fs.statSync(digestsFile).mtimeMs > indexTime) return `the last run's ${DIGESTS} is not the file its index describes`;
+    const digestsStat = fs.statSync(digestsFile);
+    if (digestsStat.size !== indexed || digestsStat.mtimeMs > indexTime) return `the last run's ${DIGESTS} is not the file its index describes`;
     if (fs.statSync(keysFile).mtimeMs > indexTime) return `the last run's ${KEYS} changed after its index was written`;
     const keys = deserializeKeyIndex(index.keys, fs.readFileSync(keysFile), plan);
     return keys ? { index, keys, digestsFile } : 'the last run\'s key index does not fit its layout';
@@ -128,10 +134,7 @@ async function previousValidTables(context: StageContext, plan: KeyPlan | null):
  * segment hash; writes the digests and key index and returns the report, or why the full check must run.
  */
 export async function validateChanges(
-  context: StageContext,
-  files: Record<TableName, string>,
-  schemas: Record<TableName, TableSchema>,
-  plan: KeyPlan | null,
+  { context, files, schemas, plan }: ValidationInputs,
   /** Receives the digests made of changed segments, for the full check should it run. */
   digested: Map<string, SegmentDigest>,
 ): Promise<Checked | string> {
@@ -145,7 +148,7 @@ export async function validateChanges(
   for (const table of TABLE_NAMES) {
     const before = new Map<string, DigestEntry[]>();
     for (const entry of previous.index.tables[table] ?? []) before.set(entry[0], [...(before.get(entry[0]) ?? []), entry]);
-    plans[table] = [...tableSegments(files[table], segmentRuleOf(context))].map((segment) => {
+    plans[table] = [...tableSegments(files[table], segmentRuleOf(context.config))].map((segment) => {
       const same = before.get(segment.hash);
       const kept = same?.find((entry) => entry[1] === segment.rows);
       if (!kept) return segment;
@@ -186,13 +189,7 @@ export async function validateChanges(
 }
 
 /** The full check over every segment's digest (those of unchanged segments taken from the last run). */
-export async function validateAll(
-  context: StageContext,
-  files: Record<TableName, string>,
-  schemas: Record<TableName, TableSchema>,
-  plan: KeyPlan | null,
-  digestedAlready: ReadonlyMap<string, SegmentDigest>,
-): Promise<Checked> {
+export async function validateAll({ context, files, schemas, plan }: ValidationInputs, digestedAlready: ReadonlyMap<string, SegmentDigest>): Promise<Checked> {
   const known = await previousDigests(context);
   for (const [key, digest] of digestedAlready) known.set(key, digest);
   const writer = new DigestWriter(context.outDir);
@@ -203,7 +200,7 @@ export async function validateAll(
       writer.write(table, digest);
       keys?.add(table, digest);
     };
-    result = validateJsonlFiles(files, schemas, known, digested, segmentRuleOf(context));
+    result = validateJsonlFiles(files, schemas, known, digested, segmentRuleOf(context.config));
   } finally {
     writer.close();
   }

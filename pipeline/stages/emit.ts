@@ -11,8 +11,7 @@ import { CardStats, renderCardFromStats } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
 import { dataPackage } from '../lib/publish.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
-import { DEFAULT_SEGMENT_RULE } from '../lib/segments.js';
-import { buildCachePath, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
+import { buildCachePath, segmentRuleOf, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
 import { publishTable, segmentsToEncode, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
 import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
@@ -75,16 +74,16 @@ export const emitStage: StageDefinition = {
     const job = (table: TableName): PublishTableInput => {
       const segments = previousDir === null ? null : usableSegments(index, context.codeHash, table, publishedHashes, previousDir);
       const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
-      // Link's rule, so its recorded spans are taken as they are (they are read only under the same rule).
-      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: context.config.segmentRule ?? DEFAULT_SEGMENT_RULE };
+      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: segmentRuleOf(context.config) };
     };
-    const toEncode = segmentsToEncode(job(PARALLEL_TABLE));
+    const parallelJob = job(PARALLEL_TABLE);
+    const toEncode = segmentsToEncode(parallelJob);
     const parallel = defaultWorkerCount() > 0 && toEncode >= WORKER_MIN_SEGMENTS;
     if (parallel || index) context.log(`${PARALLEL_TABLE}: ${toEncode} segment${toEncode === 1 ? '' : 's'} to encode, on ${parallel ? 'a worker thread' : 'this thread'}`);
     const pool = parallel ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
     let published: PublishedTable[];
     try {
-      const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(PARALLEL_TABLE)) ?? null;
+      const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, parallelJob) ?? null;
       onWorker?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
       await pool?.dispatched();
       const here = new Map(TABLE_NAMES.filter((table) => !onWorker || table !== PARALLEL_TABLE).map((table) => [table, publishTable(job(table))]));

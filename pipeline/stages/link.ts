@@ -30,14 +30,14 @@ import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftCacheLine, figureCampaign, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CampaignMention, type CollapseKey, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
-import { DEFAULT_SEGMENT_RULE, recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
+import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { stableId } from '../lib/hash.js';
 import { BufferedLineWriter, flatJsonField, LineFile, linesWithRefs, nonEmptyLines, rawLinesWithRefs, readRange, type LineRef } from '../lib/lineFile.js';
 import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { readShardManifest, shardNames, shardPath } from '../lib/shards.js';
-import { previousOutputFile, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
+import { previousOutputFile, segmentRuleOf, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
 import type { ExtractedDocument } from './extract.js';
 
@@ -433,7 +433,7 @@ function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMa
 class LinkTables {
   readonly rule: SegmentRule;
   constructor(private readonly context: StageContext) {
-    this.rule = context.config.segmentRule ?? DEFAULT_SEGMENT_RULE;
+    this.rule = segmentRuleOf(context.config);
   }
   writer(table: TableName, schema: TableSchema, previous: PreviousTable | null = null): TableWriter {
     return new TableWriter(path.join(this.context.outDir, `${table}.jsonl`), schema, previous, this.rule);

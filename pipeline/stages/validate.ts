@@ -32,14 +32,14 @@ export const validateStage: StageDefinition = {
     // load: the tables are streamed segment by segment (memory holds key sets, not tables)
     const files = Object.fromEntries(TABLE_NAMES.map((table) => [table, path.join(context.inputs.link!, `${table}.jsonl`)])) as Record<TableName, string>;
     const schemas = loadSchemas(context.config.root);
-    const plan = keyPlan(schemas);
+    const inputs = { context, files, schemas, plan: keyPlan(schemas) };
 
     // process: the changed segments against the last valid run, else every segment
     const digested = new Map<string, SegmentDigest>();
-    const changes = await validateChanges(context, files, schemas, plan, digested);
+    const changes = await validateChanges(inputs, digested);
     if (typeof changes !== 'string') context.log(`${changes.reused} table segments unchanged since the last run: only the changed ones checked against its keys`);
     else if (context.previous) context.log(`checking every segment: ${changes}`);
-    const { report, knownHashes } = typeof changes === 'string' ? await validateAll(context, files, schemas, plan, digested) : changes;
+    const { report, knownHashes } = typeof changes === 'string' ? await validateAll(inputs, digested) : changes;
 
     // save
     await writeJson(path.join(context.outDir, 'report.json'), report);

@@ -31,7 +31,7 @@ function cacheOf(docs: readonly DocCampaignEvidence[], previous: LastRun | null 
  * Links `after` from the last run and from scratch; both must agree in every output. The old evidence
  * is asked for only for documents that are gone or whose evidence changed (the link stage keeps no other).
  */
-function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvidence[]): { rescored: number; updated: number; recut: number; units: number; reusedDrafts: number } {
+function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvidence[]): { rescored: number; updated: number; recut: number; units: number; reusedDrafts: number; keptClustering: number } {
   const asked: string[] = [];
   const incremental = linkCampaigns(after, undefined, { ...previous, evidence: (docId) => (asked.push(docId), previous.evidence(docId)) });
   const scratch = linkCampaigns(after);
@@ -42,7 +42,8 @@ function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvide
   expect(draftLines(incremental)).toEqual(draftLines(scratch));
   const now = new Map(after.map((d) => [d.doc_id, JSON.stringify(d)]));
   for (const docId of asked) expect(now.get(docId), docId).not.toBe(JSON.stringify(previous.docs.get(docId)));
-  return { rescored: incremental.rescoredUnits, updated: incremental.updatedUnits, recut: incremental.recutUnits, units: incremental.linkCache.length, reusedDrafts: incremental.reusedDrafts };
+  expect(scratch.keptClusteringUnits).toBe(0);
+  return { rescored: incremental.rescoredUnits, updated: incremental.updatedUnits, recut: incremental.recutUnits, units: incremental.linkCache.length, reusedDrafts: incremental.reusedDrafts, keptClustering: incremental.keptClusteringUnits };
 }
 
 /** A new report of campaign c: its totals, and a local figure of its own. */
@@ -136,8 +137,26 @@ describe('incremental linking gives what linking from scratch gives', () => {
     };
     const docs = names.flatMap((_, c) => Array.from({ length: 20 }, (_, r) => report(c, r, 100 + r)));
     expect(new Set(linkCampaigns(docs).docCampaign.values()).size).toBe(names.length);
-    const { rescored } = expectSameAsScratch(cacheOf(docs), [...docs, report(2, 999, 777)]);
+    const { rescored, keptClustering, units } = expectSameAsScratch(cacheOf(docs), [...docs, report(2, 999, 777)]);
     expect(rescored).toBeGreaterThan(0);
+    // The five campaigns the report does not reach keep their groups without being merged again;
+    // the one it joins (its 20 reports are one unit each, and the new one) is clustered again.
+    expect(units).toBe(docs.length + 1);
+    expect(keptClustering).toBe(docs.length - 20);
+  });
+
+  it("a removed report: the units of its campaign's component are clustered again, the others keep their groups", () => {
+    // The units after it keep the links they had, but their component is no longer the one it
+    // was (smaller): only all of a component's units with all their links can keep its groups.
+    const docs = campaignEvidence(2, 40, 21);
+    const cache = cacheOf(docs);
+    const all = expectSameAsScratch(cache, docs);
+    expect(all.keptClustering).toBe(all.units);
+    for (const gone of [0, 13, 39, 40]) {
+      const { keptClustering, units } = expectSameAsScratch(cache, docs.filter((_, i) => i !== gone));
+      expect(keptClustering).toBeLessThan(units);
+      expect(keptClustering).toBeGreaterThanOrEqual(39); // the other campaign's 40 reports, less one if it was the one removed
+    }
   });
 
   it('a report without any mention joins a campaign by its figures, added or already there', () => {

@@ -2112,6 +2112,23 @@ function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
   return keys;
 }
 
+/**
+ * Has `p` a base key in `bases` (one of baseKeys(p, side))? The figures' bases are found from the
+ * figures themselves: an incremental run asks this of every unit, and building each one's figure
+ * table only to answer it (most are never scored) cost half a second and a million live objects at
+ * 100k documents.
+ */
+function hasBaseKeyIn(p: DocProfile, side: 'index' | 'probe', bases: ReadonlySet<number>): boolean {
+  for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) if (bases.has(key)) return true;
+  for (const figure of p.figures) {
+    if (!(figure.value >= MIN_INDEXED_FIGURE)) continue;
+    const [lo, hi] = valueInterval(figure.value, figure.qualifier);
+    const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
+    for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) if (bases.has(keySpace.figureBase(measureUnit, b))) return true;
+  }
+  return false;
+}
+
 function indexKeys(p: DocProfile): BlockingKey[] {
   const base = baseKeys(p, 'index');
   return [...new Set([...refine(base, p, 'index'), ...wideKeys(base), ...monthKeys(p)])];
@@ -2125,11 +2142,6 @@ function probeKeys(p: DocProfile): BlockingKey[] {
   return [...new Set([...refinedProbeKeys(baseKeys(p, 'probe'), p), ...monthKeys(p)])];
 }
 
-/** The base keys a unit's index keys refine: its names' and figures' bases, and its month keys (each its own base). */
-function indexBases(p: DocProfile): number[] {
-  return [...baseKeys(p, 'index'), ...monthKeys(p).map(keyBase)];
-}
-
 /**
  * The key index of the units, or, given `bases`, of only the units with an index key over one of
  * them: a key that refines one of those bases has all its units, in unit order, as in the full
@@ -2139,7 +2151,8 @@ function indexBases(p: DocProfile): number[] {
  * would save little, and might have to be built again for the next keys asked.
  */
 function unitIndex(reps: readonly DocProfile[], positions: readonly number[], bases: ReadonlySet<number> | null): { index: KeyIndex; full: boolean } {
-  const under = bases && reps.flatMap((p, i) => (indexBases(p).some((b) => bases.has(b)) ? [i] : []));
+  // A unit's index keys refine its names' and figures' bases, and its month keys (each its own base).
+  const under = bases && reps.flatMap((p, i) => (hasBaseKeyIn(p, 'index', bases) || monthKeys(p).some((k) => bases.has(keyBase(k))) ? [i] : []));
   const full = under === null || 2 * under.length > reps.length;
   const covered = new Set(bases); // the caller's set may grow later; this index holds these bases only
   const index = new KeyIndex((unit) => positions[unit]!, full ? null : (key) => covered.has(keyBase(key)));
@@ -2460,7 +2473,8 @@ class UnitGroups {
   /**
    * Per group root, its summary; undefined until a check first asks for it (summaryOf): at 100k
    * documents, four units in ten meet no link and are never checked, and a summary's maps are most
-   * of what a unit costs in memory here. null for a unit merged into another group.
+   * of what a unit costs in memory here; a group restored from the last run (restore) is summarised
+   * only if an orphan asks. null for a unit merged into another group.
    */
   private readonly summary: (GroupSummary | null | undefined)[] = [];
 
@@ -2476,11 +2490,36 @@ class UnitGroups {
     this.summary[i] = undefined;
   }
 
-  /** The summary of group `g` (a root): of its one unit's representative until it has merged. */
+  /**
+   * The summary of group `g` (a root): made from its units' representatives when first asked.
+   * Merging summaries is associative and commutative in everything groupsBlocked reads (bounds,
+   * intersections, sets of agencies and of members with figures), so folding a restored group's
+   * units in list order gives what its merges gave.
+   */
   summaryOf(g: number): GroupSummary {
     const known = this.summary[g];
     if (known === null) throw new Error(`UnitGroups.summaryOf: unit ${g} is not a group's root`);
-    return known ?? (this.summary[g] = summarize(this.units[g]![0]!));
+    if (known !== undefined) return known;
+    let folded = summarize(this.units[g]![0]!);
+    for (let u = this.next[g]!; u !== -1; u = this.next[u]!) folded = mergeSummaries(folded, summarize(this.units[u]![0]!));
+    return (this.summary[g] = folded);
+  }
+
+  /** Makes units `sequence` (single units until now) one group in that merge order, its first unit the root. */
+  restore(sequence: readonly number[]): void {
+    const root = sequence[0]!;
+    for (let k = 1; k < sequence.length; k++) {
+      const u = sequence[k]!;
+      this.parent[u] = root;
+      this.next[sequence[k - 1]!] = u;
+      this.summary[u] = null;
+    }
+    this.tail[root] = sequence[sequence.length - 1]!;
+  }
+
+  /** The unit after `u` in its group's merge order, or -1 (what the link cache keeps of the clustering). */
+  nextOf(u: number): number {
+    return this.next[u]!;
   }
 
   find(i: number): number {
@@ -2496,11 +2535,12 @@ class UnitGroups {
 
   /** Append group `gj`'s members after group `gi`'s; `gi` stays the group. */
   merge(gi: number, gj: number): void {
+    // Summaries first: an unasked one is folded over its group's list, which the merge extends.
+    this.summary[gi] = mergeSummaries(this.summaryOf(gi), this.summaryOf(gj));
+    this.summary[gj] = null;
     this.parent[gj] = gi;
     this.next[this.tail[gi]!] = this.head[gj]!;
     this.tail[gi] = this.tail[gj]!;
-    this.summary[gi] = mergeSummaries(this.summaryOf(gi), this.summaryOf(gj));
-    this.summary[gj] = null;
   }
 
   /** A new unit (an orphan) appended to group `g`. */
@@ -2614,6 +2654,8 @@ export interface LinkCacheUnit extends UnitCandidates {
    * (PreviousLinking.evidence).
    */
   digest: string;
+  /** The unit after this one in its group's merge order after clustering (its place in the cache), or -1: see restorableComponents. */
+  next: number;
 }
 
 /** What an incremental run is given of the last one: its link cache, and the old evidence of the units that did not stay. */
@@ -2653,15 +2695,16 @@ function ranksBefore(a: CandidateRank, b: CandidateRank): boolean {
   return a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
 }
 
-/** `[id, links, viable, cut, digest]`. */
+/** `[id, links, viable, cut, digest, next]`. */
 export function linkCacheLine(unit: LinkCacheUnit): string {
-  return JSON.stringify([unit.id, unit.links, unit.viable, unit.cut, unit.digest]);
+  return JSON.stringify([unit.id, unit.links, unit.viable, unit.cut, unit.digest, unit.next]);
 }
 
 export function parseLinkCacheLine(line: string): LinkCacheUnit {
-  const [id, links, viable, cut, digest] = JSON.parse(line) as [string, number[], number, CandidateRank | null, string];
+  const [id, links, viable, cut, digest, next] = JSON.parse(line) as [string, number[], number, CandidateRank | null, string, number];
   if (typeof digest !== 'string') throw new Error('link cache: a line without its evidence digest');
-  return { id, links, viable, cut, digest };
+  if (!Number.isInteger(next)) throw new Error('link cache: a line without its place in its group');
+  return { id, links, viable, cut, digest, next };
 }
 
 /** What a unit does with its cached links in an incremental run. */
@@ -2682,6 +2725,10 @@ interface ReusableLinks {
   kept(unit: number): UnitCandidates & { added: number[] };
   /** Is the unit new in this run (added, or its representative's evidence changed)? */
   isNew(unit: number): boolean;
+  /** Per unit of this run: its place in the last run's cache, or -1 if it is new. */
+  previousOf: Int32Array;
+  /** Per unit of the last run's cache: its number in this run, or -1 if it did not stay. */
+  currentOf: readonly number[];
 }
 
 /** A unit added or removed since the last run. */
@@ -2786,7 +2833,7 @@ function reusableLinks(
 
   // A probe key refines one of the unit's probe base keys (or is a month key, its own base): a unit
   // none of whose bases is touched meets no change in the index, and its probe keys are not built.
-  const mayMeetChanges = (p: DocProfile): boolean => baseKeys(p, 'probe').some((b) => touchedBases.has(b)) || monthKeys(p).some((k) => touched.has(k));
+  const mayMeetChanges = (p: DocProfile): boolean => hasBaseKeyIn(p, 'probe', touchedBases) || monthKeys(p).some((k) => touched.has(k));
   const viable = new Map<number, number>();
   const candidates = new Map<number, number[]>();
   reps.forEach((p, i) => {
@@ -2838,6 +2885,8 @@ function reusableLinks(
       return { links, viable: viable.get(unit) ?? cached.viable, cut: cached.cut, added: candidates.get(unit) ?? [] };
     },
     isNew: (unit) => previousOf[unit]! < 0,
+    previousOf,
+    currentOf,
   };
 }
 
@@ -2917,6 +2966,100 @@ function candidateLinks(
   return { links, candidates };
 }
 
+/** Disjoint sets of 0..n-1 (union by size, path halving). */
+class DisjointSets {
+  private readonly parent: Int32Array;
+  readonly size: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+    this.size = new Int32Array(n).fill(1);
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) {
+      const up = this.parent[this.parent[x]!]!;
+      this.parent[x] = up;
+      x = up;
+    }
+    return x;
+  }
+  union(a: number, b: number): void {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return;
+    if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
+    this.parent[rb] = ra;
+    this.size[ra]! += this.size[rb]!;
+  }
+}
+
+/**
+ * The last run's groups inside every connected component of the link graph that is as it was, as
+ * sequences of this run's units in merge order (the first unit the root), and which units are in
+ * a component that must be clustered again.
+ *
+ * Greedy merging decides a link from the summaries of its two groups alone, and a group never
+ * spans two components: a component's clustering depends only on its units' profiles and on its
+ * own links in their global order (strongest first, then by unit pair). Units keep their doc_id
+ * order from run to run, so a component with the same units (each with the evidence it had and
+ * the links it had) meets its links in the same relative order and ends in the same groups, with
+ * the same roots and merge order. Its units are then not compared again.
+ */
+function restorableComponents(
+  candidates: readonly UnitCandidates[],
+  previous: readonly LinkCacheUnit[],
+  reuse: Pick<ReusableLinks, 'previousOf' | 'currentOf'>,
+): { restored: number[][]; dirty: (unit: number) => boolean; keptUnits: number } {
+  const { previousOf, currentOf } = reuse;
+  const now = new DisjointSets(candidates.length);
+  candidates.forEach(({ links }, i) => {
+    for (let k = 0; k < links.length; k += 2) now.union(i, links[k]!);
+  });
+  const before = new DisjointSets(previous.length);
+  previous.forEach(({ links }, p) => {
+    for (let k = 0; k < links.length; k += 2) before.union(p, links[k]!);
+  });
+  /** Unit `i` (now) and `p` (then) made the same links: to the same units, with the same scores. */
+  const sameLinks = (i: number, p: number): boolean => {
+    const a = candidates[i]!.links;
+    const b = previous[p]!.links;
+    if (a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k += 2) if (previousOf[a[k]!] !== b[k] || a[k + 1] !== b[k + 1]) return false;
+    return true;
+  };
+  // Per component (at its root): the last run's component all its units were in, UNSEEN before
+  // its first unit, CHANGED when a unit is new, linked otherwise, or came from another component.
+  const UNSEEN = -1;
+  const CHANGED = -2;
+  const was = new Int32Array(candidates.length).fill(UNSEEN);
+  candidates.forEach((_, i) => {
+    const root = now.find(i);
+    if (was[root] === CHANGED) return;
+    const p = previousOf[i]!;
+    const then = p >= 0 && sameLinks(i, p) ? before.find(p) : CHANGED;
+    was[root] = was[root] === UNSEEN || was[root] === then ? then : CHANGED;
+  });
+  // The same units (previousOf is one-to-one) exactly when the component is as large as it was.
+  const kept = (root: number): boolean => was[root]! >= 0 && now.size[root] === before.size[was[root]!];
+  const pointedTo = new Uint8Array(previous.length);
+  for (const { next } of previous) if (next >= 0) pointedTo[next] = 1;
+  const restored: number[][] = [];
+  let keptUnits = 0;
+  previous.forEach((_, head) => {
+    const unit = currentOf[head]!;
+    if (pointedTo[head] || unit < 0 || !kept(now.find(unit))) return;
+    const sequence: number[] = [];
+    for (let p = head; p !== -1; p = previous[p]!.next) {
+      const u = currentOf[p]!;
+      if (u < 0) throw new Error('link cache: a kept group holds a unit that did not stay (rebuild without out/link)');
+      sequence.push(u);
+    }
+    keptUnits += sequence.length;
+    if (sequence.length > 1) restored.push(sequence);
+  });
+  return { restored, dirty: (unit) => !kept(now.find(unit)), keptUnits };
+}
+
 /** Greedy constrained merging: strongest links first; two groups merge only if no member pair is blocked. */
 function clusterProfiles(
   profiles: DocProfile[],
@@ -2926,7 +3069,7 @@ function clusterProfiles(
   /** The base keys the orphans will look up (attachOrphans uses the index this returns). */
   orphanBases: Iterable<number>,
   collapseKeyOf: (p: DocProfile) => CollapseKey,
-): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number; recut: number } {
+): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number; recut: number; keptUnits: number } {
   const groups = new UnitGroups(collapseIdentical(profiles, collapseKeyOf));
   const reps = groups.units.map((u) => u[0]!);
   const digests = reps.map((p) => digestOf(p.doc_id));
@@ -2960,7 +3103,10 @@ function clusterProfiles(
   }
   const index = reuse ? indexCovering(() => rescoredBases(reuse.plan)) : unitIndex(reps, positions, null).index;
   const { links, candidates } = candidateLinks(reps, index, positions, attributes, reuse);
+  const restorable = reuse ? restorableComponents(candidates, previous!.units, reuse) : null;
+  for (const sequence of restorable?.restored ?? []) groups.restore(sequence);
   links.forEach((i, j) => {
+    if (restorable && !restorable.dirty(i)) return;
     const gi = groups.find(i);
     const gj = groups.find(j);
     if (gi === gj || groupsBlocked(groups.summaryOf(gi), groups.summaryOf(gj))) return;
@@ -2968,7 +3114,7 @@ function clusterProfiles(
   });
   const count = (plan: number): number => (reuse ? reuse.plan.reduce((n, p) => n + (p === plan ? 1 : 0), 0) : 0);
   const rescored = reuse ? count(SCORE_AGAIN) : reps.length;
-  return { groups, index, reps, digests, candidates, rescored, updated: count(UPDATE), recut: count(RECUT) };
+  return { groups, index, reps, digests, candidates, rescored, updated: count(UPDATE), recut: count(RECUT), keptUnits: restorable?.keptUnits ?? 0 };
 }
 
 /**
@@ -3016,11 +3162,13 @@ function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], index
       const score = scorePair(o, groups.units[u]![0]!).score;
       bestOfGroup.set(g, Math.max(bestOfGroup.get(g) ?? -Infinity, score));
     }
-    const own = summarize(o);
+    // Most orphans score too low with every group: their own summary (and the figure table under
+    // it) is made only for a group that could take them.
+    let own: GroupSummary | null = null;
     let best: { group: number; score: number } | null = null;
     for (const [g, score] of [...bestOfGroup].sort((x, y) => x[0] - y[0])) {
       if (score < ORPHAN_THRESHOLD || (best && score <= best.score)) continue;
-      if (groupsBlocked(own, groups.summaryOf(g))) continue;
+      if (groupsBlocked((own ??= summarize(o)), groups.summaryOf(g))) continue;
       best = { group: g, score };
     }
     if (best) index.add(groups.attach(best.group, [o]), indexKeys(o));
@@ -3211,6 +3359,8 @@ export function linkCampaigns(
   recutUnits: number;
   /** How many drafts were taken from the last run. */
   reusedDrafts: number;
+  /** Units whose groups were taken from the last run's clustering, not merged again (restorableComponents). */
+  keptClusteringUnits: number;
 } {
   keySpace = new KeySpace();
   // Sorting by doc_id first makes every later step independent of input order.
@@ -3233,8 +3383,9 @@ export function linkCampaigns(
     }
     return key;
   };
-  const { groups, index, reps, digests, candidates, rescored, updated, recut } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases, collapseKeyOf);
-  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]! }));
+  const { groups, index, reps, digests, candidates, rescored, updated, recut, keptUnits } = clusterProfiles(withMentions, previous, (docId) => evidenceOf.get(docId), digest, orphanBases, collapseKeyOf);
+  // Before the orphans join: the cache keeps the clustering of the units (restorableComponents).
+  const linkCache = reps.map((p, i) => ({ id: p.doc_id, ...candidates[i]!, digest: digests[i]!, next: groups.nextOf(i) }));
   attachOrphans(groups, orphans, index);
   // A group whose members (in merge order) and their evidence are the last run's has the same draft.
   let reusedDrafts = 0;
@@ -3255,5 +3406,5 @@ export function linkCampaigns(
     return { campaign_id, ...d.row };
   });
   campaigns.sort((a, b) => byText(a.campaign_id, b.campaign_id));
-  return { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits: rescored, updatedUnits: updated, recutUnits: recut, reusedDrafts };
+  return { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits: rescored, updatedUnits: updated, recutUnits: recut, reusedDrafts, keptClusteringUnits: keptUnits };
 }

@@ -522,10 +522,11 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   if (parsedRecords * 10 >= summaries.length) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
+  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);
+    context.log(`groups of ${keptClusteringUnits} of ${linkCache.length} campaign units kept from the last run's clustering, the others merged again`);
     context.log(`${reusedDrafts} of ${drafts.length} campaign rows taken from the last run`);
   }
   writeCacheLines(context, LINK_CACHE, linkCache, linkCacheLine);

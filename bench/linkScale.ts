@@ -5,7 +5,8 @@
 // linking copes with very large campaigns.
 //   tsx bench/linkScale.ts [--campaigns 50] [--reports 2000]
 //   -> prints one line: documents, campaigns, largest campaigns, seconds, peak RSS
-import { findCampaignMentions, linkCampaigns, type DocCampaignEvidence, type HeadlineFigure } from '../pipeline/lib/campaigns.js';
+import { findCampaignMentions } from '../pipeline/lib/campaigns.js';
+import { linkCampaigns, type DocCampaignEvidence, type HeadlineFigure } from '../pipeline/lib/campaignLinking.js';
 import { mulberry32 } from './generate.js';
 
 const NAMES = ['Sword Net', 'Clean Network', 'Summer Thunder', 'Jingwang', 'Qinglang', 'Fox Hunt', 'Skynet', 'Safe Harbor', 'Cloud Sword', 'Iron Fist'];

@@ -3,7 +3,7 @@
 // related through region or hierarchy.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attributeBlock, UnitAttributes, type DocProfile } from '../pipeline/lib/campaigns.js';
+import { attributeBlock, UnitAttributes, type DocProfile } from '../pipeline/lib/campaignLinking.js';
 
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arb, { nil: null, freq: 3 });
 

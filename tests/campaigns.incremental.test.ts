@@ -2,17 +2,8 @@
 // added or removed document may meet (and of those, scores most against the added units only), and
 // must give exactly what a run from scratch gives.
 import { describe, expect, it } from 'vitest';
-import {
-  BLOCK_NEIGHBOURHOOD,
-  findCampaignMentions,
-  draftCacheLine,
-  linkCacheLine,
-  linkCampaigns,
-  parseDraftCacheLine,
-  parseLinkCacheLine,
-  type DocCampaignEvidence,
-  type PreviousLinking,
-} from '../pipeline/lib/campaigns.js';
+import { findCampaignMentions } from '../pipeline/lib/campaigns.js';
+import { BLOCK_NEIGHBOURHOOD, draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type DocCampaignEvidence, type PreviousLinking } from '../pipeline/lib/campaignLinking.js';
 import { campaignEvidence } from '../bench/linkScale.js';
 import { mulberry32 } from '../bench/generate.js';
 

@@ -1,14 +1,8 @@
 // Linking at corpus scale: blocks far larger than the sorted-neighbourhood window and than the
 // per-unit candidate cap (MAX_SCORED_CANDIDATES) must still come out as one campaign per campaign.
 import { describe, expect, it } from 'vitest';
-import {
-  BLOCK_NEIGHBOURHOOD,
-  findCampaignMentions,
-  linkCampaigns,
-  MAX_SCORED_CANDIDATES,
-  type DocCampaignEvidence,
-  type HeadlineFigure,
-} from '../pipeline/lib/campaigns.js';
+import { findCampaignMentions } from '../pipeline/lib/campaigns.js';
+import { BLOCK_NEIGHBOURHOOD, linkCampaigns, MAX_SCORED_CANDIDATES, type DocCampaignEvidence, type HeadlineFigure } from '../pipeline/lib/campaignLinking.js';
 import { campaignEvidence } from '../bench/linkScale.js';
 
 const LEAD = 'The Ministry of Public Security launched Operation Sword Net in July 2023 against telecom fraud.';

@@ -1,23 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  findAgencies,
-  findAllAgencies,
-  findCampaignMentions,
-  findQuotePairs,
-  figureCampaign,
-  linkCampaigns,
-  mentionForFigure,
-  normalizeCampaignName,
-  parseHyphenatedDuration,
-  profileDocument,
-  scorePair,
-  titleCase,
-  type CampaignMention,
-  type DocCampaignEvidence,
-  type HeadlineFigure,
-} from '../pipeline/lib/campaigns.js';
+import { findAgencies, findAllAgencies, findCampaignMentions, findQuotePairs, figureCampaign, mentionForFigure, normalizeCampaignName, parseHyphenatedDuration, titleCase, type CampaignMention } from '../pipeline/lib/campaigns.js';
+import { linkCampaigns, profileDocument, scorePair, type DocCampaignEvidence, type HeadlineFigure } from '../pipeline/lib/campaignLinking.js';
 import { findPlaces } from '../pipeline/lib/places.js';
 import type { Span } from '../pipeline/lib/types.js';
 

@@ -18,4 +18,11 @@ describe('code hash closure', () => {
     }
     expect(closureOf(STAGES.find((s) => s.name === 'clean')!.moduleUrl)).toContain('pipeline/lib/html.ts');
   });
+
+  it("extract's holds finding campaign mentions, not linking them: a change to linking does not extract every document again", () => {
+    const closure = (name: string) => closureOf(STAGES.find((s) => s.name === name)!.moduleUrl);
+    expect(closure('extract')).toContain('pipeline/lib/campaigns.ts');
+    expect(closure('extract')).not.toContain('pipeline/lib/campaignLinking.ts');
+    expect(closure('link')).toContain('pipeline/lib/campaignLinking.ts');
+  });
 });

@@ -12,7 +12,7 @@
 // shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
-// others (campaigns.ts, reusableLinks); link-collapse.tsv keeps what groups identical documents into
+// others (campaignLinking.ts, reusableLinks); link-collapse.tsv keeps what groups identical documents into
 // units per evidence digest. Clustering is rebuilt from all links; link-drafts.jsonl keeps each
 // campaign's row after a key of its members and their evidence, so only the campaigns whose members
 // changed are drafted again. Claims are built again only for the scopes that documents entered or
@@ -28,7 +28,8 @@ import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
-import { draftCacheLine, figureCampaign, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CampaignMention, type CollapseKey, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaigns.js';
+import { figureCampaign, type CampaignMention } from '../lib/campaigns.js';
+import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CollapseKey, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';

@@ -1,6 +1,7 @@
 // Runs the stages in order, printing one line per stage. Stops at the first stage that fails or
 // finds the data unfit to publish; earlier stages' outputs stay, and out/dataset keeps its last
 // good contents.
+import { supersededFoldersRemoved } from './fsutil.js';
 import { runStage, type BuildConfig, type StageDefinition, type StageReport } from './stage.js';
 import { warmDocumentWorkers } from './perdoc.js';
 import { closeSharedPool } from './workerPool.js';
@@ -12,6 +13,14 @@ export interface BuildResult {
 }
 
 export async function runBuild(stages: StageDefinition[], config: BuildConfig, print: (line: string) => void): Promise<BuildResult> {
+  try {
+    return await runStages(stages, config, print);
+  } finally {
+    await supersededFoldersRemoved(); // the last outputs each stage replaced (publishFolder)
+  }
+}
+
+async function runStages(stages: StageDefinition[], config: BuildConfig, print: (line: string) => void): Promise<BuildResult> {
   const reports: StageReport[] = [];
   for (const [at, stage] of stages.entries()) {
     // Worker threads hold their own heaps (loader, lexicons, place tables): end them before a

@@ -96,18 +96,44 @@ export async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Superseded folders being deleted while the build goes on (publishFolder's `removeOldInBackground`). */
+const pendingRemovals = new Set<Promise<void>>();
+let supersededCount = 0;
+
 /**
  * Replaces `target` with the finished folder `staged` so that at every instant either the old or the
  * new folder is complete on disk: target -> backup, staged -> target, delete backup.
  * `recoverFolder` undoes a crash between the two renames.
+ *
+ * `removeOldInBackground`: the old folder is renamed aside and deleted while the caller goes on
+ * (await supersededFoldersRemoved before finishing). Freeing the last build's tables is disk work
+ * (a quarter second for link's 600 MB at 100k articles) that the next stage need not wait for. Its
+ * name ends in `.tmp-<pid>`, so should this process die first, the next build removes it.
  */
-export async function publishFolder(staged: string, target: string): Promise<void> {
+export async function publishFolder(staged: string, target: string, options: { removeOldInBackground?: boolean } = {}): Promise<void> {
   const backup = backupPathFor(target);
   await fsp.rm(backup, { recursive: true, force: true });
   const hadTarget = await exists(target);
   if (hadTarget) await fsp.rename(target, backup);
   await fsp.rename(staged, target);
-  if (hadTarget) await fsp.rm(backup, { recursive: true, force: true });
+  if (!hadTarget) return;
+  if (!options.removeOldInBackground) {
+    await fsp.rm(backup, { recursive: true, force: true });
+    return;
+  }
+  const superseded = path.join(path.dirname(target), `.${path.basename(target)}.superseded-${supersededCount++}.tmp-${process.pid}`);
+  await fsp.rename(backup, superseded);
+  // A failed deletion only leaves a stale temp folder, which the next build removes.
+  const removal: Promise<void> = fsp
+    .rm(superseded, { recursive: true, force: true })
+    .catch(() => {})
+    .finally(() => pendingRemovals.delete(removal));
+  pendingRemovals.add(removal);
+}
+
+/** Waits until every folder publishFolder is deleting in the background is gone. */
+export async function supersededFoldersRemoved(): Promise<void> {
+  while (pendingRemovals.size > 0) await Promise.all(pendingRemovals);
 }
 
 /** After a crash: restore a backup whose replacement never arrived, drop one that was superseded. */

@@ -128,6 +128,8 @@ export async function runStage(
   const target = stageOutputDir(stage, config);
   await fsp.mkdir(config.out, { recursive: true });
   await recoverFolder(target);
+  // Before the up-to-date check: a killed build's leftovers go even when nothing needs building.
+  await removeStaleTemps(config.out);
   const inputs = stage.inputs(config);
   const code = codeHash(stage.moduleUrl, config.root, [path.join(config.root, 'package-lock.json'), ...(stage.codeFiles?.(config) ?? [])]);
   const walked = new Map<string, FolderWalk>();
@@ -142,7 +144,6 @@ export async function runStage(
 
   beforeRun();
   const staged = path.join(config.out, `.${stage.output ?? stage.name}.tmp-${process.pid}`);
-  await removeStaleTemps(config.out);
   await fsp.rm(staged, { recursive: true, force: true });
   await fsp.mkdir(staged, { recursive: true });
   const previous = stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
@@ -183,7 +184,7 @@ export async function runStage(
   }
   const outputHash = await hashFolder(staged, outcome.knownHashes);
   // Folder first, stamp second: a crash in between leaves a stale stamp, which only causes a rerun.
-  await publishFolder(staged, target);
+  await publishFolder(staged, target, { removeOldInBackground: true }); // runBuild waits for it at the end
   const newStamp: StageStamp = { stage: stage.name, code_hash: code, inputs_hash: inputsHash, output_hash: outputHash, ok: outcome.ok, summary: outcome.summary };
   await writeFileAtomic(stampFile, JSON.stringify(newStamp, null, 2) + '\n');
   return { stage: stage.name, status: 'built', ok: outcome.ok, summary: outcome.summary, seconds: seconds(), ...(fellBack === undefined ? {} : { fellBack }) };

@@ -3,7 +3,22 @@
 // must give exactly what a run from scratch gives.
 import { describe, expect, it } from 'vitest';
 import { findCampaignMentions } from '../pipeline/lib/campaigns.js';
-import { BLOCK_NEIGHBOURHOOD, draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type DocCampaignEvidence, type PreviousLinking } from '../pipeline/lib/campaignLinking.js';
+import { createHash } from 'node:crypto';
+import {
+  BLOCK_NEIGHBOURHOOD,
+  draftCacheLine,
+  linkCacheLine,
+  linkCampaigns,
+  parseDraftCacheLine,
+  parseLinkCacheLine,
+  profileDocument,
+  profileFields,
+  profileFromFields,
+  type DocCampaignEvidence,
+  type PreviousLinking,
+  type ProfiledDocument,
+  type ProfileFields,
+} from '../pipeline/lib/campaignLinking.js';
 import { campaignEvidence } from '../bench/linkScale.js';
 import { mulberry32 } from '../bench/generate.js';
 
@@ -237,5 +252,51 @@ describe('incremental linking gives what linking from scratch gives', () => {
     // candidates changed score only the candidates they had not kept.
     expect(steps.every((s) => s.updated > 0 && s.rescored < s.units / 2)).toBe(true);
     expect(steps.some((s) => s.recut > 0)).toBe(true);
+  });
+});
+
+describe('linking from profiles kept between runs (the link stage keeps profiles, not mentions)', () => {
+  /** A profile through its fields and JSON text, as link-docs.jsonl keeps it. */
+  const kept = (d: DocCampaignEvidence): ProfiledDocument => {
+    const fields = JSON.parse(JSON.stringify(profileFields(profileDocument(d)))) as ProfileFields;
+    return { doc_id: d.doc_id, profile: profileFromFields(d.doc_id, fields, d.figures) };
+  };
+  const digestOf = (docs: readonly DocCampaignEvidence[]) => {
+    const byId = new Map(docs.map((d) => [d.doc_id, createHash('sha256').update(JSON.stringify(d)).digest('base64')]));
+    return (docId: string): string => byId.get(docId)!;
+  };
+  const leads = [
+    LEAD,
+    'Police in Guangdong said the "Thunder 2023" campaign, launched last month by the provincial public security department, had run for six months.',
+    'The Cyberspace Administration of China began a special action in March to clean up the internet, its third this year.',
+    'No campaign is named here.',
+  ];
+  const mentioned = leads.map((lead, i): DocCampaignEvidence => ({
+    doc_id: `doc_lead_${i}`,
+    published_date: i === 3 ? null : '2023-05-10',
+    mentions: findCampaignMentions(lead, [{ start: 0, end: lead.length }]),
+    figures: [{ measure: 'persons_arrested', value: 1000 + i, qualifier: 'over' }],
+  }));
+
+  it('a profile made again from its fields is the profile (names and forms in their order, dates, agency, figures)', () => {
+    expect(mentioned.filter((d) => d.mentions.length > 0).length).toBeGreaterThanOrEqual(3);
+    for (const d of [...mentioned, ...campaignEvidence(3, 40, 29)]) expect(kept(d).profile, d.doc_id).toEqual(profileDocument(d));
+  });
+
+  it('links profiled documents as it links their evidence, from scratch and from the last run', () => {
+    const docs = [...campaignEvidence(3, 60, 31), ...mentioned];
+    const fromEvidence = linkCampaigns(docs, undefined, null, digestOf(docs));
+    const fromProfiles = linkCampaigns(docs.map(kept), undefined, null, digestOf(docs));
+    expect(fromProfiles.campaigns).toEqual(fromEvidence.campaigns);
+    expect([...fromProfiles.docCampaign]).toEqual([...fromEvidence.docCampaign]);
+    // The last run gives the profiles of documents gone since, as the link stage does.
+    const after = [...docs.filter((_, i) => i % 17 !== 4), newReport(docs[3]!, 'doc_new_profiled', 404)];
+    const byId = new Map(docs.map((d) => [d.doc_id, kept(d)]));
+    const last = cacheOf(docs);
+    const incremental = linkCampaigns(after.map(kept), undefined, { ...last, evidence: (docId) => byId.get(docId) }, digestOf(after));
+    const scratch = linkCampaigns(after, undefined, null, digestOf(after));
+    expect(incremental.campaigns).toEqual(scratch.campaigns);
+    expect(incremental.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
+    expect(() => linkCampaigns(docs.map(kept))).toThrow(/comes as a profile, and no digestOf was given/);
   });
 });

@@ -32,6 +32,19 @@ export interface DocCampaignEvidence {
   agencies?: readonly string[];
 }
 
+/** A document profiled before (a cache kept its profile, made by profileDocument from its evidence). */
+export interface ProfiledDocument {
+  doc_id: string;
+  profile: DocProfile;
+}
+
+/** What linkCampaigns links: a document's evidence, or the profile made from it. */
+export type LinkInput = DocCampaignEvidence | ProfiledDocument;
+
+function profileOf(doc: LinkInput): DocProfile {
+  return 'profile' in doc ? doc.profile : profileDocument(doc);
+}
+
 export type DatePrecision = 'day' | 'month' | 'year';
 
 export interface CampaignRow {
@@ -193,6 +206,59 @@ export function profileDocument(doc: DocCampaignEvidence): DocProfile {
     yearStated: statedYear !== null,
     duration: ms.find((m) => m.durationMonths !== null)?.durationMonths ?? null,
     figures: doc.figures,
+    figureTable: null,
+  };
+}
+
+/**
+ * A profile as JSON-able fields, for a cache that keeps profiles between runs instead of the
+ * mentions they are made from (profileFromFields reverses it; the figures travel apart, as the
+ * cache keeps them anyway). Maps and sets keep their order.
+ */
+export type ProfileFields = [
+  published: string | null,
+  properNames: [string, string[]][],
+  descriptive: string[],
+  leadDescription: string | null,
+  nMentions: number,
+  agency: string | null,
+  agencyRegion: string | null,
+  agencyHierarchy: string | null,
+  nameYear: number | null,
+  month: number | null,
+  day: number | null,
+  years: [number, number] | null,
+  yearStated: boolean,
+  duration: number | null,
+];
+
+export function profileFields(p: DocProfile): ProfileFields {
+  return [
+    p.published, [...p.properNames].map(([name, forms]) => [name, [...forms]]), [...p.descriptive], p.leadDescription, p.nMentions,
+    p.agency, p.agencyRegion, p.agencyHierarchy, p.nameYear, p.month, p.day, p.years ? [p.years[0], p.years[1]] : null, p.yearStated, p.duration,
+  ];
+}
+
+/** The profile profileDocument made, from its fields and the document's headline figures. */
+export function profileFromFields(docId: string, fields: ProfileFields, figures: readonly HeadlineFigure[]): DocProfile {
+  const [published, properNames, descriptive, leadDescription, nMentions, agency, agencyRegion, agencyHierarchy, nameYear, month, day, years, yearStated, duration] = fields;
+  return {
+    doc_id: docId,
+    published,
+    properNames: properNames.length ? new Map(properNames) : NO_NAMES,
+    descriptive: descriptive.length ? new Set(descriptive) : NO_DESCRIPTIONS,
+    leadDescription,
+    nMentions,
+    agency,
+    agencyRegion,
+    agencyHierarchy,
+    nameYear,
+    month,
+    day,
+    years,
+    yearStated,
+    duration,
+    figures,
     figureTable: null,
   };
 }
@@ -1227,7 +1293,7 @@ export interface LinkCacheUnit extends UnitCandidates {
 export interface PreviousLinking {
   units: readonly LinkCacheUnit[];
   /** The last run's evidence of a document that is gone, or whose evidence (digest) changed; undefined if unknown. */
-  evidence(docId: string): DocCampaignEvidence | undefined;
+  evidence(docId: string): LinkInput | undefined;
   /** The last run's campaign draft of the group with this draftKey, if it had one (see linkCampaigns' drafts). */
   draft?(key: string): DraftCampaign | undefined;
   /** The last run's collapse key of a document with this evidence digest, if it had one (see linkCampaigns' collapseKeys). */
@@ -1329,7 +1395,7 @@ function reusableLinks(
   attributes: UnitAttributes,
   previous: readonly LinkCacheUnit[],
   digests: readonly string[],
-  evidenceBefore: (unit: LinkCacheUnit) => DocCampaignEvidence,
+  evidenceBefore: (unit: LinkCacheUnit) => LinkInput,
 ): ReusableLinks {
   const unitOf = new Map(reps.map((p, i) => [p.doc_id, i]));
   // A unit stays when its representative is here with the same evidence. One whose evidence changed
@@ -1350,7 +1416,7 @@ function reusableLinks(
   });
   previous.forEach((u, k) => {
     if (currentOf[k]! >= 0) return;
-    const profile = profileDocument(evidenceBefore(u));
+    const profile = profileOf(evidenceBefore(u));
     changes.push({ id: u.id, position: blockingPosition(u.id), profile, unit: -1 });
   });
 
@@ -1629,7 +1695,7 @@ function restorableComponents(
 function clusterProfiles(
   profiles: DocProfile[],
   previous: PreviousLinking | null,
-  evidenceOf: (docId: string) => DocCampaignEvidence | undefined,
+  evidenceOf: (docId: string) => LinkInput | undefined,
   digestOf: (docId: string) => string,
   /** The base keys the orphans will look up (attachOrphans uses the index this returns). */
   orphanBases: Iterable<number>,
@@ -1656,7 +1722,7 @@ function clusterProfiles(
   const attributes = new UnitAttributes(reps);
   // A unit that did not stay: its representative is gone or changed (the last run's evidence), or
   // is now inside another unit (its evidence is the same as then).
-  const evidenceBefore = (unit: LinkCacheUnit): DocCampaignEvidence => {
+  const evidenceBefore = (unit: LinkCacheUnit): LinkInput => {
     const now = evidenceOf(unit.id);
     const evidence = now && digestOf(unit.id) === unit.digest ? now : previous!.evidence(unit.id);
     if (!evidence) throw new Error(`link cache: no earlier evidence of ${unit.id} (rebuild without out/link)`);
@@ -1905,10 +1971,13 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
  * campaign_id) and each document's campaign (null when it mentions none and joins none).
  */
 export function linkCampaigns(
-  docs: readonly DocCampaignEvidence[],
+  docs: readonly LinkInput[],
   lex: CampaignLexicon = CAMPAIGN_LEXICON_EN,
   previous: PreviousLinking | null = null,
-  /** The digest of a document's evidence (default: evidenceDigest); equal digests must mean equal evidence. */
+  /**
+   * The digest of a document's evidence (default: evidenceDigest, for evidence only); equal digests
+   * must mean equal evidence.
+   */
   digestOf?: (docId: string) => string,
 ): {
   campaigns: CampaignRow[];
@@ -1929,7 +1998,7 @@ export function linkCampaigns(
 } {
   keySpace = new KeySpace();
   // Sorting by doc_id first makes every later step independent of input order.
-  const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileDocument);
+  const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileOf);
   const withMentions = profiles.filter(hasAnyMention);
   const orphans = profiles.filter((p) => !hasAnyMention(p));
   // An incremental run's key index must hold the keys the orphans will look up (their probes are
@@ -1937,7 +2006,13 @@ export function linkCampaigns(
   const orphanBases = new Set<number>();
   if (previous) for (const o of orphans) for (const keys of orphanProbes(o).lists) for (const key of keys) orphanBases.add(keyBase(key));
   const evidenceOf = new Map(docs.map((d) => [d.doc_id, d]));
-  const digest = digestOf ?? ((docId: string): string => evidenceDigest(evidenceOf.get(docId)!));
+  const digest =
+    digestOf ??
+    ((docId: string): string => {
+      const doc = evidenceOf.get(docId)!;
+      if ('profile' in doc) throw new Error(`linkCampaigns: ${docId} comes as a profile, and no digestOf was given`);
+      return evidenceDigest(doc);
+    });
   const collapseKeys = new Map<string, CollapseKey>();
   const collapseKeyOf = (p: DocProfile): CollapseKey => {
     const d = digest(p.doc_id);

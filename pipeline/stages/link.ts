@@ -22,14 +22,14 @@
 // from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
-// per document only what linking and claims need (mentions, figure values) and where its line is;
+// per document only what linking and claims need (its campaign profile, figure values) and where its line is;
 // the tables are then written by reading each document's line again, in the order each table needs.
 import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
-import { figureCampaign, type CampaignMention } from '../lib/campaigns.js';
-import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, type CollapseKey, type DocCampaignEvidence, type PreviousLinking } from '../lib/campaignLinking.js';
+import { figureCampaign } from '../lib/campaigns.js';
+import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, type CollapseKey, type HeadlineFigure, type PreviousLinking, type ProfiledDocument, type ProfileFields } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
@@ -48,30 +48,42 @@ export function figureId(docId: string, measure: string, value: number, unit: st
 
 type SummaryFigure = Pick<ExtractedDocument['figures'][number], 'measure' | 'value' | 'unit' | 'qualifier' | 'place_code' | 'sentence_index'>;
 
-/** What linking and claims need from one document, and where to find the rest of it. */
+/** What claims and the tables need from one document, and where to find the rest of it. */
 interface DocSummary {
   /** Where the document's extract line is: its shard file (an index into the run's list) and place in it. */
   file: number;
   ref: LineRef;
-  /** sha256 (base64) of the extract line: equal digests, equal summaries and evidence. */
+  /** sha256 (base64) of the extract line: equal digests, equal summaries and profiles. */
   digest: string;
   doc_id: string;
   source_file: string;
   publisher: string | null;
   published_date: string | null;
-  mentions: readonly CampaignMention[];
   /** What claims need of each figure, in the document's order. */
   figures: SummaryFigure[];
   /** The figures' ids, hashed when first needed: an incremental run needs them only for the few documents whose rows or claims it builds again. */
   figureIds?: string[];
 }
 
+/** A document's summary and its campaign profile (what linking needs of it). */
+interface SummarizedDocument {
+  summary: DocSummary;
+  profiled: ProfiledDocument;
+}
+
 function figureIdsOf(s: DocSummary): string[] {
   return (s.figureIds ??= s.figures.map((f) => figureId(s.doc_id, f.measure, f.value, f.unit, f.place_code)));
 }
 
-function summarize(doc: ExtractedDocument, digest: string, file: number, ref: LineRef): DocSummary {
-  return {
+/** Linking compares documents by their figures' measures and values only (not their units or places). */
+function headlineFigures(figures: readonly SummaryFigure[]): HeadlineFigure[] {
+  return figures.map((f) => ({ measure: f.measure, value: f.value, qualifier: f.qualifier as Qualifier }));
+}
+
+function summarize(doc: ExtractedDocument, digest: string, file: number, ref: LineRef): SummarizedDocument {
+  const figures = doc.figures.map(({ measure, value, unit, qualifier, place_code, sentence_index }) => ({ measure, value, unit, qualifier, place_code, sentence_index }));
+  const profile = profileDocument({ doc_id: doc.doc_id, published_date: doc.metadata.published_date, mentions: doc.campaign_mentions, figures: headlineFigures(figures) });
+  const summary: DocSummary = {
     file,
     ref,
     digest,
@@ -79,29 +91,22 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
     source_file: doc.source_file,
     publisher: doc.metadata.publisher,
     published_date: doc.metadata.published_date,
-    mentions: doc.campaign_mentions,
-    figures: doc.figures.map(({ measure, value, unit, qualifier, place_code, sentence_index }) => ({ measure, value, unit, qualifier, place_code, sentence_index })),
+    figures,
   };
-}
-
-function campaignEvidence(s: DocSummary): DocCampaignEvidence {
-  return {
-    doc_id: s.doc_id,
-    published_date: s.published_date,
-    mentions: s.mentions,
-    figures: s.figures.map((f) => ({ measure: f.measure, value: f.value, qualifier: f.qualifier as Qualifier })),
-  };
+  return { summary, profiled: { doc_id: doc.doc_id, profile } };
 }
 
 /**
- * link-docs.jsonl keeps each document's summary for the next run, after a digest of the extract line
- * it came from: `digest<TAB>[doc_id, publisher, published_date, mentions, figures, source_file,
- * offset, length]`, a figure as [measure, value, unit, qualifier, place_code, sentence_index], and
- * offset and length where the line is in its extract shard. Entries go in extract shard order;
- * link-docs.json records, per shard, the sha256 of the extract shard they were made from and where
- * they lie in the file. The entries of a shard whose extract shard is unchanged are taken as they
- * are (the shard is not read); in a changed shard, a document whose line has the same digest is
- * summarised from its entry instead of parsing its record again. JSON text never holds a raw tab.
+ * link-docs.jsonl keeps each document's summary and campaign profile for the next run, after a
+ * digest of the extract line it came from: `digest<TAB>[doc_id, publisher, published_date,
+ * profile, figures, source_file, offset, length]`, the profile as profileFields gives it (not the
+ * mentions it is made from: a tenth of their size, and no profile to make again), a figure as
+ * [measure, value, unit, qualifier, place_code, sentence_index], and offset and length where the line
+ * is in its extract shard. Entries go in extract shard order; link-docs.json records, per shard, the
+ * sha256 of the extract shard they were made from and where they lie in the file. The entries of a
+ * shard whose extract shard is unchanged are taken as they are (the shard is not read); in a changed
+ * shard, a document whose line has the same digest is summarised from its entry instead of parsing
+ * its record again. JSON text never holds a raw tab.
  */
 const LINK_DOCS = 'link-docs.jsonl';
 const LINK_DOCS_INDEX = 'link-docs.json';
@@ -114,28 +119,21 @@ interface DocsRange {
   length: number;
 }
 
-function docEntry(s: DocSummary): string {
+function docEntry({ summary: s, profiled }: SummarizedDocument): string {
   const figures = s.figures.map((f) => [f.measure, f.value, f.unit, f.qualifier, f.place_code, f.sentence_index]);
-  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, s.mentions, figures, s.source_file, s.ref.offset, s.ref.length])}`;
+  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, profileFields(profiled.profile), figures, s.source_file, s.ref.offset, s.ref.length])}`;
 }
 
-/** A document's summary from its entry; `file`: its extract shard's place in this run's list. */
-function parseDocEntry(entry: Buffer, file: number): DocSummary {
+/** A document's summary and profile from its entry; `file`: its extract shard's place in this run's list. */
+function parseDocEntry(entry: Buffer, file: number): SummarizedDocument {
   const tab = entry.indexOf(0x09);
   if (tab < 0) throw new Error(`${LINK_DOCS}: a line without a digest`);
-  type Entry = [string, string | null, string | null, CampaignMention[], [string, number, string, string, string | null, number][], string, number, number];
-  const [doc_id, publisher, published_date, mentions, figures, source_file, offset, length] = JSON.parse(entry.toString('utf8', tab + 1)) as Entry;
-  return {
-    file,
-    ref: { offset, length },
-    digest: entry.toString('latin1', 0, tab),
-    doc_id,
-    source_file,
-    publisher,
-    published_date,
-    mentions,
-    figures: figures.map(([measure, value, unit, qualifier, place_code, sentence_index]) => ({ measure, value, unit, qualifier, place_code, sentence_index })),
-  };
+  type Entry = [string, string | null, string | null, ProfileFields, [string, number, string, string, string | null, number][], string, number, number];
+  const [doc_id, publisher, published_date, fields, figureList, source_file, offset, length] = JSON.parse(entry.toString('utf8', tab + 1)) as Entry;
+  if (!Array.isArray(fields)) throw new Error(`${LINK_DOCS}: an entry without its campaign profile`);
+  const figures = figureList.map(([measure, value, unit, qualifier, place_code, sentence_index]) => ({ measure, value, unit, qualifier, place_code, sentence_index }));
+  const summary: DocSummary = { file, ref: { offset, length }, digest: entry.toString('latin1', 0, tab), doc_id, source_file, publisher, published_date, figures };
+  return { summary, profiled: { doc_id, profile: profileFromFields(doc_id, fields, headlineFigures(figures)) } };
 }
 
 /** The entries of a run of link-docs.jsonl by doc_id (the line's bytes, and its digest). */
@@ -173,17 +171,18 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 
 /**
  * Every document's summary, in source_file order (the order of the documents before they were
- * sharded: claims are built in it), from the last run's entries of an unchanged extract shard, or
+ * sharded: claims are built in it), and its campaign profile (in no set order), from the last run's
+ * entries of an unchanged extract shard, or
  * from its extract line or (same digest) the last run's entry; writes this run's link-docs.jsonl (in
  * shard order) and link-docs.json. `edited`: the documents present last time whose line changed
  * (renamed, a copy added or removed, extracted anew): their rows and claims are built again.
- * `stale`: the last run's entries of the documents that are gone or changed, whose old evidence
+ * `stale`: the last run's entries of the documents that are gone or changed, whose old profiles
  * incremental linking needs.
  */
 async function summarizeDocuments(
   context: StageContext,
   extractDir: string,
-): Promise<{ summaries: DocSummary[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
+): Promise<{ summaries: DocSummary[]; profiled: ProfiledDocument[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
   const manifest = await readShardManifest(extractDir);
   const shards = shardNames(manifest);
   const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
@@ -198,6 +197,11 @@ async function summarizeDocuments(
   for (const range of previous?.ranges.values() ?? []) if (!unchanged(range.shard)) indexEntries(previous!.read(range), before);
   const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
   const summaries: DocSummary[] = [];
+  const profiled: ProfiledDocument[] = [];
+  const add = (document: SummarizedDocument): void => {
+    summaries.push(document.summary);
+    profiled.push(document.profiled);
+  };
   const edited = new Set<string>();
   const ranges: DocsRange[] = [];
   let at = 0;
@@ -210,7 +214,7 @@ async function summarizeDocuments(
       const bytes = previous!.read(kept);
       let entries = 0;
       for (const entry of nonEmptyLines(bytes)) {
-        summaries.push(parseDocEntry(entry, fileIndex));
+        add(parseDocEntry(entry, fileIndex));
         entries++;
       }
       writer.writeLines(bytes, entries);
@@ -221,17 +225,18 @@ async function summarizeDocuments(
         const digest = hash('sha256', bytes, 'base64');
         const docId = flatJsonField(bytes, 'doc_id');
         const last = docId ? before.get(docId) : undefined;
-        let summary: DocSummary;
+        let document: SummarizedDocument;
         if (last && last.digest === digest) {
-          summary = { ...parseDocEntry(last.entry, fileIndex), ref }; // the same line, maybe elsewhere in its shard
+          document = parseDocEntry(last.entry, fileIndex);
+          document.summary.ref = ref; // the same line, maybe elsewhere in its shard
           before.delete(docId!);
         } else {
           if (last) edited.add(docId!);
           parsedRecords++;
-          summary = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
+          document = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
         }
-        summaries.push(summary);
-        const entry = Buffer.from(docEntry(summary), 'utf8');
+        add(document);
+        const entry = Buffer.from(docEntry(document), 'utf8');
         writer.write(entry);
         at += entry.length + 1;
       }
@@ -244,7 +249,7 @@ async function summarizeDocuments(
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
+  return { summaries, profiled, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -367,16 +372,16 @@ function documentOrderOf(schema: TableSchema): (s: DocSummary) => Row {
 }
 
 /**
- * The last run's linking, if the same link code wrote it: its cache, the old evidence of the
+ * The last run's linking, if the same link code wrote it: its cache, the old profiles of the
  * documents in `stale`, and its campaign drafts (parsed when asked for).
  */
 async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<PreviousLinking | null> {
   const file = await previousOutputFile(context, LINK_CACHE);
   if (file === null) return null;
   const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
-  const evidence = (docId: string): DocCampaignEvidence | undefined => {
+  const evidence = (docId: string): ProfiledDocument | undefined => {
     const entry = stale.get(docId);
-    return entry ? campaignEvidence(parseDocEntry(entry, -1)) : undefined;
+    return entry ? parseDocEntry(entry, -1).profiled : undefined;
   };
   // Drafts and collapse keys are used as they are: only from files not edited since (a damaged line
   // throws, and the stage is built again from scratch).
@@ -407,13 +412,11 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
 function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMap<string, string | null>, include?: (scope: string) => boolean): ClaimInput[] {
   const inputs: ClaimInput[] = [];
   for (const s of summaries) {
-    const docCampaignId = docCampaign.get(s.doc_id) ?? null;
-    // A document's figures share its campaign (figureCampaign): its scope is asked about once, not per figure.
-    let asked: { campaign_id: string | null; included: boolean } | null = null;
+    // Every figure has its document's campaign (figureRows' figureCampaign is given no mention
+    // resolver), so a document's scope is asked about once.
+    const campaign_id = docCampaign.get(s.doc_id) ?? null;
+    if (include && !include(claimScope({ doc_id: s.doc_id, campaign_id }))) continue;
     s.figures.forEach((f, i) => {
-      const campaign_id = figureCampaign(docCampaignId, f.sentence_index, s.mentions);
-      if (include && asked?.campaign_id !== campaign_id) asked = { campaign_id, included: include(claimScope({ doc_id: s.doc_id, campaign_id })) };
-      if (asked && !asked.included) return;
       inputs.push({
         figure_id: figureIdsOf(s)[i]!,
         doc_id: s.doc_id,
@@ -514,8 +517,7 @@ export const linkStage: StageDefinition = {
 
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const { summaries, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
-  const evidence = summaries.map(campaignEvidence);
+  const { summaries, profiled, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
 
   // process: campaigns, then every figure's campaign, then claims
   // Parsing many records leaves the heap full of dead ones; summaries taken from the last run leave
@@ -523,7 +525,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   if (parsedRecords * 10 >= summaries.length) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(evidence, undefined, previous, (docId) => digests.get(docId)!);
+  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiled, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);
@@ -535,7 +537,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   writeCacheLines(context, LINK_COLLAPSE, collapseKeys, ([digest, key]) => `${digest}\t${key ?? ''}`);
   drafts.length = 0;
   linkCache.length = 0;
-  evidence.length = 0;
+  profiled.length = 0;
   collectGarbageIfGrown(); // linking's profiles and key index are garbage now
   const schemas = loadSchemas(context.config.root);
   const documentOrder = documentOrderOf(schemas.documents);

@@ -751,13 +751,26 @@ function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
  */
 function hasBaseKeyIn(p: DocProfile, side: 'index' | 'probe', bases: ReadonlySet<number>): boolean {
   for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) if (bases.has(key)) return true;
+  for (const key of figureBasesOf(p)) if (bases.has(key)) return true;
+  return false;
+}
+
+/** Per profile, its figures' base keys in this linkCampaigns call's key space (made anew with it). */
+let figureBaseCache = new WeakMap<DocProfile, number[]>();
+
+/** The base keys of a profile's figures (those of figureGroupBases over its figure table), kept for the call: an incremental run asks for them of every unit twice. */
+function figureBasesOf(p: DocProfile): number[] {
+  let keys = figureBaseCache.get(p);
+  if (keys) return keys;
+  keys = [];
   for (const figure of p.figures) {
     if (!(figure.value >= MIN_INDEXED_FIGURE)) continue;
     const [lo, hi] = valueInterval(figure.value, figure.qualifier);
     const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
-    for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) if (bases.has(keySpace.figureBase(measureUnit, b))) return true;
+    for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(keySpace.figureBase(measureUnit, b));
   }
-  return false;
+  figureBaseCache.set(p, keys);
+  return keys;
 }
 
 function indexKeys(p: DocProfile): BlockingKey[] {
@@ -1997,6 +2010,7 @@ export function linkCampaigns(
   keptClusteringUnits: number;
 } {
   keySpace = new KeySpace();
+  figureBaseCache = new WeakMap();
   // Sorting by doc_id first makes every later step independent of input order.
   const profiles = [...docs].sort((a, b) => byText(a.doc_id, b.doc_id)).map(profileOf);
   const withMentions = profiles.filter(hasAnyMention);

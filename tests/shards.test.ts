@@ -3,6 +3,7 @@
 // mapDocumentShards' counts and failures for shards built and taken over.
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonTask, mapDocumentShards, readLazyRecords } from '../pipeline/lib/perdoc.js';
 import { DOCUMENT_SHARDS, PreviousShards, readShardManifest, shardOf, shardPath, writeShardManifest, type ShardEntry } from '../pipeline/lib/shards.js';
@@ -63,6 +64,16 @@ describe('shardOf', () => {
     for (const shard of shards) expect(shard).toMatch(/^[0-9a-f]{2}$/);
     // Pinned: a change of rule moves every document, so it must be deliberate (and SHARD_RULE change with it).
     expect(['a.txt', '000/000001-wire.txt', 'é/中文.html'].map(shardOf)).toEqual(['3a', '09', '09']); // FNV-1a, checked with Python
+  });
+
+  it('hashes the UTF-8 bytes of any name, ASCII or not (its fast path for ASCII names agrees)', () => {
+    const byBytes = (name: string): string => {
+      let hash = 0x811c9dc5;
+      for (const byte of Buffer.from(name, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193);
+      return ((hash >>> 0) % DOCUMENT_SHARDS).toString(16).padStart(2, '0');
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (name) => shardOf(name) === byBytes(name)), { numRuns: 2000 });
+    fc.assert(fc.property(fc.string(), fc.string({ unit: 'grapheme' }), (ascii, rest) => shardOf(ascii + rest) === byBytes(ascii + rest)), { numRuns: 2000 });
   });
 });
 

@@ -373,9 +373,10 @@ function documentOrderOf(schema: TableSchema): (s: DocSummary) => Row {
 
 /**
  * The last run's linking, if the same link code wrote it: its cache, the old profiles of the
- * documents in `stale`, and its campaign drafts (parsed when asked for).
+ * documents in `stale`, and its campaign drafts (parsed when asked for; `draftLine`: a draft's line
+ * as it was, which this run writes again for the same key instead of serialising its draft).
  */
-async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<PreviousLinking | null> {
+async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<(PreviousLinking & { draftLine(key: string): string | undefined }) | null> {
   const file = await previousOutputFile(context, LINK_CACHE);
   if (file === null) return null;
   const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
@@ -405,7 +406,7 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
       collapseKeys.set(match[1]!, match[2] || null);
     }
   }
-  return { units, evidence, draft, collapseKey: (digest) => collapseKeys.get(digest) };
+  return { units, evidence, draft, draftLine: (key) => drafts.get(key), collapseKey: (digest) => collapseKeys.get(digest) };
 }
 
 /** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
@@ -533,7 +534,8 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
     context.log(`${reusedDrafts} of ${drafts.length} campaign rows taken from the last run`);
   }
   writeCacheLines(context, LINK_CACHE, linkCache, linkCacheLine);
-  writeCacheLines(context, LINK_DRAFTS, drafts, ({ key, draft }) => draftCacheLine(key, draft));
+  // A key stands for its draft (draftKey), so a kept draft's line is the one it had.
+  writeCacheLines(context, LINK_DRAFTS, drafts, ({ key, draft }) => previous?.draftLine(key) ?? draftCacheLine(key, draft));
   writeCacheLines(context, LINK_COLLAPSE, collapseKeys, ([digest, key]) => `${digest}\t${key ?? ''}`);
   drafts.length = 0;
   linkCache.length = 0;

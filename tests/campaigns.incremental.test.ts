@@ -151,6 +151,24 @@ describe('incremental linking gives what linking from scratch gives', () => {
     expect(keptClustering).toBe(docs.length - 20);
   });
 
+  it("a damaged record of the groups in the link cache is refused, never restored or followed forever", () => {
+    const docs = campaignEvidence(2, 30, 23);
+    const cache = cacheOf(docs);
+    const grouped = cache.units.findIndex((u) => u.next >= 0);
+    expect(grouped).toBeGreaterThanOrEqual(0);
+    const withNext = (edit: (units: typeof cache.units) => void) => {
+      const units = cache.units.map((u) => ({ ...u }));
+      edit(units);
+      return { ...cache, units };
+    };
+    const damaged = [
+      withNext((units) => (units[units[grouped]!.next]!.next = grouped)), // a loop
+      withNext((units) => (units[grouped]!.next = units.length)), // out of the cache
+      withNext((units) => (units[units.length - 1]!.next = units[grouped]!.next)), // one unit after two
+    ];
+    for (const previous of damaged) expect(() => linkCampaigns(docs, undefined, previous)).toThrow(/link cache: .*rebuild without out\/link/);
+  });
+
   it("a removed report: the units of its campaign's component are clustered again, the others keep their groups", () => {
     // The units after it keep the links they had, but their component is no longer the one it
     // was (smaller): only all of a component's units with all their links can keep its groups.

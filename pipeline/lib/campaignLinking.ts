@@ -1685,22 +1685,33 @@ function restorableComponents(
   });
   // The same units (previousOf is one-to-one) exactly when the component is as large as it was.
   const kept = (root: number): boolean => was[root]! >= 0 && now.size[root] === before.size[was[root]!];
+  const damaged = (what: string): Error => new Error(`link cache: ${what} (rebuild without out/link)`);
   const pointedTo = new Uint8Array(previous.length);
-  for (const { next } of previous) if (next >= 0) pointedTo[next] = 1;
+  for (const { next } of previous) {
+    if (next < -1 || next >= previous.length) throw damaged('a unit whose successor is not in the cache');
+    if (next < 0) continue;
+    if (pointedTo[next]) throw damaged('a unit that follows two others in their groups');
+    pointedTo[next] = 1;
+  }
   const restored: number[][] = [];
   let keptUnits = 0;
   previous.forEach((_, head) => {
     const unit = currentOf[head]!;
     if (pointedTo[head] || unit < 0 || !kept(now.find(unit))) return;
     const sequence: number[] = [];
+    // No unit follows two others and a head follows none, so the list from a head ends.
     for (let p = head; p !== -1; p = previous[p]!.next) {
       const u = currentOf[p]!;
-      if (u < 0) throw new Error('link cache: a kept group holds a unit that did not stay (rebuild without out/link)');
+      if (u < 0 || now.find(u) !== now.find(unit)) throw damaged('a kept group holds a unit that did not stay in its component');
       sequence.push(u);
     }
     keptUnits += sequence.length;
     if (sequence.length > 1) restored.push(sequence);
   });
+  // Every unit of a kept component is in one list from a head (units in a loop have none).
+  let inKept = 0;
+  for (let i = 0; i < candidates.length; i++) if (kept(now.find(i))) inKept++;
+  if (inKept !== keptUnits) throw damaged('a group whose list has no first unit');
   return { restored, dirty: (unit) => !kept(now.find(unit)), keptUnits };
 }
 

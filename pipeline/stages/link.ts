@@ -7,13 +7,14 @@
 // and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-collapse.tsv, link-rows.tsv; not
 // published).
 //
-// Incremental: link-docs.jsonl keeps each document's summary after a digest of its extract record,
+// Incremental: link-docs.jsonl keeps each document's summary and campaign profile after a digest of its extract record,
 // so an unchanged document is summarised without parsing its record, and link-docs.json the extract
 // shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
 // others (campaignLinking.ts, reusableLinks); link-collapse.tsv keeps what groups identical documents into
-// units per evidence digest. Clustering is rebuilt from all links; link-drafts.jsonl keeps each
+// units per evidence digest. The clustering of every connected part of the links whose units and
+// links are unchanged is restored from link-cache.jsonl (restorableComponents); link-drafts.jsonl keeps each
 // campaign's row after a key of its members and their evidence, so only the campaigns whose members
 // changed are drafted again. Claims are built again only for the scopes that documents entered or
 // left (claims.ts, updateClaimSegments), the other claim lines copied; a document's rows are copied,
@@ -100,7 +101,7 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
  * link-docs.jsonl keeps each document's summary and campaign profile for the next run, after a
  * digest of the extract line it came from: `digest<TAB>[doc_id, publisher, published_date,
  * profile, figures, source_file, offset, length]`, the profile as profileFields gives it (not the
- * mentions it is made from: a tenth of their size, and no profile to make again), a figure as
+ * mentions it is made from: smaller, and no profile to make again), a figure as
  * [measure, value, unit, qualifier, place_code, sentence_index], and offset and length where the line
  * is in its extract shard. Entries go in extract shard order; link-docs.json records, per shard, the
  * sha256 of the extract shard they were made from and where they lie in the file. The entries of a

@@ -15,8 +15,8 @@ import {
   profileFields,
   profileFromFields,
   type DocCampaignEvidence,
+  type DocProfile,
   type PreviousLinking,
-  type ProfiledDocument,
   type ProfileFields,
 } from '../pipeline/lib/campaignLinking.js';
 import { campaignEvidence } from '../bench/linkScale.js';
@@ -275,9 +275,9 @@ describe('incremental linking gives what linking from scratch gives', () => {
 
 describe('linking from profiles kept between runs (the link stage keeps profiles, not mentions)', () => {
   /** A profile through its fields and JSON text, as link-docs.jsonl keeps it. */
-  const kept = (d: DocCampaignEvidence): ProfiledDocument => {
+  const kept = (d: DocCampaignEvidence): DocProfile => {
     const fields = JSON.parse(JSON.stringify(profileFields(profileDocument(d)))) as ProfileFields;
-    return { doc_id: d.doc_id, profile: profileFromFields(d.doc_id, fields, d.figures) };
+    return profileFromFields(d.doc_id, fields, d.figures);
   };
   const digestOf = (docs: readonly DocCampaignEvidence[]) => {
     const byId = new Map(docs.map((d) => [d.doc_id, createHash('sha256').update(JSON.stringify(d)).digest('base64')]));
@@ -298,7 +298,7 @@ describe('linking from profiles kept between runs (the link stage keeps profiles
 
   it('a profile made again from its fields is the profile (names and forms in their order, dates, agency, figures)', () => {
     expect(mentioned.filter((d) => d.mentions.length > 0).length).toBeGreaterThanOrEqual(3);
-    for (const d of [...mentioned, ...campaignEvidence(3, 40, 29)]) expect(kept(d).profile, d.doc_id).toEqual(profileDocument(d));
+    for (const d of [...mentioned, ...campaignEvidence(3, 40, 29)]) expect(kept(d), d.doc_id).toEqual(profileDocument(d));
   });
 
   it('links profiled documents as it links their evidence, from scratch and from the last run', () => {

@@ -32,17 +32,11 @@ export interface DocCampaignEvidence {
   agencies?: readonly string[];
 }
 
-/** A document profiled before (a cache kept its profile, made by profileDocument from its evidence). */
-export interface ProfiledDocument {
-  doc_id: string;
-  profile: DocProfile;
-}
-
-/** What linkCampaigns links: a document's evidence, or the profile made from it. */
-export type LinkInput = DocCampaignEvidence | ProfiledDocument;
+/** What linkCampaigns links: a document's evidence, or the profile profileDocument made from it (a cache kept it). */
+export type LinkInput = DocCampaignEvidence | DocProfile;
 
 function profileOf(doc: LinkInput): DocProfile {
-  return 'profile' in doc ? doc.profile : profileDocument(doc);
+  return 'mentions' in doc ? profileDocument(doc) : doc;
 }
 
 export type DatePrecision = 'day' | 'month' | 'year';
@@ -555,11 +549,14 @@ function logBucket(value: number, ratio: number): number {
  */
 function figureGroupBases(group: FigureTable['byKey'][number]): number[] {
   const keys: number[] = [];
-  for (const x of group.items) {
-    if (!(x.value >= MIN_INDEXED_FIGURE)) continue;
-    for (let b = logBucket(x.lo, FIGURE_BUCKET_RATIO); b <= logBucket(x.hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(keySpace.figureBase(group.measureUnit, b));
-  }
+  for (const x of group.items) pushFigureBases(keys, group.measureUnit, x.value, x.lo, x.hi);
   return keys;
+}
+
+/** Pushes the base keys of one figure (none below MIN_INDEXED_FIGURE): the buckets its interval [lo, hi] touches. */
+function pushFigureBases(keys: number[], measureUnit: string, value: number, lo: number, hi: number): void {
+  if (!(value >= MIN_INDEXED_FIGURE)) return;
+  for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(keySpace.figureBase(measureUnit, b));
 }
 
 /** Two durations that are sameDuration() share at least one of these keys. */
@@ -739,7 +736,7 @@ function wideKeys(base: readonly number[]): BlockingKey[] {
 function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
   const keys: number[] = [];
   for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) keys.push(key);
-  for (const group of figureTableOf(p).byKey) for (const key of figureGroupBases(group)) keys.push(key);
+  for (const key of figureBasesOf(p)) keys.push(key);
   return keys;
 }
 
@@ -758,16 +755,17 @@ function hasBaseKeyIn(p: DocProfile, side: 'index' | 'probe', bases: ReadonlySet
 /** Per profile, its figures' base keys in this linkCampaigns call's key space (made anew with it). */
 let figureBaseCache = new WeakMap<DocProfile, number[]>();
 
-/** The base keys of a profile's figures (those of figureGroupBases over its figure table), kept for the call: an incremental run asks for them of every unit twice. */
+/**
+ * The base keys of a profile's figures, from the figures themselves (no figure table: most units
+ * are never scored), kept for the call: an incremental run asks for them of every unit twice.
+ */
 function figureBasesOf(p: DocProfile): number[] {
   let keys = figureBaseCache.get(p);
   if (keys) return keys;
   keys = [];
   for (const figure of p.figures) {
-    if (!(figure.value >= MIN_INDEXED_FIGURE)) continue;
     const [lo, hi] = valueInterval(figure.value, figure.qualifier);
-    const measureUnit = `${figure.measure}|${figure.unit ?? ''}`;
-    for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(keySpace.figureBase(measureUnit, b));
+    pushFigureBases(keys, `${figure.measure}|${figure.unit ?? ''}`, figure.value, lo, hi);
   }
   figureBaseCache.set(p, keys);
   return keys;
@@ -2035,7 +2033,7 @@ export function linkCampaigns(
     digestOf ??
     ((docId: string): string => {
       const doc = evidenceOf.get(docId)!;
-      if ('profile' in doc) throw new Error(`linkCampaigns: ${docId} comes as a profile, and no digestOf was given`);
+      if (!('mentions' in doc)) throw new Error(`linkCampaigns: ${docId} comes as a profile, and no digestOf was given`);
       return evidenceDigest(doc);
     });
   const collapseKeys = new Map<string, CollapseKey>();

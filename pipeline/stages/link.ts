@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { figureCampaign } from '../lib/campaigns.js';
-import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, type CollapseKey, type HeadlineFigure, type PreviousLinking, type ProfiledDocument, type ProfileFields } from '../lib/campaignLinking.js';
+import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, type CollapseKey, type HeadlineFigure, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
@@ -69,7 +69,7 @@ interface DocSummary {
 /** A document's summary and its campaign profile (what linking needs of it). */
 interface SummarizedDocument {
   summary: DocSummary;
-  profiled: ProfiledDocument;
+  profile: DocProfile;
 }
 
 function figureIdsOf(s: DocSummary): string[] {
@@ -94,7 +94,7 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
     published_date: doc.metadata.published_date,
     figures,
   };
-  return { summary, profiled: { doc_id: doc.doc_id, profile } };
+  return { summary, profile };
 }
 
 /**
@@ -120,9 +120,9 @@ interface DocsRange {
   length: number;
 }
 
-function docEntry({ summary: s, profiled }: SummarizedDocument): string {
+function docEntry({ summary: s, profile }: SummarizedDocument): string {
   const figures = s.figures.map((f) => [f.measure, f.value, f.unit, f.qualifier, f.place_code, f.sentence_index]);
-  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, profileFields(profiled.profile), figures, s.source_file, s.ref.offset, s.ref.length])}`;
+  return `${s.digest}\t${JSON.stringify([s.doc_id, s.publisher, s.published_date, profileFields(profile), figures, s.source_file, s.ref.offset, s.ref.length])}`;
 }
 
 /** A document's summary and profile from its entry; `file`: its extract shard's place in this run's list. */
@@ -134,7 +134,7 @@ function parseDocEntry(entry: Buffer, file: number): SummarizedDocument {
   if (!Array.isArray(fields)) throw new Error(`${LINK_DOCS}: an entry without its campaign profile`);
   const figures = figureList.map(([measure, value, unit, qualifier, place_code, sentence_index]) => ({ measure, value, unit, qualifier, place_code, sentence_index }));
   const summary: DocSummary = { file, ref: { offset, length }, digest: entry.toString('latin1', 0, tab), doc_id, source_file, publisher, published_date, figures };
-  return { summary, profiled: { doc_id, profile: profileFromFields(doc_id, fields, headlineFigures(figures)) } };
+  return { summary, profile: profileFromFields(doc_id, fields, headlineFigures(figures)) };
 }
 
 /** The entries of a run of link-docs.jsonl by doc_id (the line's bytes, and its digest). */
@@ -183,7 +183,7 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 async function summarizeDocuments(
   context: StageContext,
   extractDir: string,
-): Promise<{ summaries: DocSummary[]; profiled: ProfiledDocument[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
+): Promise<{ summaries: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
   const manifest = await readShardManifest(extractDir);
   const shards = shardNames(manifest);
   const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
@@ -198,10 +198,10 @@ async function summarizeDocuments(
   for (const range of previous?.ranges.values() ?? []) if (!unchanged(range.shard)) indexEntries(previous!.read(range), before);
   const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
   const summaries: DocSummary[] = [];
-  const profiled: ProfiledDocument[] = [];
+  const profiles: DocProfile[] = [];
   const add = (document: SummarizedDocument): void => {
     summaries.push(document.summary);
-    profiled.push(document.profiled);
+    profiles.push(document.profile);
   };
   const edited = new Set<string>();
   const ranges: DocsRange[] = [];
@@ -250,7 +250,7 @@ async function summarizeDocuments(
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, profiled, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
+  return { summaries, profiles, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
 }
 
 function documentRow(doc: ExtractedDocument, campaignId: string | null): Row {
@@ -381,9 +381,9 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
   const file = await previousOutputFile(context, LINK_CACHE);
   if (file === null) return null;
   const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
-  const evidence = (docId: string): ProfiledDocument | undefined => {
+  const evidence = (docId: string): DocProfile | undefined => {
     const entry = stale.get(docId);
-    return entry ? parseDocEntry(entry, -1).profiled : undefined;
+    return entry ? parseDocEntry(entry, -1).profile : undefined;
   };
   // Drafts and collapse keys are used as they are: only from files not edited since (a damaged line
   // throws, and the stage is built again from scratch).
@@ -519,7 +519,7 @@ export const linkStage: StageDefinition = {
 
 async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const { summaries, profiled, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
+  const { summaries, profiles, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
 
   // process: campaigns, then every figure's campaign, then claims
   // Parsing many records leaves the heap full of dead ones; summaries taken from the last run leave
@@ -527,7 +527,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   if (parsedRecords * 10 >= summaries.length) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiled, undefined, previous, (docId) => digests.get(docId)!);
+  const { campaigns, docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiles, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);
@@ -540,7 +540,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
   writeCacheLines(context, LINK_COLLAPSE, collapseKeys, ([digest, key]) => `${digest}\t${key ?? ''}`);
   drafts.length = 0;
   linkCache.length = 0;
-  profiled.length = 0;
+  profiles.length = 0;
   collectGarbageIfGrown(); // linking's profiles and key index are garbage now
   const schemas = loadSchemas(context.config.root);
   const documentOrder = documentOrderOf(schemas.documents);

@@ -1,40 +1,23 @@
 // emit publishes the figures table on a worker thread only when it has enough segments to encode to
 // pay for starting the thread: a build from scratch does, a rebuild after one added article does not.
 // Either way the dataset is the one a build from scratch publishes.
-import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { generateArticle } from '../bench/generate.js';
+import { describe, expect, it } from 'vitest';
 import { STAGES } from '../pipeline/stages/index.js';
-import { build, folderHashes, tempDir } from './helpers/build.js';
+import { build, buildLogged, folderHashes, tempDir, writeGeneratedArticle } from './helpers/build.js';
 
 const RULE = { meanRows: 4, minRows: 2, maxRows: 32 };
-
-async function buildLogged(corpus: string, out: string): Promise<string> {
-  const logged: string[] = [];
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (logged.push(String(text)), true));
-  try {
-    expect((await build(corpus, out, STAGES, { segmentRule: RULE, quiet: false })).ok).toBe(true);
-  } finally {
-    stderr.mockRestore();
-  }
-  return logged.join('');
-}
 
 describe('emit\'s worker thread', () => {
   it('is used for a table with many segments to encode, and not for a few', async () => {
     const corpus = tempDir('emit-worker-corpus');
-    const write = (index: number) => {
-      const { relPath, content } = generateArticle(3, index);
-      fs.mkdirSync(path.dirname(path.join(corpus, relPath)), { recursive: true });
-      fs.writeFileSync(path.join(corpus, relPath), content);
-    };
+    const write = (index: number) => writeGeneratedArticle(corpus, 3, index);
     for (let i = 0; i < 40; i++) write(i);
     const out = tempDir('emit-worker-out');
-    const first = await buildLogged(corpus, out);
+    const first = await buildLogged(corpus, out, { segmentRule: RULE });
     expect(first).toMatch(/emit: figures: \d+ segments? to encode, on a worker thread/);
     write(40);
-    const second = await buildLogged(corpus, out);
+    const second = await buildLogged(corpus, out, { segmentRule: RULE });
     const encoded = Number(/emit: figures: (\d+) segments? to encode, on this thread/.exec(second)?.[1]);
     expect(encoded, second).toBeGreaterThan(0);
     const scratch = tempDir('emit-worker-scratch');

@@ -1,6 +1,6 @@
 // Test helpers: build the dataset in-process into a temp folder, hash a folder's files.
 import { spawnSync } from 'node:child_process';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { sha256Hex } from '../../pipeline/lib/hash.js';
 import type { SegmentRule } from '../../pipeline/lib/segments.js';
 import type { StageDefinition } from '../../pipeline/lib/stage.js';
 import { STAGES } from '../../pipeline/stages/index.js';
+import { generateArticle } from '../../bench/generate.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SEEDS = path.join(ROOT, 'seeds');
@@ -16,6 +17,13 @@ export const SHARED = process.env.SHARED_DIR ?? path.resolve(ROOT, '../shared');
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cc-${prefix}-`));
+}
+
+/** Writes the bench generator's article `index` (of corpus `seed`) into `corpus`, in its sub-folder. */
+export function writeGeneratedArticle(corpus: string, seed: number, index: number): void {
+  const { relPath, content } = generateArticle(seed, index);
+  fs.mkdirSync(path.dirname(path.join(corpus, relPath)), { recursive: true });
+  fs.writeFileSync(path.join(corpus, relPath), content);
 }
 
 /** A fresh corpus folder holding the first `count` seed articles (in name order). */
@@ -29,6 +37,25 @@ export async function build(seeds: string, out: string, stages: StageDefinition[
   const lines: string[] = [];
   const result = await runBuild(stages, { root: ROOT, seeds, out, quiet: options.quiet ?? true, segmentRule: options.segmentRule }, (line) => lines.push(line));
   return { ...result, lines };
+}
+
+/**
+ * A build that must succeed, with what its stages logged (stderr); `workers`: CC_WORKERS for this
+ * build only (worker threads, or '0' for none).
+ */
+export async function buildLogged(seeds: string, out: string, options: { segmentRule?: SegmentRule; workers?: string } = {}): Promise<string> {
+  const logged: string[] = [];
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (logged.push(String(text)), true));
+  const saved = process.env.CC_WORKERS;
+  if (options.workers !== undefined) process.env.CC_WORKERS = options.workers;
+  try {
+    expect((await build(seeds, out, STAGES, { segmentRule: options.segmentRule, quiet: false })).ok).toBe(true);
+  } finally {
+    stderr.mockRestore();
+    if (saved === undefined) delete process.env.CC_WORKERS;
+    else process.env.CC_WORKERS = saved;
+  }
+  return logged.join('');
 }
 
 /** relative path -> sha256 of every file below dir. */

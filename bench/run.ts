@@ -7,7 +7,7 @@
 // 1-article rebuild (the issue's "1-file incremental"); the 1% rebuild is reported beside it.
 // Every build is a child process; wall time and peak RSS cover the whole process (worker threads
 // included). The last line is the one-line summary.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,9 @@ import { sha256Hex } from '../pipeline/lib/hash.js';
 import { generateArticle, writeCorpus } from './generate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const TSC = path.join(ROOT, 'node_modules/.bin/tsc');
+/** The pipeline and the floor compiled to JavaScript (tsconfig.build.json), as `make dataset` runs them. */
+const COMPILED = path.join(ROOT, 'dist');
 const GNU_TIME = '/usr/bin/time';
 /** Floor runs; the fastest counts. */
 const FLOOR_RUNS = 3;
@@ -105,7 +107,7 @@ export function parseStages(stdout: string): Run['stages'] {
 }
 
 function build(seeds: string, out: string): Promise<Run> {
-  return measure(TSX, ['pipeline/build.ts', '--quiet', '--seeds', seeds, '--out', out]);
+  return measure(process.execPath, [path.join(COMPILED, 'pipeline/build.js'), '--quiet', '--seeds', seeds, '--out', out]);
 }
 
 /** The corpus is regenerated only when missing, or when a previous bench left it modified. */
@@ -206,6 +208,9 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   say(`machine: ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  // The builds and the floor run compiled, without a TypeScript loader: compiled now, so that the
+  // bench measures the code as it is (make bench compiles too; this covers `tsx bench/run.ts`).
+  execFileSync(TSC, ['-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   const generated = ensureCorpus(corpus, n, seed);
   const mb = generated.bytes / 1e6;
   say(`corpus: ${n} articles, ${mb.toFixed(1)} MB in ${corpus}${generated.generatedSeconds === null ? ' (reused)' : ` (generated in ${fmt(generated.generatedSeconds)})`}`);
@@ -213,7 +218,7 @@ async function main(): Promise<void> {
   // The floor is the fastest of a few runs: a single run of reading 100k files varied from 3 s to 19 s
   // here with the state of the page cache, which would make the ratio below meaningless.
   const floorRuns: Run[] = [];
-  for (let i = 0; i < FLOOR_RUNS; i++) floorRuns.push(await measure(TSX, ['bench/floor.ts', corpus]));
+  for (let i = 0; i < FLOOR_RUNS; i++) floorRuns.push(await measure(process.execPath, [path.join(COMPILED, 'bench/floor.js'), corpus]));
   const floorRun = floorRuns.reduce((best, run) => (run.seconds < best.seconds ? run : best));
   const floorSeconds = floorRun.seconds;
   say(`floor (read every file + one number regex; fastest of ${FLOOR_RUNS}: ${floorRuns.map((r) => fmt(r.seconds)).join(', ')}): ${fmt(floorSeconds)} wall, ${(mb / floorSeconds).toFixed(1)} MB/s  ${floorRun.stdout.trim()}`);

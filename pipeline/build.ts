@@ -1,13 +1,12 @@
 // Command line: build the dataset.
 //   tsx pipeline/build.ts [--seeds DIR] [--out DIR] [--quiet]
 // Exit codes: 0 built, 1 the data failed validation (nothing published), 2 usage or input error.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runBuild } from './lib/build.js';
 import { parseFolderOptions, stdoutLines } from './lib/cli.js';
+import { projectRootOf } from './lib/runtime.js';
 import { STAGES } from './stages/index.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = projectRootOf(import.meta.url);
 
 const { seeds, out, flags } = parseFolderOptions('build', process.argv.slice(2), ['--quiet']);
 

@@ -5,12 +5,12 @@
 // Exit codes: 0 released (or already released, identical), 1 the data failed validation,
 //             2 usage error or a release of this version exists with different contents.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { failUsage, parseFolderOptions, stdoutLines } from './lib/cli.js';
 import { makeRelease, ReleaseError } from './lib/release.js';
+import { projectRootOf } from './lib/runtime.js';
 import { STAGES } from './stages/index.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = projectRootOf(import.meta.url);
 
 const fail = (message: string, hint: string): never => failUsage('release', message, hint);
 const { seeds, out, flags } = parseFolderOptions('release', process.argv.slice(2), ['--no-card']);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256Hex } from './hash.js';
+import { sourceOf } from './runtime.js';
 
 const IMPORT_PATTERN = /(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
@@ -36,7 +37,7 @@ function resolveLocal(fromDir: string, specifier: string): string {
 
 /** sha256 over the closure's file contents (named relative to the project root) and extra files. */
 export function codeHash(entryUrl: string, projectRoot: string, extraFiles: string[] = []): string {
-  const entry = fileURLToPath(entryUrl);
+  const entry = sourceOf(fileURLToPath(entryUrl), projectRoot); // the TypeScript source, also when running from dist/
   const files = [...localModuleClosure(entry), ...extraFiles.filter((f) => fs.existsSync(f))];
   const parts = files.map((file) => `${path.relative(projectRoot, file).split(path.sep).join('/')}\n${sha256Hex(fs.readFileSync(file))}`);
   return sha256Hex(parts.join('\n'));

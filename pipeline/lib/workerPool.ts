@@ -8,13 +8,14 @@
 // never counts against a document's budget). That is ~150 lines, with no loader surprises.
 //
 // Workers load TypeScript through tsx's register() API, resolved from this module, so the pool works
-// the same under `tsx`, vitest, or any other parent.
+// the same under `tsx`, vitest, or any other parent; compiled to JavaScript (dist/), they need no loader.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { runningTypeScript } from './runtime.js';
 
 export interface PoolOptions {
   /** Worker threads; defaults to the machine's available parallelism. */
@@ -56,7 +57,7 @@ interface Slot {
 }
 
 /**
- * Worker entry, evaluated as CommonJS: register tsx, then serve tasks, importing each task's module
+ * Worker entry, evaluated as CommonJS: register tsx (when the pipeline runs as TypeScript), then serve tasks, importing each task's module
  * on first use (one pool serves every per-document stage, so threads start once per build).
  */
 const WORKER_SOURCE = `
@@ -72,8 +73,10 @@ async function load(moduleUrl, exportName) {
   return fn;
 }
 (async () => {
-  const { register } = await import(workerData.tsxApi);
-  register();
+  if (workerData.tsxApi) {
+    const { register } = await import(workerData.tsxApi);
+    register();
+  }
   parentPort.on('message', async ({ preload, moduleUrl, exportName, input }) => {
     // A module to load ahead of its tasks; a failure is reported by the first task that needs it.
     if (preload) return void importOnce(preload).catch(() => {});
@@ -136,7 +139,8 @@ export async function closeSharedPool(): Promise<void> {
 export class WorkerPool<In, Out> {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
-  private readonly tsxApi = tsxApiUrl();
+  /** tsx's API when the pipeline runs as TypeScript; compiled (dist/), workers load JavaScript as it is. */
+  private readonly tsxApi = runningTypeScript(import.meta.url) ? tsxApiUrl() : null;
   private closed = false;
   /** Set when a worker died before it was ready: respawning would only loop. */
   private setupError: string | null = null;

@@ -6,10 +6,11 @@
 // documents run in-process).
 import path from 'node:path';
 import { ingestedDocumentCount, mapDocumentShards, readLazyRecords, type DocumentTask } from '../lib/perdoc.js';
+import { siblingModule } from '../lib/runtime.js';
 import type { StageDefinition } from '../lib/stage.js';
 import { defaultWorkerCount } from '../lib/workerPool.js';
 
-const TASK_MODULE = new URL('./cleanTask.ts', import.meta.url).href;
+const TASK_MODULE = siblingModule(import.meta.url, './cleanTask');
 
 export const cleanStage: StageDefinition = {
   name: 'clean',

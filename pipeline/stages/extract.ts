@@ -6,12 +6,13 @@
 // documents run in-process).
 import path from 'node:path';
 import { ingestedDocumentCount, mapDocumentShards, readLazyRecords, zipByDocument, type DocumentTask, type LazyRecord } from '../lib/perdoc.js';
+import { siblingModule } from '../lib/runtime.js';
 import type { StageDefinition } from '../lib/stage.js';
 import { defaultWorkerCount } from '../lib/workerPool.js';
 
 export type { ExtractedDocument, FigureRecord } from './extractTask.js';
 
-const TASK_MODULE = new URL('./extractTask.ts', import.meta.url).href;
+const TASK_MODULE = siblingModule(import.meta.url, './extractTask');
 
 export const extractStage: StageDefinition = {
   name: 'extract',

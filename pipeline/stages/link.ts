@@ -42,6 +42,7 @@ import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.j
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { BufferedLineWriter, flatJsonField, linesWithRefs, nonEmptyLines, rawLinesWithRefs, readRange, type LineRef } from '../lib/lineFile.js';
 import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
+import { siblingModule } from '../lib/runtime.js';
 import { readShardManifest, shardNames, shardPath } from '../lib/shards.js';
 import { previousOutputFile, segmentRuleOf, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
 import type { Qualifier } from '../lib/lexicon/en.js';
@@ -513,7 +514,7 @@ interface RowsWriter {
   close(): Promise<void>;
 }
 
-const ROWS_MODULE = new URL('../lib/linkRows.ts', import.meta.url).href;
+const ROWS_MODULE = siblingModule(import.meta.url, '../lib/linkRows');
 /** No time budget: this is the build's own work, not a document's. */
 const NO_BUDGET_MS = 2 ** 31 - 1;
 const ROWS_HEAP_MB = 4096;

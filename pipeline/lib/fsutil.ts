@@ -50,7 +50,8 @@ export async function walkFiles(root: string): Promise<FolderWalk> {
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue; // hidden files (.DS_Store, .git) are never articles
-      const abs = path.join(dir, entry.name);
+      // Joined by hand: path.join normalises every one of 100k paths again (a tenth of a second).
+      const abs = dir + path.sep + entry.name;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       let stat: fs.Stats;
       try {
@@ -64,7 +65,7 @@ export async function walkFiles(root: string): Promise<FolderWalk> {
       else problems.push({ relPath, reason: 'not a regular file' });
     }
   }
-  visit(root, '');
+  visit(path.resolve(root), '');
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   return { files, problems };
 }

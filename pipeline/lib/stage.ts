@@ -207,7 +207,10 @@ async function fingerprintInputs(inputs: Record<string, string>, config: BuildCo
       const walk = await walkFiles(location);
       walked.set(location, walk);
       const { files, problems } = walk;
-      parts[name] = sha256Hex(canonicalJson({ files: files.map((f) => [f.relPath, f.size, f.mtimeMs]), problems }));
+      // A line per file into the hash: an array per file through canonicalJson took 0.12-0.16 s at 100k.
+      const hash = createHash('sha256');
+      for (const f of files) hash.update(`${JSON.stringify(f.relPath)}\t${f.size}\t${f.mtimeMs}\n`); // quoted: a name may hold a tab
+      parts[name] = hash.update(canonicalJson(problems)).digest('hex');
     } else {
       parts[name] = sha256Hex(await fsp.readFile(location));
     }

@@ -193,7 +193,8 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 
 /**
  * Every document's summary, in source_file order (the order of the documents before they were
- * sharded: claims are built in it), and its campaign profile (in no set order), from the last run's
+ * sharded: claims are built in it) and in doc_id order (the tables' rows are written in it), and its
+ * campaign profile (in doc_id order, which linkCampaigns then sorts in one pass), from the last run's
  * entries of an unchanged extract shard, or
  * from its extract line or (same digest) the last run's entry; writes this run's link-docs.jsonl (in
  * shard order) and link-docs.json. `edited`: the documents present last time whose line changed
@@ -204,7 +205,7 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 async function summarizeDocuments(
   context: StageContext,
   extractDir: string,
-): Promise<{ summaries: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
+): Promise<{ summaries: DocSummary[]; byDocId: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
   const manifest = await readShardManifest(extractDir);
   const shards = shardNames(manifest);
   const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
@@ -268,10 +269,14 @@ async function summarizeDocuments(
   writer.close();
   await writeJson(path.join(context.outDir, LINK_DOCS_INDEX), { shards: ranges });
   if (previous) context.log(`summaries of ${reused} of ${shards.length} extract shards taken from the last run`);
+  // One sort by doc_id serves the summaries and the profiles (made in the same order).
+  const order = Array.from(summaries.keys()).sort((a, b) => byText(summaries[a]!.doc_id, summaries[b]!.doc_id));
+  const byDocId = order.map((i) => summaries[i]!);
+  const profilesByDocId = order.map((i) => profiles[i]!);
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, profiles, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
+  return { summaries, byDocId, profiles: profilesByDocId, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -338,13 +343,13 @@ async function rowsPlan(
   context: StageContext,
   tables: LinkTables,
   schema: TableSchema,
-  summaries: readonly DocSummary[],
+  /** Every document's summary, in doc_id order. */
+  byDocId: readonly DocSummary[],
   extractFiles: string[],
   docCampaign: ReadonlyMap<string, string | null>,
   previousRows: ReadonlyMap<string, DocumentRows>,
   edited: ReadonlySet<string>,
 ): Promise<RowsPlan> {
-  const byDocId = [...summaries].sort((a, b) => byText(a.doc_id, b.doc_id));
   const n = byDocId.length;
   const copyFrom = new Float64Array(4 * n).fill(NaN);
   const lineFile = new Int32Array(n);
@@ -563,7 +568,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
 
 async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const { summaries, profiles, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
+  const { summaries, byDocId, profiles, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
 
   // process: campaigns, then every figure's campaign, then claims
   // Parsing many records leaves the heap full of dead ones, and linking many documents a large key
@@ -585,7 +590,7 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const schemas = loadSchemas(context.config.root);
   const linkTables = new LinkTables(context);
   const previousRows = await previousRowIndex(context);
-  const plan = await rowsPlan(context, linkTables, schemas.documents, summaries, extractFiles, docCampaign, previousRows, edited);
+  const plan = await rowsPlan(context, linkTables, schemas.documents, byDocId, extractFiles, docCampaign, previousRows, edited);
   const rowsWritten = rowsWriter.write(plan);
   rowsWritten.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
   await rowsWriter.dispatched();

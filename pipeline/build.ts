@@ -3,7 +3,7 @@
 // Exit codes: 0 built, 1 the data failed validation (nothing published), 2 usage or input error.
 import { runBuild } from './lib/build.js';
 import { parseFolderOptions, stdoutLines } from './lib/cli.js';
-import { projectRootOf } from './lib/runtime.js';
+import { assertCompiledCurrent, projectRootOf, runningTypeScript } from './lib/runtime.js';
 import { STAGES } from './stages/index.js';
 
 const root = projectRootOf(import.meta.url);
@@ -11,6 +11,7 @@ const root = projectRootOf(import.meta.url);
 const { seeds, out, flags } = parseFolderOptions('build', process.argv.slice(2), ['--quiet']);
 
 try {
+  if (!runningTypeScript(import.meta.url)) assertCompiledCurrent(root);
   const result = await runBuild(STAGES, { root, seeds, out, quiet: flags.has('--quiet') }, stdoutLines());
   if (!result.ok) {
     process.stderr.write(`build: stage '${result.failedStage}' found problems; out/dataset was left as it was\n`);

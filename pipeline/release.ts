@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { failUsage, parseFolderOptions, stdoutLines } from './lib/cli.js';
 import { makeRelease, ReleaseError } from './lib/release.js';
-import { projectRootOf } from './lib/runtime.js';
+import { assertCompiledCurrent, projectRootOf, runningTypeScript } from './lib/runtime.js';
 import { STAGES } from './stages/index.js';
 
 const root = projectRootOf(import.meta.url);
@@ -17,6 +17,7 @@ const { seeds, out, flags } = parseFolderOptions('release', process.argv.slice(2
 const print = stdoutLines();
 
 try {
+  if (!runningTypeScript(import.meta.url)) assertCompiledCurrent(root);
   const result = await makeRelease({
     root,
     seeds,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { codeHash } from '../pipeline/lib/codehash.js';
-import { projectRootOf, runningTypeScript, siblingModule, sourceOf } from '../pipeline/lib/runtime.js';
+import { assertCompiledCurrent, projectRootOf, runningTypeScript, siblingModule, sourceOf } from '../pipeline/lib/runtime.js';
 import { build, folderHashes, ROOT, seedCorpus, tempDir } from './helpers/build.js';
 
 const url = (relative: string): string => pathToFileURL(path.join(ROOT, relative)).href;
@@ -31,6 +31,31 @@ describe('runtime helpers', () => {
     expect(sourceOf(path.join(ROOT, 'pipeline/stages/link.ts'), ROOT)).toBe(path.join(ROOT, 'pipeline/stages/link.ts'));
     expect(sourceOf(path.join(ROOT, 'dist/pipeline/gone.js'), ROOT)).toBe(path.join(ROOT, 'dist/pipeline/gone.js'));
     expect(sourceOf('/elsewhere/dist/pipeline/link.js', ROOT)).toBe('/elsewhere/dist/pipeline/link.js');
+  });
+});
+
+describe('a compiled pipeline older than its sources', () => {
+  /** A project with one source and its compiled module, the source `sourceAge` seconds newer than the module. */
+  function project(sourceAge: number | null): string {
+    const root = tempDir('compiled-age');
+    fs.mkdirSync(path.join(root, 'pipeline/lib'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'dist/pipeline/lib'), { recursive: true });
+    const source = path.join(root, 'pipeline/lib/a.ts');
+    fs.writeFileSync(source, 'export const a = 1;\n');
+    if (sourceAge === null) return root;
+    const compiled = path.join(root, 'dist/pipeline/lib/a.js');
+    fs.writeFileSync(compiled, 'export const a = 1;\n');
+    const now = Date.now() / 1000;
+    fs.utimesSync(compiled, now - 100, now - 100);
+    fs.utimesSync(source, now - 100 + sourceAge, now - 100 + sourceAge);
+    return root;
+  }
+
+  it('is refused, naming the newer source and the way out', () => {
+    expect(() => assertCompiledCurrent(project(10))).toThrow(/^dist\/ is older than pipeline\/lib\/a\.ts: run make dataset/);
+    expect(() => assertCompiledCurrent(project(null))).toThrow(/older than pipeline\/lib\/a\.ts/); // never compiled
+    expect(() => assertCompiledCurrent(project(0))).not.toThrow();
+    expect(() => assertCompiledCurrent(project(-10))).not.toThrow();
   });
 });
 

@@ -36,3 +36,25 @@ export function sourceOf(file: string, root: string): string {
   const source = path.join(root, relative.replace(/\.js$/, '.ts'));
   return fs.existsSync(source) ? source : file;
 }
+
+/**
+ * Refuses to run a compiled pipeline older than its sources: its stages would stamp their outputs
+ * with the sources' code hashes (sourceOf) for code that is not theirs. `make dataset` compiles first;
+ * running dist/ by hand after an edit is what this catches. `root`: the project.
+ */
+export function assertCompiledCurrent(root: string): void {
+  const sources = path.join(root, 'pipeline');
+  const stale: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith('.ts')) {
+        const compiled = path.join(root, COMPILED_DIR, path.relative(root, file)).replace(/\.ts$/, '.js');
+        if (!fs.existsSync(compiled) || fs.statSync(compiled).mtimeMs < fs.statSync(file).mtimeMs) stale.push(path.relative(root, file));
+      }
+    }
+  };
+  visit(sources);
+  if (stale.length) throw new Error(`${COMPILED_DIR}/ is older than ${stale[0]}${stale.length > 1 ? ` and ${stale.length - 1} other source(s)` : ''}: run make dataset (it compiles first) or npx tsx pipeline/build.ts`);
+}

@@ -6,9 +6,12 @@ N     ?= 100000
 BIN   := node_modules/.bin
 DEPS  := node_modules/.installed
 # The pipeline compiled to JavaScript (dist/, not committed): a build then starts no TypeScript loader
-# in its process or its worker threads. Compiled again whenever a source or the compiler settings change.
+# in its process or its worker threads. Compiled again whenever a source, a folder of sources (a file
+# added or removed, even with an old mtime) or the compiler settings change; compiled into dist.tmp/
+# and swapped in, so a build already running from dist/ never sees it half-written. The stamp keeps
+# the time the compilation started: a source saved meanwhile is compiled again next time.
 COMPILED := dist/.compiled
-PIPELINE_SOURCES := $(shell find pipeline -name '*.ts')
+PIPELINE_SOURCES := $(shell find pipeline -name '*.ts') $(shell find pipeline -type d) bench/floor.ts
 
 .DEFAULT_GOAL := help
 .PHONY: help dataset test typecheck clean bench release
@@ -22,9 +25,9 @@ $(DEPS): package.json package-lock.json
 	@touch $@
 
 $(COMPILED): $(DEPS) $(PIPELINE_SOURCES) tsconfig.json tsconfig.build.json
-	rm -rf dist
-	$(BIN)/tsc -p tsconfig.build.json
-	@touch $@
+	@rm -rf dist.tmp && mkdir dist.tmp && touch dist.tmp/.compiled
+	$(BIN)/tsc -p tsconfig.build.json --outDir dist.tmp
+	@rm -rf dist && mv dist.tmp dist
 
 dataset: $(COMPILED) ## Build the dataset from SEEDS into OUT/dataset (CSV, Parquet, datapackage.json, card)
 	node dist/pipeline/build.js --seeds "$(SEEDS)" --out "$(OUT)"
@@ -40,11 +43,11 @@ test: $(DEPS) typecheck ## Type-check and run every test (unit, fixtures, end-to
 typecheck: $(DEPS) ## tsc --noEmit over pipeline/, tests/ and bench/
 	$(BIN)/tsc --noEmit -p .
 
-bench: $(DEPS) ## Time full, no-change and incremental builds on N synthetic articles (make bench N=20000)
+bench: $(COMPILED) ## Time full, no-change and incremental builds on N synthetic articles (make bench N=20000)
 	$(BIN)/tsx bench/run.ts --n $(N)
 
 release: $(DEPS) ## Build a versioned, byte-reproducible release under OUT/release
 	$(BIN)/tsx pipeline/release.ts --seeds "$(SEEDS)" --out "$(OUT)"
 
 clean: ## Remove OUT (all build artifacts) and the compiled pipeline (dist/)
-	rm -rf "$(OUT)" dist
+	rm -rf "$(OUT)" dist dist.tmp

@@ -49,12 +49,13 @@ export function assertCompiledCurrent(root: string): void {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) visit(file);
-      else if (entry.name.endsWith('.ts')) {
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
         const compiled = path.join(root, COMPILED_DIR, path.relative(root, file)).replace(/\.ts$/, '.js');
         if (!fs.existsSync(compiled) || fs.statSync(compiled).mtimeMs < fs.statSync(file).mtimeMs) stale.push(path.relative(root, file));
       }
     }
   };
+  if (!fs.existsSync(sources)) throw new Error(`${COMPILED_DIR}/ runs without its sources (no ${sources}): its code hashes are taken over them`);
   visit(sources);
   if (stale.length) throw new Error(`${COMPILED_DIR}/ is older than ${stale[0]}${stale.length > 1 ? ` and ${stale.length - 1} other source(s)` : ''}: run make dataset (it compiles first) or npx tsx pipeline/build.ts`);
 }

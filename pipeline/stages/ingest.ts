@@ -97,9 +97,10 @@ export const ingestStage: StageDefinition = {
     let documents = 0;
     for (const shard of [...byShard.keys()].sort()) {
       const shardGroups = byShard.get(shard)!;
-      // What the shard is built from: each document's bytes and names (a line each; a name holds
-      // no NUL). Made without an object per document: most shards are taken over unread.
-      const inputs = sha256Hex(shardGroups.map(([sha, group]) => `${sha}\t${group.map((f) => f.relPath).join('\0')}`).join('\n'));
+      // What the shard is built from: each document's bytes and names, NUL-separated with a count of
+      // names (a name may hold any byte but NUL, so no name can pass for a separator). Made without an
+      // object per document: most shards are taken over unread.
+      const inputs = sha256Hex(shardGroups.map(([sha, group]) => `${sha}\0${group.length}\0${group.map((f) => f.relPath).join('\0')}\0`).join(''));
       context.progress((done += shardGroups.length), files.length * 2);
       const reused = previousShards?.reuse(shard, inputs, context.outDir);
       if (reused) {

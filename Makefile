@@ -43,7 +43,7 @@ test: $(DEPS) typecheck ## Type-check and run every test (unit, fixtures, end-to
 typecheck: $(DEPS) ## tsc --noEmit over pipeline/, tests/ and bench/
 	$(BIN)/tsc --noEmit -p .
 
-bench: $(COMPILED) ## Time full, no-change and incremental builds on N synthetic articles (make bench N=20000)
+bench: $(DEPS) ## Time full, no-change and incremental builds on N synthetic articles (make bench N=20000)
 	$(BIN)/tsx bench/run.ts --n $(N)
 
 release: $(DEPS) ## Build a versioned, byte-reproducible release under OUT/release

@@ -131,6 +131,7 @@ export function writeDocumentRows(plan: RowsPlan): WrittenRows {
   const previousDocuments = plan.previous ? PreviousTable.ofTable(plan.previous.documents, plan.rule) : null;
   const figures = new TableWriter(tableFile('figures'), schemas.figures, previousFigures, plan.rule);
   const documents = new TableWriter(tableFile('documents'), schemas.documents, previousDocuments, plan.rule);
+  const copying = previousFigures !== null && previousDocuments !== null;
   const n = plan.docIds.length;
   const at = new Float64Array(4 * n); // where this run puts each document's rows
   const builtLines = new Map<number, string>();
@@ -138,8 +139,7 @@ export function writeDocumentRows(plan: RowsPlan): WrittenRows {
   try {
     for (let i = 0; i < n; i++) {
       const start = figures.offset;
-      const copy = previousFigures !== null && previousDocuments !== null && !Number.isNaN(plan.copyFrom[4 * i]!);
-      if (copy) figures.copy(plan.copyFrom[4 * i]!, plan.copyFrom[4 * i + 1]!);
+      if (copying && !Number.isNaN(plan.copyFrom[4 * i]!)) figures.copy(plan.copyFrom[4 * i]!, plan.copyFrom[4 * i + 1]!);
       else {
         const doc = JSON.parse(lines[plan.lineFile[i]!]!.read({ offset: plan.lineAt[2 * i]!, length: plan.lineAt[2 * i + 1]! })) as ExtractedDocument;
         for (const row of sortRows(figureRows(doc, plan.campaignIds[i]!), schemas.figures)) figures.write(row);
@@ -168,6 +168,6 @@ export function writeDocumentRows(plan: RowsPlan): WrittenRows {
   const index = new BufferedLineWriter(path.join(plan.outDir, LINK_ROWS), 4 << 20);
   for (let i = 0; i < n; i++) index.write(rowIndexLine(plan.docIds[i]!, plan.campaignIds[i]!, [at[4 * i]!, at[4 * i + 1]!], [at[4 * i + 2]!, at[4 * i + 3]!]));
   index.close();
-  return { figures: writtenFigures, documents: writtenDocuments, copying: previousFigures !== null && previousDocuments !== null, built: builtLines.size, wholeSegments: figures.wholeSegments + documents.wholeSegments };
+  return { figures: writtenFigures, documents: writtenDocuments, copying, built: builtLines.size, wholeSegments: figures.wholeSegments + documents.wholeSegments };
 }
 

@@ -87,6 +87,19 @@ export function warmDocumentWorkers(moduleUrls: readonly string[]): void {
   if (workers > 0 && moduleUrls.length > 0) documentPool(workers).preload(moduleUrls);
 }
 
+/**
+ * A stage's task for in-process runs (CC_WORKERS=0), loaded only then: with worker threads, the
+ * threads load the task module and this thread never does. `load` imports the module, which also
+ * puts it in the stage's code hash (codehash.ts follows dynamic imports).
+ */
+export async function inProcessTask(stage: string, load: () => Promise<DocumentTask>): Promise<DocumentTask> {
+  const task = defaultWorkerCount() === 0 ? await load() : null;
+  return (lines) => {
+    if (!task) throw new Error(`${stage}: documents run on worker threads here, not in-process`);
+    return task(lines);
+  };
+}
+
 /** How many documents may be in flight (queued or running) at once: keeps memory flat and order cheap. */
 const IN_FLIGHT_PER_WORKER = 16;
 

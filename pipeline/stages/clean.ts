@@ -5,10 +5,9 @@
 // The per-document work is in cleanTask.ts, loaded by the worker threads (not by this thread, unless
 // documents run in-process).
 import path from 'node:path';
-import { ingestedDocumentCount, mapDocumentShards, readLazyRecords, type DocumentTask } from '../lib/perdoc.js';
+import { inProcessTask, ingestedDocumentCount, mapDocumentShards, readLazyRecords } from '../lib/perdoc.js';
 import { siblingModule } from '../lib/runtime.js';
 import type { StageDefinition } from '../lib/stage.js';
-import { defaultWorkerCount } from '../lib/workerPool.js';
 
 const TASK_MODULE = siblingModule(import.meta.url, './cleanTask');
 
@@ -19,14 +18,10 @@ export const cleanStage: StageDefinition = {
   workerModuleUrl: TASK_MODULE,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest') }),
   async run(context) {
-    const inProcess: DocumentTask | null = defaultWorkerCount() === 0 ? (await import('./cleanTask.js')).cleanTask : null;
     const { counts, knownHashes } = await mapDocumentShards(context, {
       inputs: [context.inputs.ingest!],
       records: ([ingested]) => (ingested ? readLazyRecords(ingested) : []),
-      task: (lines) => {
-        if (!inProcess) throw new Error('clean: documents run on worker threads here, not in-process');
-        return inProcess(lines);
-      },
+      task: await inProcessTask('clean', async () => (await import('./cleanTask.js')).cleanTask),
       worker: { moduleUrl: TASK_MODULE, exportName: 'cleanTask' },
       total: await ingestedDocumentCount(context.inputs.ingest!),
     });

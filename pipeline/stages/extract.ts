@@ -5,10 +5,9 @@
 // The per-document work is in extractTask.ts, loaded by the worker threads (not by this thread, unless
 // documents run in-process).
 import path from 'node:path';
-import { ingestedDocumentCount, mapDocumentShards, readLazyRecords, zipByDocument, type DocumentTask, type LazyRecord } from '../lib/perdoc.js';
+import { inProcessTask, ingestedDocumentCount, mapDocumentShards, readLazyRecords, zipByDocument, type LazyRecord } from '../lib/perdoc.js';
 import { siblingModule } from '../lib/runtime.js';
 import type { StageDefinition } from '../lib/stage.js';
-import { defaultWorkerCount } from '../lib/workerPool.js';
 
 export type { ExtractedDocument, FigureRecord } from './extractTask.js';
 
@@ -21,14 +20,10 @@ export const extractStage: StageDefinition = {
   workerModuleUrl: TASK_MODULE,
   inputs: (config) => ({ ingest: path.join(config.out, 'ingest'), clean: path.join(config.out, 'clean') }),
   async run(context) {
-    const inProcess: DocumentTask | null = defaultWorkerCount() === 0 ? (await import('./extractTask.js')).extractTask : null;
     const { counts, knownHashes } = await mapDocumentShards(context, {
       inputs: [context.inputs.ingest!, context.inputs.clean!],
       records: ([ingested, cleaned]) => pairRecords(ingested ? readLazyRecords(ingested) : [], cleaned ? readLazyRecords(cleaned) : []),
-      task: (lines) => {
-        if (!inProcess) throw new Error('extract: documents run on worker threads here, not in-process');
-        return inProcess(lines);
-      },
+      task: await inProcessTask('extract', async () => (await import('./extractTask.js')).extractTask),
       worker: { moduleUrl: TASK_MODULE, exportName: 'extractTask' },
       total: await ingestedDocumentCount(context.inputs.ingest!),
     });

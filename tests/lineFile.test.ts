@@ -105,6 +105,49 @@ describe('BufferedLineWriter', () => {
     expect(writer.count).toBe(2 + 120_000 + 2 + 1);
   });
 
+  it('writes lines longer than its buffer, multi-byte text at the buffer edge, and runs of every size', () => {
+    const target = path.join(dir, 'mixed.jsonl');
+    const writer = new BufferedLineWriter(target, 32);
+    const expected: string[] = [];
+    const text = (line: string): void => {
+      writer.write(line);
+      expected.push(`${line}\n`);
+    };
+    const bytes = (line: string): void => {
+      writer.write(Buffer.from(line, 'utf8'));
+      expected.push(`${line}\n`);
+    };
+    const run = (lines: string[]): void => {
+      writer.writeLines(Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8'), lines.length);
+      expected.push(...lines.map((l) => `${l}\n`));
+    };
+    for (let i = 0; i < 40; i++) {
+      text('é'.repeat(i % 13)); // 2 bytes a character: lines end at every place in the buffer
+      text('北'.repeat(i % 11)); // 3 bytes a character, the most a UTF-16 code unit takes
+      bytes(`"北京${'x'.repeat(i)}"`); // longer than the buffer from i = 23 on
+      text('🙂'.repeat(i % 7)); // surrogate pairs: 4 bytes for 2 code units
+      run(Array.from({ length: i % 5 }, (_, k) => `run ${i}.${k}`)); // from empty to longer than the buffer
+    }
+    text('x'.repeat(100));
+    writer.close();
+    expect(fs.readFileSync(target, 'utf8')).toBe(expected.join(''));
+    expect(writer.count).toBe(expected.length);
+  });
+
+  it('hands its buffer to the next writer when closed, and the file it wrote stays as written', () => {
+    const first = path.join(dir, 'first.jsonl');
+    const second = path.join(dir, 'second.jsonl');
+    const a = new BufferedLineWriter(first, 4096);
+    a.write('first file');
+    a.close();
+    const b = new BufferedLineWriter(second, 4096);
+    b.write('second');
+    b.close();
+    expect(fs.readFileSync(first, 'utf8')).toBe('first file\n');
+    expect(fs.readFileSync(second, 'utf8')).toBe('second\n');
+    expect(() => a.write('after close')).toThrow();
+  });
+
   it('says so when the range to copy runs past the end of its file', () => {
     const source = path.join(dir, 'short.jsonl');
     fs.writeFileSync(source, '{"a":1}\n');

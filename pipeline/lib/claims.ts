@@ -339,14 +339,29 @@ export function changedClaimScopes(
   now: ReadonlyMap<string, string | null>,
   edited: ReadonlySet<string> = new Set(),
 ): Set<string> {
-  const changed = new Set<string>();
-  for (const [doc_id, campaign_id] of now) {
-    const was = before.get(doc_id);
-    if (was === campaign_id && !edited.has(doc_id)) continue;
-    changed.add(claimScope({ doc_id, campaign_id }));
-    if (was !== undefined) changed.add(claimScope({ doc_id, campaign_id: was }));
+  function* changes(): Generator<CampaignChange> {
+    for (const [doc_id, campaign_id] of now) yield { doc_id, before: before.get(doc_id), now: campaign_id, edited: edited.has(doc_id) };
+    for (const [doc_id, campaign_id] of before) if (!now.has(doc_id)) yield { doc_id, before: campaign_id, now: undefined, edited: false };
   }
-  for (const [doc_id, campaign_id] of before) if (!now.has(doc_id)) changed.add(claimScope({ doc_id, campaign_id }));
+  return scopesOfChanges(changes());
+}
+
+/** A document's campaign then and now (undefined: it was not there / is gone), and whether its record changed since. */
+export interface CampaignChange {
+  doc_id: string;
+  before: string | null | undefined;
+  now: string | null | undefined;
+  edited: boolean;
+}
+
+/** changedClaimScopes from each document's change, for a caller that has them as lists rather than maps. */
+export function scopesOfChanges(changes: Iterable<CampaignChange>): Set<string> {
+  const changed = new Set<string>();
+  for (const { doc_id, before, now, edited } of changes) {
+    if (before === now && !edited) continue;
+    if (now !== undefined) changed.add(claimScope({ doc_id, campaign_id: now }));
+    if (before !== undefined) changed.add(claimScope({ doc_id, campaign_id: before }));
+  }
   return changed;
 }
 

@@ -32,12 +32,12 @@
 import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildClaims, changedClaimScopes, ChangedScopes, claimScope, freshClaimFirst, previousClaim, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
+import { buildClaims, ChangedScopes, claimScope, freshClaimFirst, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, type CollapseKey, type HeadlineFigure, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
-import { figureId, LINK_ROWS, readRowIndex, writeDocumentRows, type DocumentRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
+import { figureId, LINK_ROWS, matchRowIndex, writeDocumentRows, type PreviousRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
 import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { BufferedLineWriter, flatJsonField, linesWithRefs, nonEmptyLines, rawLinesWithRefs, readRange, type LineRef } from '../lib/lineFile.js';
@@ -307,12 +307,13 @@ async function untouchedCacheFile(context: StageContext, name: string): Promise<
 }
 
 /**
- * The last run's link-rows.tsv by doc_id (untouchedCacheFile: its byte ranges are copied without
- * being read; without it nothing is copied and every row is built).
+ * The last run's link-rows.tsv beside this run's documents (untouchedCacheFile: its byte ranges are
+ * copied without being read; without it nothing is copied and every row is built).
  */
-async function previousRowIndex(context: StageContext): Promise<Map<string, DocumentRows>> {
+async function previousRowsOf(context: StageContext, byDocId: readonly DocSummary[]): Promise<PreviousRows> {
   const file = await untouchedCacheFile(context, LINK_ROWS);
-  return file === null ? new Map() : readRowIndex(file);
+  if (file !== null) return matchRowIndex(file, byDocId.map((s) => s.doc_id));
+  return { campaigns: new Array(byDocId.length).fill(undefined), at: new Float64Array(4 * byDocId.length).fill(NaN), gone: [], documents: 0 };
 }
 
 /** What a document's summary gives of the documents table's order columns. */
@@ -347,7 +348,7 @@ async function rowsPlan(
   byDocId: readonly DocSummary[],
   extractFiles: string[],
   docCampaign: ReadonlyMap<string, string | null>,
-  previousRows: ReadonlyMap<string, DocumentRows>,
+  previousRows: PreviousRows,
   edited: ReadonlySet<string>,
 ): Promise<RowsPlan> {
   const n = byDocId.length;
@@ -356,21 +357,15 @@ async function rowsPlan(
   const lineAt = new Float64Array(2 * n);
   const campaignIds = byDocId.map((s, i) => {
     const campaignId = docCampaign.get(s.doc_id) ?? null;
-    const before = previousRows.get(s.doc_id);
-    if (before && before.campaignId === campaignId && !edited.has(s.doc_id)) {
-      copyFrom[4 * i] = before.figures[0];
-      copyFrom[4 * i + 1] = before.figures[1];
-      copyFrom[4 * i + 2] = before.document[0];
-      copyFrom[4 * i + 3] = before.document[1];
-    }
-    lineFile[i] = s.file;
+    if (previousRows.campaigns[i] === campaignId && !edited.has(s.doc_id)) copyFrom.set(previousRows.at.subarray(4 * i, 4 * i + 4), 4 * i);
+  lineFile[i] = s.file;
     lineAt[2 * i] = s.ref.offset;
     lineAt[2 * i + 1] = s.ref.length;
     return campaignId;
   });
   // Opened on the rows' thread, which copies nothing unless both are the tables their spans describe.
   const previousFile = (table: TableName): Promise<string | null> => previousOutputFile(context, `${table}.jsonl`);
-  const [figures, documents] = previousRows.size ? [await previousFile('figures'), await previousFile('documents')] : [null, null];
+  const [figures, documents] = previousRows.documents > 0 ? [await previousFile('figures'), await previousFile('documents')] : [null, null];
   return {
     outDir: context.outDir,
     root: context.config.root,
@@ -473,8 +468,25 @@ function* previousClaimSegments(table: PreviousTable, scopes: ChangedScopes): Ge
 }
 
 /**
+ * The claim scopes that documents entered or left since the last run (changedClaimScopes), from each
+ * document's campaign then (previousRows, in doc_id order as `byDocId`) and now; null without the
+ * last run's documents.
+ */
+function changedScopes(byDocId: readonly DocSummary[], docCampaign: ReadonlyMap<string, string | null>, previousRows: PreviousRows, edited: ReadonlySet<string>): Set<string> | null {
+  if (previousRows.documents === 0) return null;
+  function* changes(): Generator<CampaignChange> {
+    for (let i = 0; i < byDocId.length; i++) {
+      const doc_id = byDocId[i]!.doc_id;
+      yield { doc_id, before: previousRows.campaigns[i], now: docCampaign.get(doc_id) ?? null, edited: edited.has(doc_id) };
+    }
+    for (const [doc_id, before] of previousRows.gone) yield { doc_id, before, now: undefined, edited: false };
+  }
+  return scopesOfChanges(changes());
+}
+
+/**
  * Writes the claims table. With the last run's claims (same code), only the scopes that documents
- * entered or left are built again (changedClaimScopes); the last run's rows of every other scope are
+ * entered or left are built again (`changed`: changedScopes; null without the last run's documents); the last run's rows of every other scope are
  * copied (whole segments that hold none of the changed scopes' rows, without reading their rows),
  * and the new rows merged in among them in table order. A claim's scope holds all its figures, so
  * the result is the table a build from scratch writes. This relies on a figure's campaign being its
@@ -486,17 +498,14 @@ async function writeClaims(
   schema: TableSchema,
   summaries: readonly DocSummary[],
   docCampaign: ReadonlyMap<string, string | null>,
-  previousDocuments: ReadonlyMap<string, { campaignId: string | null }>,
-  edited: ReadonlySet<string>,
+  changed: ReadonlySet<string> | null,
 ): Promise<{ table: WrittenTable; rebuiltScopes: number | null; kept: number; wholeSegments: number }> {
-  const previous = previousDocuments.size > 0 ? await tables.previous('claims') : null;
+  const previous = changed !== null ? await tables.previous('claims') : null;
   const writer = tables.writer('claims', schema, previous);
-  if (previous === null) {
+  if (previous === null || changed === null) {
     for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
     return { table: writer.close(), rebuiltScopes: null, kept: 0, wholeSegments: 0 };
   }
-  const before = new Map([...previousDocuments].map(([docId, { campaignId }]) => [docId, campaignId]));
-  const changed = changedClaimScopes(before, docCampaign, edited); // docCampaign holds every document
   const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
   const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
   let kept = 0;
@@ -589,7 +598,7 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   }
   const schemas = loadSchemas(context.config.root);
   const linkTables = new LinkTables(context);
-  const previousRows = await previousRowIndex(context);
+  const previousRows = await previousRowsOf(context, byDocId);
   const plan = await rowsPlan(context, linkTables, schemas.documents, byDocId, extractFiles, docCampaign, previousRows, edited);
   const rowsWritten = rowsWriter.write(plan);
   rowsWritten.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
@@ -605,10 +614,9 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   linkCache.length = 0;
   profiles.length = 0;
   if (builtMuch) collectGarbageIfGrown(); // linking's profiles and key index are garbage now
-  const claimsTable = await writeClaims(linkTables, schemas.claims, summaries, docCampaign, previousRows, edited);
+  const claimsTable = await writeClaims(linkTables, schemas.claims, summaries, docCampaign, changedScopes(byDocId, docCampaign, previousRows, edited));
   if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
   if (builtMuch) collectGarbageIfGrown();
-  previousRows.clear();
   const campaignWriter = linkTables.writer('campaigns', schemas.campaigns);
   for (const row of sortRows(campaigns as unknown as Row[], schemas.campaigns)) campaignWriter.write(row);
   const campaignsTable = campaignWriter.close();

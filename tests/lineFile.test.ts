@@ -1,12 +1,13 @@
 // flatJsonField and rawJsonValue: reading one field of a JSON line without parsing it, for copying
 // a table's lines. They may decline (undefined: the caller parses the line) but must never return a
 // wrong value. BufferedLineWriter: lines written as text, as bytes and copied from another file by range.
+// rawLinesWithRefs: lines across its 4 MB reads, longer than a read, empty, unterminated.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BufferedLineWriter, flatJsonField, flatJsonFields, rawJsonValue } from '../pipeline/lib/lineFile.js';
+import { BufferedLineWriter, flatJsonField, flatJsonFields, rawJsonValue, rawLinesWithRefs } from '../pipeline/lib/lineFile.js';
 
 const line = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -159,5 +160,39 @@ describe('BufferedLineWriter', () => {
       fs.closeSync(fd);
       writer.close();
     }
+  });
+});
+
+describe('rawLinesWithRefs', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'linereader-'));
+  // Lines of every length around the reads' 4 MB, one of 9 MB (longer than two reads), empty lines,
+  // multi-byte text cut across a read, and a last line without its newline.
+  const lines = [
+    ...Array.from({ length: 30_000 }, (_, i) => `{"n":${i},"t":"${'é北'.repeat(i % 41)}"}`),
+    'x'.repeat(9 << 20),
+    '',
+    ...Array.from({ length: 20_000 }, (_, i) => `${i}`.repeat(1 + (i % 300))),
+    'y'.repeat((4 << 20) - 7),
+    'last, unterminated',
+  ];
+  const file = path.join(dir, 'lines.jsonl');
+  fs.writeFileSync(file, lines.join('\n'));
+  const bytes = fs.readFileSync(file);
+  const expected = lines.filter((l) => l.length > 0);
+
+  it('yields every non-empty line with where it is in the file', () => {
+    const seen: string[] = [];
+    for (const { bytes: line, ref } of rawLinesWithRefs(file)) {
+      const text = line.toString('utf8');
+      expect(bytes.subarray(ref.offset, ref.offset + ref.length).toString('utf8')).toBe(text);
+      seen.push(text);
+    }
+    expect(seen.length).toBe(expected.length);
+    expect(seen).toEqual(expected);
+  });
+
+  it('with keepViews, lines kept from earlier reads are still what they were', () => {
+    const kept = Array.from(rawLinesWithRefs(file, true), ({ bytes: line }) => line);
+    expect(kept.map((line) => line.toString('utf8'))).toEqual(expected);
   });
 });

@@ -23,30 +23,45 @@ const NEWLINE = 0x0a;
 export function* rawLinesWithRefs(file: string, keepViews = false): Generator<{ bytes: Buffer; ref: LineRef }> {
   const fd = fs.openSync(file, 'r');
   try {
-    let carry: Buffer = Buffer.alloc(0);
-    let carryOffset = 0; // file offset of carry[0]
-    let position = 0;
-    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      if (keepViews && position > 0) chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const read = fs.readSync(fd, chunk, 0, CHUNK_BYTES, position);
+    // buffer[0, carry) is the unfinished line the last read ended in; the next read goes after it.
+    // (Concatenating it with each read into a new buffer copied every chunk once more, into freshly
+    // allocated memory.)
+    let buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let carry = 0;
+    let bufferOffset = 0; // file offset of buffer[0]
+    for (let position = 0; ; ) {
+      // A line longer than half a chunk: room to read a chunk after it.
+      if (buffer.length - carry < CHUNK_BYTES / 2) buffer = moveTail(buffer, 0, carry, carry + CHUNK_BYTES, true);
+      const read = fs.readSync(fd, buffer, carry, buffer.length - carry, position);
       if (read === 0) break;
       position += read;
-      // Lines are cut on bytes, never inside a UTF-8 sequence: 0x0a is never part of a multi-byte character.
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      const end = carry + read;
       let start = 0;
-      for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
-        if (nl > start) yield { bytes: data.subarray(start, nl), ref: { offset: carryOffset + start, length: nl - start } };
+      // Lines are cut on bytes, never inside a UTF-8 sequence: 0x0a is never part of a multi-byte character.
+      for (let nl = buffer.indexOf(NEWLINE, carry); nl !== -1 && nl < end; nl = buffer.indexOf(NEWLINE, start)) {
+        if (nl > start) yield { bytes: buffer.subarray(start, nl), ref: { offset: bufferOffset + start, length: nl - start } };
         start = nl + 1;
       }
-      // The unfinished tail is copied: `chunk` is reused by the next read.
-      carry = Buffer.from(data.subarray(start));
-      carryOffset += start;
+      // With keepViews, the lines handed out keep their buffer: the tail goes to a new one.
+      buffer = moveTail(buffer, start, end, keepViews ? Math.max(CHUNK_BYTES, end - start + CHUNK_BYTES / 2) : buffer.length, keepViews);
+      carry = end - start;
+      bufferOffset += start;
     }
-    if (carry.length) yield { bytes: carry, ref: { offset: carryOffset, length: carry.length } };
+    if (carry > 0) yield { bytes: buffer.subarray(0, carry), ref: { offset: bufferOffset, length: carry } };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** `buffer[start, end)` moved to the front of a buffer of `size` bytes: `buffer` itself unless `fresh` or of another size. */
+function moveTail(buffer: Buffer, start: number, end: number, size: number, fresh: boolean): Buffer {
+  if (!fresh && size === buffer.length) {
+    buffer.copyWithin(0, start, end);
+    return buffer;
+  }
+  const moved = Buffer.allocUnsafe(size);
+  buffer.copy(moved, 0, start, end);
+  return moved;
 }
 
 const fieldPatterns = new Map<string, Buffer>();

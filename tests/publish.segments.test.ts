@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas, logicalType, isNullable, type Row, type TableSchema } from '../pipeline/lib/schema.js';
 import { fileSegments, recordSpans, SEGMENT_SPANS, SegmentCutter, segmentLines, spannedSegments, tableSegments, type SegmentRule } from '../pipeline/lib/segments.js';
 import { publishTable, usableSegments, type IndexedFile, type PublishedTable, type SegmentIndex } from '../pipeline/lib/tablePublisher.js';
+import { SpillingByteWriter } from '../pipeline/lib/publish.js';
 import { tempDir } from './helpers/build.js';
 import { parseCsv } from './helpers/csv.js';
 
@@ -297,5 +298,26 @@ describe('usableSegments', () => {
     expect(usableSegments(sameTime, 'code-a', 'documents', published, dir)).toBeNull();
     fs.rmSync(csv);
     expect(usableSegments(index, 'code-a', 'documents', published, dir)).toBeNull();
+  });
+});
+
+describe('SpillingByteWriter', () => {
+  it('hands the sink every byte in order, large pieces as they are, and counts them all', () => {
+    const received: Uint8Array[] = [];
+    const writer = new SpillingByteWriter((bytes) => received.push(Uint8Array.from(bytes)), 64);
+    const expected: number[] = [];
+    const pieces = [10, 200, 3, 64, 63, 500, 1, 1];
+    pieces.forEach((size, p) => {
+      const piece = Uint8Array.from({ length: size }, (_, i) => (p * 31 + i) & 0xff);
+      writer.appendBytes(piece);
+      expected.push(...piece);
+      writer.appendUint32(p);
+      expected.push(p, 0, 0, 0);
+    });
+    writer.finish();
+    expect(Array.from(Buffer.concat(received))).toEqual(expected);
+    expect(writer.offset).toBe(expected.length);
+    // The pieces of a chunk or more went to the sink alone, not through the buffer.
+    expect(received.some((bytes) => bytes.length === 500)).toBe(true);
   });
 });

@@ -320,6 +320,14 @@ export class SpillingByteWriter extends ByteWriter {
     super.ensure(size);
   }
 
+  /** A piece as large as a chunk (a reused row group's bytes) goes to the sink as it is, not copied into the buffer first. */
+  override appendBytes(value: Uint8Array): void {
+    if (value.length < this.chunkBytes) return super.appendBytes(value);
+    this.spill();
+    this.sink(value);
+    this.offset += value.length;
+  }
+
   override finish(): void {
     this.spill();
   }

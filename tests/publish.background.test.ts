@@ -11,6 +11,10 @@ function folderWith(parent: string, name: string, content: string): string {
   const dir = path.join(parent, name);
   fs.mkdirSync(dir, { recursive: true });
   for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(dir, `part-${i}.txt`), `${content} ${i}\n`);
+  // Stages keep their shards in sub-folders, which the removal must empty first.
+  fs.mkdirSync(path.join(dir, 'documents', 'deeper'), { recursive: true });
+  for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, 'documents', `shard-${i}.jsonl`), `${content}\n`);
+  fs.writeFileSync(path.join(dir, 'documents', 'deeper', 'last.txt'), content);
   return dir;
 }
 
@@ -27,7 +31,7 @@ describe('publishing a folder while the old one is deleted in the background', (
     }
     await supersededFoldersRemoved();
     expect(fs.readdirSync(out)).toEqual(['link']);
-    expect(fs.readdirSync(target)).toHaveLength(50);
+    expect(fs.readdirSync(target)).toHaveLength(51);
   });
 
   it("a build removes a killed build's superseded folder though every stage is up to date", async () => {

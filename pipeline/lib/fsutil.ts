@@ -125,11 +125,25 @@ export async function publishFolder(staged: string, target: string, options: { r
   const superseded = path.join(path.dirname(target), `.${path.basename(target)}.superseded-${supersededCount++}.tmp-${process.pid}`);
   await fsp.rename(backup, superseded);
   // A failed deletion only leaves a stale temp folder, which the next build removes.
-  const removal: Promise<void> = fsp
-    .rm(superseded, { recursive: true, force: true })
+  const removal: Promise<void> = removeOneAtATime(superseded)
     .catch(() => {})
     .finally(() => pendingRemovals.delete(removal));
   pendingRemovals.add(removal);
+}
+
+/**
+ * Deletes a folder with one file operation in flight at a time. fs.rm's recursive delete issues
+ * them all at once, and they fill libuv's thread pool (four threads): freeing the large files of a
+ * stage's last output took about 0.17 s at 100k articles, and every asynchronous fs call of the
+ * build (a stat, a rename, a stamp written) waited behind it that long.
+ */
+async function removeOneAtATime(dir: string): Promise<void> {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) await removeOneAtATime(entryPath);
+    else await fsp.unlink(entryPath);
+  }
+  await fsp.rmdir(dir);
 }
 
 /** Waits until every folder publishFolder is deleting in the background is gone. */

@@ -83,6 +83,19 @@ describe('WorkerPool threads', () => {
       await warm.close();
     }
   }, 30_000);
+
+  it("calls a preloaded module's warmUp before its first task, and not for a module only run", async () => {
+    const preloaded = new WorkerPool<void, boolean>({ workers: 1, timeoutMs: 30_000 });
+    const notPreloaded = new WorkerPool<void, boolean>({ workers: 1, timeoutMs: 30_000 });
+    try {
+      preloaded.preload([TASKS.moduleUrl]);
+      expect(await preloaded.run({ moduleUrl: TASKS.moduleUrl, exportName: 'wasWarmedUp' }, undefined)).toBe(true);
+      expect(await notPreloaded.run({ moduleUrl: TASKS.moduleUrl, exportName: 'wasWarmedUp' }, undefined)).toBe(false);
+    } finally {
+      await preloaded.close();
+      await notPreloaded.close();
+    }
+  }, 30_000);
 });
 
 describe('WorkerPool.dispatched', () => {

@@ -78,8 +78,9 @@ async function load(moduleUrl, exportName) {
     register();
   }
   parentPort.on('message', async ({ preload, moduleUrl, exportName, input }) => {
-    // A module to load ahead of its tasks; a failure is reported by the first task that needs it.
-    if (preload) return void importOnce(preload).catch(() => {});
+    // A module to load ahead of its tasks, and to warm up if it can (its warmUp() builds what its
+    // first task would); a failure is reported by the first task that needs it.
+    if (preload) return void importOnce(preload).then((module) => { if (typeof module.warmUp === 'function') module.warmUp(); }).catch(() => {});
     let fn;
     try {
       fn = await load(moduleUrl, exportName);

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { readJsonlRecords } from './lineFile.js';
+import { defaultWorkerCount } from './workerPool.js';
 
 export interface WalkedFile {
   /** Path relative to the walked root, `/`-separated. */
@@ -29,10 +31,31 @@ export interface FolderWalk {
   problems: WalkProblem[];
 }
 
-export async function walkFiles(root: string): Promise<FolderWalk> {
+export async function walkFiles(
+  root: string,
+  /** From how many files on they are stat'ed on two threads (if there is a second core). */
+  parallelStatFrom = PARALLEL_STAT_MIN_FILES,
+): Promise<FolderWalk> {
   const files: WalkedFile[] = [];
   const problems: WalkProblem[] = [];
   const seenDirs = new Set<string>();
+  /** Entries the folder listing gave as regular files: stat'ed after the walk, on two threads when there are many. */
+  const listedFiles: { relPath: string; absPath: string }[] = [];
+  function classify(abs: string, relPath: string, stat: fs.Stats): void {
+    if (stat.isDirectory()) visit(abs, relPath);
+    else if (stat.isFile()) files.push({ relPath, absPath: abs, size: stat.size, mtimeMs: stat.mtimeMs });
+    else problems.push({ relPath, reason: 'not a regular file' });
+  }
+  function statEntry(abs: string, relPath: string): void {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch (error) {
+      problems.push({ relPath, reason: `unreadable entry (${errorCode(error)}: broken or looping symlink?)` });
+      return;
+    }
+    classify(abs, relPath, stat);
+  }
   function visit(dir: string, rel: string): void {
     let real: string;
     try {
@@ -53,21 +76,85 @@ export async function walkFiles(root: string): Promise<FolderWalk> {
       // Joined by hand: path.join normalises every one of 100k paths again (a tenth of a second).
       const abs = dir + path.sep + entry.name;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(abs);
-      } catch (error) {
-        problems.push({ relPath, reason: `unreadable entry (${errorCode(error)}: broken or looping symlink?)` });
-        continue;
-      }
-      if (stat.isDirectory()) visit(abs, relPath);
-      else if (stat.isFile()) files.push({ relPath, absPath: abs, size: stat.size, mtimeMs: stat.mtimeMs });
-      else problems.push({ relPath, reason: 'not a regular file' });
+      if (entry.isFile()) listedFiles.push({ relPath, absPath: abs });
+      else statEntry(abs, relPath); // folders, symlinks (followed), anything else
     }
   }
   visit(path.resolve(root), '');
+  const stats = await statFiles(
+    listedFiles.map((f) => f.absPath),
+    listedFiles.length >= parallelStatFrom && defaultWorkerCount() >= 2,
+  );
+  listedFiles.forEach(({ relPath, absPath }, i) => {
+    // A file replaced or removed since it was listed is stat'ed again here, and reported as it is now.
+    if (stats[3 * i] === REGULAR_FILE) files.push({ relPath, absPath, size: stats[3 * i + 1]!, mtimeMs: stats[3 * i + 2]! });
+    else statEntry(absPath, relPath);
+  });
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   return { files, problems };
+}
+
+const REGULAR_FILE = 1;
+/** Below this many files one thread stats them all: a thread takes a few hundredths of a second to start. */
+const PARALLEL_STAT_MIN_FILES = 20_000;
+
+/**
+ * Per file: REGULAR_FILE (else 0), its size and mtimeMs, three numbers each. With `twoThreads`, a
+ * worker thread stats the second half while this thread stats the first: stat is mostly
+ * system-call time, which two cores share out (at 100k files, 0.8 s of walking took 0.6 s).
+ */
+export async function statFiles(paths: readonly string[], twoThreads: boolean): Promise<Float64Array> {
+  const split = twoThreads ? paths.length >> 1 : paths.length;
+  const theirs = split < paths.length ? statOnThread(paths.slice(split)) : null;
+  const mine = statAll(paths, 0, split);
+  const out = new Float64Array(3 * paths.length);
+  out.set(mine);
+  // A thread that cannot start or fails leaves its half to this one.
+  out.set((await theirs?.catch(() => null)) ?? statAll(paths, split, paths.length), 3 * split);
+  return out;
+}
+
+function statAll(paths: readonly string[], from: number, to: number): Float64Array {
+  const out = new Float64Array(3 * (to - from));
+  for (let i = from; i < to; i++) {
+    try {
+      const stat = fs.statSync(paths[i]!);
+      if (!stat.isFile()) continue;
+      out[3 * (i - from)] = REGULAR_FILE;
+      out[3 * (i - from) + 1] = stat.size;
+      out[3 * (i - from) + 2] = stat.mtimeMs;
+    } catch {
+      // left at 0: the caller stats it again and reports why
+    }
+  }
+  return out;
+}
+
+/** statAll on a thread of its own (plain JavaScript evaluated there: nothing to load). */
+const STAT_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const paths = workerData;
+const out = new Float64Array(3 * paths.length);
+for (let i = 0; i < paths.length; i++) {
+  try {
+    const stat = fs.statSync(paths[i]);
+    if (!stat.isFile()) continue;
+    out[3 * i] = ${REGULAR_FILE};
+    out[3 * i + 1] = stat.size;
+    out[3 * i + 2] = stat.mtimeMs;
+  } catch {}
+}
+parentPort.postMessage(out, [out.buffer]);
+`;
+
+function statOnThread(paths: readonly string[]): Promise<Float64Array> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(STAT_WORKER_SOURCE, { eval: true, workerData: paths });
+    worker.once('message', (out: Float64Array) => resolve(out));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`stat thread exited with code ${code}`)));
+  });
 }
 
 export function errorCode(error: unknown): string {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { statFiles, walkFiles } from '../pipeline/lib/fsutil.js';
+import { statFiles, statOnThread, walkFiles } from '../pipeline/lib/fsutil.js';
 import { tempDir } from './helpers/build.js';
 
 function treeOfEveryKind(): string {
@@ -48,5 +48,7 @@ describe('statFiles', () => {
     expect(one[3 * 13]).toBe(0); // never written
     expect(one[3 * 101]).toBe(0); // the folder
     expect(two[3 * 94 + 1]).toBe(94); // from the second thread's half
+    // statFiles would stat a failed thread's half itself: the thread must work on its own.
+    expect(Array.from(await statOnThread(paths))).toEqual(Array.from(one));
   });
 });

@@ -135,7 +135,7 @@ describe('BufferedLineWriter', () => {
     expect(writer.count).toBe(expected.length);
   });
 
-  it('hands its buffer to the next writer when closed, and the file it wrote stays as written', () => {
+  it('hands its buffer on when closed: the file it wrote stays as written, and writing after close fails', () => {
     const first = path.join(dir, 'first.jsonl');
     const second = path.join(dir, 'second.jsonl');
     const a = new BufferedLineWriter(first, 4096);
@@ -146,7 +146,9 @@ describe('BufferedLineWriter', () => {
     b.close();
     expect(fs.readFileSync(first, 'utf8')).toBe('first file\n');
     expect(fs.readFileSync(second, 'utf8')).toBe('second\n');
-    expect(() => a.write('after close')).toThrow();
+    expect(() => a.write('after close')).toThrow(/written to after it was closed/);
+    expect(() => a.writeLines(Buffer.alloc(0), 0)).toThrow(/written to after it was closed/);
+    expect(a.count).toBe(1);
   });
 
   it('says so when the range to copy runs past the end of its file', () => {

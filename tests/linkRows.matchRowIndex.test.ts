@@ -34,8 +34,9 @@ describe('matchRowIndex', () => {
     expect(matchRowIndex(rowIndex([]), ids).campaigns.every((c) => c === undefined)).toBe(true);
   });
 
-  it('refuses a file whose lines are not in doc_id order, or short of columns', () => {
+  it('refuses a file whose lines are not in doc_id order or are short of columns, and documents out of order', () => {
     expect(() => matchRowIndex(rowIndex(['doc_b\t\t0\t1\t0\t1', 'doc_a\t\t1\t1\t1\t1']), ['doc_a', 'doc_b'])).toThrow(/link-rows\.tsv: doc_a comes after doc_b, not in doc_id order/);
     expect(() => matchRowIndex(rowIndex(['doc_a\t\t0\t1']), ['doc_a'])).toThrow(/link-rows\.tsv: a line without its six columns/);
+    expect(() => matchRowIndex(rowIndex(['doc_a\t\t0\t1\t0\t1']), ['doc_b', 'doc_a'])).toThrow(/the documents are not in doc_id order \(doc_a after doc_b\)/);
   });
 });

@@ -5,7 +5,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readJsonlRecords } from './lineFile.js';
-import { defaultWorkerCount } from './workerPool.js';
+import { defaultWorkerCount } from './cores.js';
 
 export interface WalkedFile {
   /** Path relative to the walked root, `/`-separated. */
@@ -24,7 +24,8 @@ export interface WalkProblem {
  * Every regular file below root, sorted by relative path (code-unit order, machine independent).
  * Symlinks are followed once; a link that loops or dangles is reported, not fatal.
  * The walk uses synchronous calls: a promise round trip per entry costs more than the stat itself
- * (about 0.3 ms each: half a minute on a 100k-file corpus), and nothing else runs during the walk.
+ * (about 0.3 ms each: half a minute on a 100k-file corpus); with many files, a second thread stats
+ * half of them (statFiles).
  */
 export interface FolderWalk {
   files: WalkedFile[];
@@ -85,12 +86,16 @@ export async function walkFiles(
     listedFiles.map((f) => f.absPath),
     listedFiles.length >= parallelStatFrom && defaultWorkerCount() >= 2,
   );
-  listedFiles.forEach(({ relPath, absPath }, i) => {
-    // A file replaced or removed since it was listed is stat'ed again here, and reported as it is now.
+  // A file replaced or removed since it was listed is stat'ed again here, and reported as it is now
+  // (a folder now is visited: its files join the list, past the stats, and are stat'ed here too).
+  for (let i = 0; i < listedFiles.length; i++) {
+    const { relPath, absPath } = listedFiles[i]!;
     if (stats[3 * i] === REGULAR_FILE) files.push({ relPath, absPath, size: stats[3 * i + 1]!, mtimeMs: stats[3 * i + 2]! });
     else statEntry(absPath, relPath);
-  });
-  files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  }
+  const byRelPath = (a: { relPath: string }, b: { relPath: string }): number => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
+  files.sort(byRelPath);
+  problems.sort(byRelPath); // in one order however they were found
   return { files, problems };
 }
 
@@ -148,9 +153,10 @@ for (let i = 0; i < paths.length; i++) {
 parentPort.postMessage(out, [out.buffer]);
 `;
 
-function statOnThread(paths: readonly string[]): Promise<Float64Array> {
+export function statOnThread(paths: readonly string[]): Promise<Float64Array> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(STAT_WORKER_SOURCE, { eval: true, workerData: paths });
+    // No execArgv: a parent run under a loader (tsx, vitest) would have the thread start it too.
+    const worker = new Worker(STAT_WORKER_SOURCE, { eval: true, workerData: paths, execArgv: [] });
     worker.once('message', (out: Float64Array) => resolve(out));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`stat thread exited with code ${code}`)));
@@ -225,12 +231,15 @@ export async function publishFolder(staged: string, target: string, options: { r
  * build (a stat, a rename, a stamp written) waited behind it that long.
  */
 async function removeOneAtATime(dir: string): Promise<void> {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+  const gone = (error: unknown): void => {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  };
+  for (const entry of await fsp.readdir(dir, { withFileTypes: true }).catch((error: unknown) => (gone(error), []))) {
     const entryPath = path.join(dir, entry.name);
     if (entry.isDirectory()) await removeOneAtATime(entryPath);
-    else await fsp.unlink(entryPath);
+    else await fsp.unlink(entryPath).catch(gone);
   }
-  await fsp.rmdir(dir);
+  await fsp.rmdir(dir).catch(gone);
 }
 
 /** Waits until every folder publishFolder is deleting in the background is gone. */

@@ -42,8 +42,9 @@ export function* rawLinesWithRefs(file: string, keepViews = false): Generator<{ 
         if (nl > start) yield { bytes: buffer.subarray(start, nl), ref: { offset: bufferOffset + start, length: nl - start } };
         start = nl + 1;
       }
-      // With keepViews, the lines handed out keep their buffer: the tail goes to a new one.
-      buffer = moveTail(buffer, start, end, keepViews ? Math.max(CHUNK_BYTES, end - start + CHUNK_BYTES / 2) : buffer.length, keepViews);
+      // With keepViews, the lines handed out keep their buffer: the tail goes to a new one. A read
+      // without a newline (start 0) handed nothing out, and its tail is already at the front.
+      if (start > 0) buffer = moveTail(buffer, start, end, keepViews ? Math.max(CHUNK_BYTES, end - start + CHUNK_BYTES / 2) : buffer.length, keepViews);
       carry = end - start;
       bufferOffset += start;
     }
@@ -210,6 +211,7 @@ export class BufferedLineWriter {
     this.buffer = spareBuffers.get(capacity)?.pop() ?? Buffer.allocUnsafe(capacity);
   }
   write(line: string | Uint8Array): void {
+    this.assertOpen();
     this.count++;
     // A UTF-16 code unit takes at most three bytes of UTF-8.
     const most = (typeof line === 'string' ? 3 * line.length : line.length) + 1;
@@ -230,10 +232,11 @@ export class BufferedLineWriter {
   }
   /** Complete lines as bytes, each with its newline (`lines` of them): a run copied from another file. */
   writeLines(bytes: Uint8Array, lines: number): void {
+    this.assertOpen();
     this.count += lines;
     if (bytes.length > this.capacity - this.used) {
       this.flush();
-      // A run as large as the buffer goes out as it is, not copied into it first.
+      // A run larger than half the buffer goes out as it is, not copied into it first.
       if (2 * bytes.length > this.capacity) return writeAll(this.fd, bytes);
     }
     this.buffer.set(bytes, this.used);
@@ -250,8 +253,11 @@ export class BufferedLineWriter {
     copyRange(fd, offset, length, (bytes) => writeAll(this.fd, bytes));
     this.count += lines;
   }
-  private flush(): void {
+  private assertOpen(): void {
     if (this.buffer === EMPTY_BUFFER) throw new Error('BufferedLineWriter: written to after it was closed');
+  }
+  private flush(): void {
+    this.assertOpen();
     if (this.used > 0) writeAll(this.fd, this.buffer.subarray(0, this.used));
     this.used = 0;
   }
@@ -261,9 +267,7 @@ export class BufferedLineWriter {
     const spare = spareBuffers.get(this.capacity) ?? [];
     if (spare.length < MAX_SPARE_BUFFERS) spare.push(this.buffer);
     spareBuffers.set(this.capacity, spare);
-    // Another writer may have the buffer now: a write after close must fail (every write flushes).
-    this.buffer = EMPTY_BUFFER;
-    this.used = this.capacity;
+    this.buffer = EMPTY_BUFFER; // another writer may have it now: a write after close fails (assertOpen)
   }
 }
 

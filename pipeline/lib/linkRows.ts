@@ -43,6 +43,7 @@ export interface PreviousRows {
  * file's entries and looking each document up in it.
  */
 export function matchRowIndex(file: string, docIds: readonly string[]): PreviousRows {
+  for (let i = 1; i < docIds.length; i++) if (!(docIds[i]! > docIds[i - 1]!)) throw new Error(`matchRowIndex: the documents are not in doc_id order (${docIds[i]} after ${docIds[i - 1]})`);
   const campaigns: (string | null | undefined)[] = new Array(docIds.length).fill(undefined);
   const at = new Float64Array(4 * docIds.length).fill(NaN);
   const gone: [string, string | null][] = [];

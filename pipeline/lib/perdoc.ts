@@ -168,7 +168,7 @@ export async function mapDocumentShards(
 async function mapDocumentStream(context: StageContext, options: DocumentStreamOptions, counts: PerDocCounts): Promise<DocumentFailure[]> {
   const failures: DocumentFailure[] = [];
   const previous = await PreviousOutput.open(context, options.output);
-  const writer = new BufferedLineWriter(path.join(context.outDir, options.output), WRITE_BUFFER_CHARS);
+  const writer = new BufferedLineWriter(path.join(context.outDir, options.output), WRITE_BUFFER_BYTES);
   const workers = defaultWorkerCount();
   // The pool starts on the first document that needs work (or earlier, warmDocumentWorkers), so a run
   // that reuses everything starts no thread; it is shared with the next per-document stage.
@@ -230,7 +230,7 @@ async function mapDocumentStream(context: StageContext, options: DocumentStreamO
 }
 
 /** Output lines are gathered into writes of about this many characters. */
-const WRITE_BUFFER_CHARS = 4 << 20;
+const WRITE_BUFFER_BYTES = 4 << 20;
 
 /**
  * A stage's previous output as a cache, walked in step with the input: both are in the order of one

@@ -11,10 +11,10 @@
 // the same under `tsx`, vitest, or any other parent; compiled to JavaScript (dist/), they need no loader.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { defaultWorkerCount } from './cores.js';
 import { runningTypeScript } from './runtime.js';
 
 export interface PoolOptions {
@@ -80,7 +80,7 @@ async function load(moduleUrl, exportName) {
   parentPort.on('message', async ({ preload, moduleUrl, exportName, input }) => {
     // A module to load ahead of its tasks, and to warm up if it can (its warmUp() builds what its
     // first task would); a failure is reported by the first task that needs it.
-    if (preload) return void importOnce(preload).then((module) => { if (typeof module.warmUp === 'function') module.warmUp(); }).catch(() => {});
+    if (preload) return void importOnce(preload).then((module) => (typeof module.warmUp === 'function' ? module.warmUp() : undefined)).catch(() => {});
     let fn;
     try {
       fn = await load(moduleUrl, exportName);
@@ -109,11 +109,8 @@ function tsxApiUrl(): string {
   return pathToFileURL(path.join(path.dirname(manifest), exportsField['./esm/api']!.import.default)).href;
 }
 
-export function defaultWorkerCount(): number {
-  const fromEnv = Number(process.env.CC_WORKERS);
-  if (Number.isInteger(fromEnv) && fromEnv >= 0) return fromEnv;
-  return Math.max(1, os.availableParallelism());
-}
+/** How many worker threads by default (cores.ts); exported here too, beside the pool it sizes. */
+export { defaultWorkerCount };
 
 let shared: { key: string; pool: WorkerPool<unknown, unknown> } | null = null;
 
@@ -158,7 +155,10 @@ export class WorkerPool<In, Out> {
   /**
    * Has every worker load these modules now, ahead of the tasks that will need them: a build starts
    * the threads and loads the per-document stages while ingest runs, not when the first document
-   * needing them arrives. Workers started later load them on first use, as without this.
+   * needing them arrives. A module that exports warmUp() has it called once loaded (extract builds
+   * its gazetteer, about half a second). Workers started later preload them too, on starting; a task
+   * that reaches a thread still loading or warming up waits, and that wait counts in its budget (a
+   * second or so of the 30 s default).
    */
   preload(moduleUrls: readonly string[]): void {
     if (this.isClosed) return;

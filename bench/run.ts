@@ -191,10 +191,17 @@ function stageCell(run: Run, name: string): string {
   return stage.seconds === null ? 'up to date' : fmt(stage.seconds);
 }
 
-function statusNote(run: Run): string {
+function statusNote(run: Pick<Run, 'status' | 'stderr'>): string {
   if (run.status === 0) return 'ok';
   const reason = run.stderr.split('\n').find((line) => line.startsWith('build:')) ?? `exit ${run.status}`;
   return `exit ${run.status}: ${reason}`;
+}
+
+/** Why a bench's figures are not a measurement: builds that failed, or an incremental build that differs from a build from scratch. */
+export function benchFailures(runs: readonly (readonly [label: string, run: Pick<Run, 'status' | 'stderr'>])[], identical: string): string[] {
+  const failures = runs.filter(([, run]) => run.status !== 0).map(([label, run]) => `${label}: ${statusNote(run)}`);
+  if (identical.startsWith('DIFFERENT')) failures.push('the incremental build differs from a build from scratch');
+  return failures;
 }
 
 async function main(): Promise<void> {
@@ -241,9 +248,10 @@ async function main(): Promise<void> {
   for (const stage of onePercent.stages) say(`  ${stage.name.padEnd(9)} ${stage.seconds === null ? 'up to date' : fmt(stage.seconds).padEnd(8)} ${stage.summary}`);
 
   let identical = 'not checked (N > 20000; pass --verify)';
+  let scratch: Run | null = null;
   if (options.verify) {
     fs.rmSync(checkOut, { recursive: true, force: true });
-    const scratch = await build(corpus, checkOut);
+    scratch = await build(corpus, checkOut);
     const published = sameDigest(folderDigest(path.join(buildOut, 'dataset')), folderDigest(path.join(checkOut, 'dataset')));
     const intermediate = ['ingest', 'clean', 'extract', 'link'].flatMap((stage) => sameDigest(folderDigest(path.join(buildOut, stage)), folderDigest(path.join(checkOut, stage))).map((f) => `${stage}/${f}`));
     const differences = [...published.map((f) => `dataset/${f}`), ...intermediate];
@@ -265,6 +273,13 @@ async function main(): Promise<void> {
     say(`| ${label} | ${fmt(run.seconds)} | ${run.rssMb.toFixed(0)} MB | ${stageNames.map((s) => stageCell(run, s)).join(' | ')} |`);
   }
   say('');
+  const failures = benchFailures([...rows, ...(scratch ? [['from-scratch check build', scratch] as const] : [])], identical);
+  if (failures.length) {
+    // No summary line: scripts read it as a measurement, and these runs measured a failure.
+    process.stderr.write(`bench: failed, so no summary line (${failures.join('; ')})\n`);
+    process.exitCode = 1;
+    return;
+  }
   say(`bench ${n} docs: full ${full.seconds.toFixed(1)}s (${(full.seconds / floorSeconds).toFixed(1)}× floor), rss ${full.rssMb.toFixed(0)} MB, no-change ${noChange.seconds.toFixed(1)}s, incremental ${incremental.seconds.toFixed(1)}s`);
 }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateArticle, mulberry32 } from '../bench/generate.js';
-import { parseStages } from '../bench/run.js';
+import { benchFailures, parseStages } from '../bench/run.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -51,6 +51,21 @@ describe('bench stage-line parser', () => {
     expect(stages).toEqual([
       { name: 'ingest', seconds: 1.49, summary: '2000 files in' },
       { name: 'clean', seconds: null, summary: '2000 documents in' },
+    ]);
+  });
+});
+
+describe('benchFailures', () => {
+  const ok = { status: 0, stderr: '' };
+  it('is empty when every build passed and the incremental output is identical or not checked', () => {
+    expect(benchFailures([['full build', ok], ['no-change rebuild', ok]], 'byte-identical (dataset and every per-stage output)')).toEqual([]);
+    expect(benchFailures([['full build', ok]], 'not checked (N > 20000; pass --verify)')).toEqual([]);
+  });
+  it("names a failed build with the build's own one-line reason, and an incremental output that differs", () => {
+    const stale = { status: 2, stderr: 'build: dist/ is older than pipeline/lib/linkRows.ts: run make dataset\n' };
+    expect(benchFailures([['full build', ok], ['incremental (1 article added)', stale]], 'DIFFERENT: dataset/figures.csv')).toEqual([
+      'incremental (1 article added): exit 2: build: dist/ is older than pipeline/lib/linkRows.ts: run make dataset',
+      'the incremental build differs from a build from scratch',
     ]);
   });
 });

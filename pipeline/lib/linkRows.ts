@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { figureCampaign } from './campaigns.js';
 import { stableId } from './hash.js';
-import { BufferedLineWriter, LineFile, linesWithRefs } from './lineFile.js';
+import { BufferedLineWriter, LineFile, rawLinesWithRefs } from './lineFile.js';
 import { loadSchemas, rowComparator, sortRows, type Row } from './schema.js';
 import type { SegmentRule } from './segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from './tableWriter.js';
@@ -50,24 +50,38 @@ export function matchRowIndex(file: string, docIds: readonly string[]): Previous
   let documents = 0;
   let next = 0; // the first of docIds not yet passed
   let last = '';
-  for (const { text } of linesWithRefs(file)) {
-    const [docId, campaignId, figuresAt, figuresLength, documentAt, documentLength] = text.split('\t');
-    if (documentLength === undefined) throw new Error(`${LINK_ROWS}: a line without its six columns`);
-    if (documents > 0 && !(docId! > last)) throw new Error(`${LINK_ROWS}: ${docId} comes after ${last}, not in doc_id order`);
+  const tabs = new Int32Array(5);
+  // Read as bytes, not split into six strings a line: only a document's id and campaign become text.
+  for (const { bytes } of rawLinesWithRefs(file)) {
+    for (let k = 0, from = 0; k < 5; k++) from = (tabs[k] = bytes.indexOf(TAB, from)) + 1;
+    if (tabs.includes(-1) || bytes.indexOf(TAB, tabs[4]! + 1) >= 0) throw new Error(`${LINK_ROWS}: a line without its six columns`);
+    const docId = bytes.toString('utf8', 0, tabs[0]);
+    if (documents > 0 && !(docId > last)) throw new Error(`${LINK_ROWS}: ${docId} comes after ${last}, not in doc_id order`);
     documents++;
-    last = docId!;
-    while (next < docIds.length && docIds[next]! < docId!) next++;
+    last = docId;
+    while (next < docIds.length && docIds[next]! < docId) next++;
+    const campaignId = tabs[1]! > tabs[0]! + 1 ? bytes.toString('utf8', tabs[0]! + 1, tabs[1]) : null;
     if (docIds[next] !== docId) {
-      gone.push([docId!, campaignId || null]);
+      gone.push([docId, campaignId]);
       continue;
     }
-    campaigns[next] = campaignId || null;
-    at[4 * next] = Number(figuresAt);
-    at[4 * next + 1] = Number(figuresLength);
-    at[4 * next + 2] = Number(documentAt);
-    at[4 * next + 3] = Number(documentLength);
+    campaigns[next] = campaignId;
+    for (let k = 0; k < 4; k++) at[4 * next + k] = decimalAt(bytes, tabs[k + 1]! + 1, k < 3 ? tabs[k + 2]! : bytes.length);
   }
   return { campaigns, at, gone, documents };
+}
+
+const TAB = 0x09;
+
+/** The number written in `bytes[start, end)` in decimal digits (none: 0, as Number('') is); NaN for anything else. */
+function decimalAt(bytes: Buffer, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function rowIndexLine(docId: string, campaignId: string | null, figures: readonly number[], document: readonly number[]): string {

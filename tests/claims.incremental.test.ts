@@ -171,7 +171,10 @@ describe('updateClaimSegments', () => {
         const next = edited(last, changes);
         const lastTable = sortRows(buildClaims(inputsOf(last)) as unknown as Row[], claimsSchema) as unknown as ClaimRow[];
         const changed = changedClaimScopes(campaignsOf(last), campaignsOf(next));
-        const segments = segmentsOf(lastTable, cuts, new ChangedScopes(changed));
+        // As link does, search only for the documents that had no campaign last time (half the
+        // runs): an added document's scope has no row in the last table.
+        const withoutCampaignLastRun = new Set([...campaignsOf(last)].filter(([, campaign]) => campaign === null).map(([doc]) => doc));
+        const segments = segmentsOf(lastTable, cuts, new ChangedScopes(changed, cuts.length % 2 ? withoutCampaignLastRun : undefined));
         for (const segment of segments) {
           // A segment said to hold no changed scope holds none.
           if (segment.untouched) expect(segment.rows().filter((row) => changed.has(row.scope))).toEqual([]);
@@ -211,6 +214,20 @@ describe('updateClaimSegments', () => {
       throw new Error('read');
     };
     expect(scopes.mayTouch(unread, row('cmp_a', 'doc_x'), row('cmp_l', 'doc_x'))).toBe(false);
+    expect(scopes.mayTouch(unread, row('cmp_a', 'doc_x'), row('cmp_l', 'doc_x'))).toBe(false);
     expect(scopes.mayTouch(unread, row('cmp_a', 'doc_x'), row('cmp_m', 'doc_x'))).toBe(true);
+  });
+
+  it('searches only for the documents that had no campaign in the last run, when told which', () => {
+    const row = (doc_ids: string) => previousClaim(Buffer.from(JSON.stringify({ claim_id: 'clm_1', campaign_id: null, measure: 'cases_solved', doc_ids })));
+    const unread = () => {
+      throw new Error('read');
+    };
+    // doc_new was added (or had a campaign then): the last table has no row of its scope to find.
+    const added = new ChangedScopes(new Set(['doc:doc_new', 'cmp_m']), new Set());
+    expect(added.mayTouch(unread, row('doc_a'), row('doc_z'))).toBe(false);
+    const present = new ChangedScopes(new Set(['doc:doc_b', 'cmp_m']), new Set(['doc_b']));
+    const bytes = Buffer.from(['doc_a', 'doc_b'].map((d) => JSON.stringify({ claim_id: 'clm_1', campaign_id: null, doc_ids: d })).join('\n') + '\n');
+    expect(present.mayTouch(() => bytes, row('doc_a'), row('doc_b'))).toBe(true);
   });
 });

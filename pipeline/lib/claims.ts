@@ -443,8 +443,20 @@ const MAX_SEARCHED_DOCUMENT_SCOPES = 64;
 export class ChangedScopes {
   private readonly campaigns: string[];
   private readonly documentPatterns: Buffer[] | null;
-  constructor(changed: ReadonlySet<string>) {
-    const documents = [...changed].filter((scope) => scope.startsWith(DOCUMENT_SCOPE)).map((scope) => scope.slice(DOCUMENT_SCOPE.length));
+  constructor(
+    changed: ReadonlySet<string>,
+    /**
+     * The documents that had no campaign in the last run, when known: only their scopes can hold
+     * rows of the last run's table, so only they are searched for. A document added since (or one
+     * that had a campaign then) has no row without a campaign to find: at 100k articles, searching
+     * for one new article's scope read 46 segments (68 MB) for nothing.
+     */
+    withoutCampaignLastRun?: ReadonlySet<string>,
+  ) {
+    const documents = [...changed]
+      .filter((scope) => scope.startsWith(DOCUMENT_SCOPE))
+      .map((scope) => scope.slice(DOCUMENT_SCOPE.length))
+      .filter((docId) => withoutCampaignLastRun?.has(docId) ?? true);
     this.campaigns = [...changed].filter((scope) => !scope.startsWith(DOCUMENT_SCOPE)).sort();
     this.documentPatterns = documents.length > MAX_SEARCHED_DOCUMENT_SCOPES ? null : documents.map((docId) => Buffer.from(`"doc_ids":${JSON.stringify(docId)}`));
   }
@@ -466,6 +478,7 @@ export class ChangedScopes {
     }
     if (first.campaignId !== null) return false;
     if (this.documentPatterns === null) return true;
+    if (this.documentPatterns.length === 0) return false; // no document to look for: nothing to read
     const bytes = bytesOf();
     return this.documentPatterns.some((pattern) => bytes.includes(pattern));
   }

@@ -472,21 +472,33 @@ function* previousClaimSegments(table: PreviousTable, scopes: ChangedScopes): Ge
  * document's campaign then (previousRows, in doc_id order as `byDocId`) and now; null without the
  * last run's documents.
  */
-function changedScopes(byDocId: readonly DocSummary[], docCampaign: ReadonlyMap<string, string | null>, previousRows: PreviousRows, edited: ReadonlySet<string>): Set<string> | null {
+function changedScopes(
+  byDocId: readonly DocSummary[],
+  docCampaign: ReadonlyMap<string, string | null>,
+  previousRows: PreviousRows,
+  edited: ReadonlySet<string>,
+): { changed: Set<string>; withoutCampaignLastRun: Set<string> } | null {
   if (previousRows.documents === 0) return null;
+  /** Of the documents that changed, those without a campaign in the last run (ChangedScopes). */
+  const withoutCampaignLastRun = new Set<string>();
   function* changes(): Generator<CampaignChange> {
     for (let i = 0; i < byDocId.length; i++) {
       const doc_id = byDocId[i]!.doc_id;
-      yield { doc_id, before: previousRows.campaigns[i], now: docCampaign.get(doc_id) ?? null, edited: edited.has(doc_id) };
+      const change = { doc_id, before: previousRows.campaigns[i], now: docCampaign.get(doc_id) ?? null, edited: edited.has(doc_id) };
+      if (change.before === null && (change.now !== null || change.edited)) withoutCampaignLastRun.add(doc_id);
+      yield change;
     }
-    for (const [doc_id, before] of previousRows.gone) yield { doc_id, before, now: undefined, edited: false };
+    for (const [doc_id, before] of previousRows.gone) {
+      if (before === null) withoutCampaignLastRun.add(doc_id);
+      yield { doc_id, before, now: undefined, edited: false };
+    }
   }
-  return scopesOfChanges(changes());
+  return { changed: scopesOfChanges(changes()), withoutCampaignLastRun };
 }
 
 /**
  * Writes the claims table. With the last run's claims (same code), only the scopes that documents
- * entered or left are built again (`changed`: changedScopes; null without the last run's documents); the last run's rows of every other scope are
+ * entered or left are built again (`scopes`: changedScopes; null without the last run's documents); the last run's rows of every other scope are
  * copied (whole segments that hold none of the changed scopes' rows, without reading their rows),
  * and the new rows merged in among them in table order. A claim's scope holds all its figures, so
  * the result is the table a build from scratch writes. This relies on a figure's campaign being its
@@ -498,19 +510,20 @@ async function writeClaims(
   schema: TableSchema,
   summaries: readonly DocSummary[],
   docCampaign: ReadonlyMap<string, string | null>,
-  changed: ReadonlySet<string> | null,
+  scopes: ReturnType<typeof changedScopes>,
 ): Promise<{ table: WrittenTable; rebuiltScopes: number | null; kept: number; wholeSegments: number }> {
-  const previous = changed !== null ? await tables.previous('claims') : null;
+  const previous = scopes !== null ? await tables.previous('claims') : null;
   const writer = tables.writer('claims', schema, previous);
-  if (previous === null || changed === null) {
+  if (previous === null || scopes === null) {
     for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
     return { table: writer.close(), rebuiltScopes: null, kept: 0, wholeSegments: 0 };
   }
+  const { changed } = scopes;
   const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
   const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
   let kept = 0;
   const order = { rows: compare, freshFirst: (fresh: ClaimRow, old: PreviousClaim) => freshClaimFirst(fresh, old, compare) };
-  for (const item of updateClaimSegments(previousClaimSegments(previous, new ChangedScopes(changed)), changed, inputs, order)) {
+  for (const item of updateClaimSegments(previousClaimSegments(previous, new ChangedScopes(changed, scopes.withoutCampaignLastRun)), changed, inputs, order)) {
     if ('segment' in item) {
       writer.copy(item.segment.span.offset, item.segment.span.length);
       kept += item.segment.span.rows;

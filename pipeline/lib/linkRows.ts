@@ -44,9 +44,7 @@ export interface PreviousRows {
  */
 export function matchRowIndex(file: string, docIds: readonly string[]): PreviousRows {
   for (let i = 1; i < docIds.length; i++) if (!(docIds[i]! > docIds[i - 1]!)) throw new Error(`matchRowIndex: the documents are not in doc_id order (${docIds[i]} after ${docIds[i - 1]})`);
-  const campaigns: (string | null | undefined)[] = new Array(docIds.length).fill(undefined);
-  const at = new Float64Array(4 * docIds.length).fill(NaN);
-  const gone: [string, string | null][] = [];
+  const { campaigns, at, gone } = noPreviousRows(docIds.length);
   let documents = 0;
   let next = 0; // the first of docIds not yet passed
   let last = '';
@@ -69,6 +67,11 @@ export function matchRowIndex(file: string, docIds: readonly string[]): Previous
     for (let k = 0; k < 4; k++) at[4 * next + k] = decimalAt(bytes, tabs[k + 1]! + 1, k < 3 ? tabs[k + 2]! : bytes.length);
   }
   return { campaigns, at, gone, documents };
+}
+
+/** No last run: no document was there, none of their rows can be copied (`count` documents now). */
+export function noPreviousRows(count: number): PreviousRows {
+  return { campaigns: new Array<undefined>(count).fill(undefined), at: new Float64Array(4 * count).fill(NaN), gone: [], documents: 0 };
 }
 
 const TAB = 0x09;

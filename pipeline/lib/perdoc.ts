@@ -14,7 +14,8 @@ import { writeJson } from './fsutil.js';
 import { BufferedLineWriter, flatJsonField, rawJsonValue, rawLinesWithRefs } from './lineFile.js';
 import { allFailures, builtShard, newShardPath, PreviousShards, readShardManifest, shardNames, shardPath, writeShardManifest, type ShardEntry } from './shards.js';
 import { previousOutputFile, type StageContext } from './stage.js';
-import { defaultWorkerCount, sharedPool, TaskFailure, type TaskFunction, type WorkerPool } from './workerPool.js';
+import { defaultWorkerCount } from './cores.js';
+import { sharedPool, TaskFailure, type TaskFunction, type WorkerPool } from './workerPool.js';
 
 export interface PerDocRecord {
   doc_id: string;

@@ -109,9 +109,6 @@ function tsxApiUrl(): string {
   return pathToFileURL(path.join(path.dirname(manifest), exportsField['./esm/api']!.import.default)).href;
 }
 
-/** How many worker threads by default (cores.ts); exported here too, beside the pool it sizes. */
-export { defaultWorkerCount };
-
 let shared: { key: string; pool: WorkerPool<unknown, unknown> } | null = null;
 
 /**

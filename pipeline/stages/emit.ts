@@ -14,7 +14,8 @@ import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/sc
 import { buildCachePath, segmentRuleOf, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
 import { publishTable, segmentsToEncode, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
-import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
+import { defaultWorkerCount } from '../lib/cores.js';
+import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
 
 /** For the worker thread, which imports a table's publisher by this module and name. */
 export { publishTable };

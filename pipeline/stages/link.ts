@@ -37,8 +37,9 @@ import { draftCacheLine, linkCacheLine, linkCampaigns, parseDraftCacheLine, pars
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
-import { figureId, LINK_ROWS, matchRowIndex, writeDocumentRows, type PreviousRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
-import { defaultWorkerCount, TaskFailure, WorkerPool } from '../lib/workerPool.js';
+import { figureId, LINK_ROWS, matchRowIndex, noPreviousRows, writeDocumentRows, type PreviousRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
+import { defaultWorkerCount } from '../lib/cores.js';
+import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { BufferedLineWriter, flatJsonField, linesWithRefs, nonEmptyLines, rawLinesWithRefs, readRange, type LineRef } from '../lib/lineFile.js';
 import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
@@ -312,8 +313,7 @@ async function untouchedCacheFile(context: StageContext, name: string): Promise<
  */
 async function previousRowsOf(context: StageContext, byDocId: readonly DocSummary[]): Promise<PreviousRows> {
   const file = await untouchedCacheFile(context, LINK_ROWS);
-  if (file !== null) return matchRowIndex(file, byDocId.map((s) => s.doc_id));
-  return { campaigns: new Array(byDocId.length).fill(undefined), at: new Float64Array(4 * byDocId.length).fill(NaN), gone: [], documents: 0 };
+  return file === null ? noPreviousRows(byDocId.length) : matchRowIndex(file, byDocId.map((s) => s.doc_id));
 }
 
 /** What a document's summary gives of the documents table's order columns. */
@@ -358,7 +358,7 @@ async function rowsPlan(
   const campaignIds = byDocId.map((s, i) => {
     const campaignId = docCampaign.get(s.doc_id) ?? null;
     if (previousRows.campaigns[i] === campaignId && !edited.has(s.doc_id)) copyFrom.set(previousRows.at.subarray(4 * i, 4 * i + 4), 4 * i);
-  lineFile[i] = s.file;
+    lineFile[i] = s.file;
     lineAt[2 * i] = s.ref.offset;
     lineAt[2 * i + 1] = s.ref.length;
     return campaignId;
@@ -498,12 +498,12 @@ function changedScopes(
 
 /**
  * Writes the claims table. With the last run's claims (same code), only the scopes that documents
- * entered or left are built again (`scopes`: changedScopes; null without the last run's documents); the last run's rows of every other scope are
- * copied (whole segments that hold none of the changed scopes' rows, without reading their rows),
- * and the new rows merged in among them in table order. A claim's scope holds all its figures, so
- * the result is the table a build from scratch writes. This relies on a figure's campaign being its
- * document's (figureCampaign without a mention resolver), so that a document whose campaign did not
- * change keeps every figure in the same scope.
+ * entered or left are built again (`scopes`: changedScopes; null without the last run's documents);
+ * the last run's rows of every other scope are copied (whole segments that hold none of the changed
+ * scopes' rows, without reading their rows), and the new rows merged in among them in table order.
+ * A claim's scope holds all its figures, so the result is the table a build from scratch writes.
+ * This relies on a figure's campaign being its document's (figureCampaign without a mention
+ * resolver), so that a document whose campaign did not change keeps every figure in the same scope.
  */
 async function writeClaims(
   tables: LinkTables,
@@ -514,7 +514,7 @@ async function writeClaims(
 ): Promise<{ table: WrittenTable; rebuiltScopes: number | null; kept: number; wholeSegments: number }> {
   const previous = scopes !== null ? await tables.previous('claims') : null;
   const writer = tables.writer('claims', schema, previous);
-  if (previous === null || scopes === null) {
+  if (scopes === null || previous === null) {
     for (const row of sortRows(buildClaims(claimInputsOf(summaries, docCampaign)) as unknown as Row[], schema)) writer.write(row);
     return { table: writer.close(), rebuiltScopes: null, kept: 0, wholeSegments: 0 };
   }

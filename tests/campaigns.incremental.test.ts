@@ -8,6 +8,8 @@ import {
   BLOCK_NEIGHBOURHOOD,
   draftCacheLine,
   linkCacheLine,
+  flatHeadline,
+  keptDraft,
   linkCampaigns,
   parseDraftCacheLine,
   parseLinkCacheLine,
@@ -28,7 +30,7 @@ type LastRun = Required<PreviousLinking> & { docs: ReadonlyMap<string, DocCampai
 function cacheOf(docs: readonly DocCampaignEvidence[], previous: LastRun | null = null): LastRun {
   const linked = linkCampaigns(docs, undefined, previous);
   const units = linked.linkCache.map((unit) => parseLinkCacheLine(linkCacheLine(unit)));
-  const drafts = new Map(linked.drafts.map(({ key, draft }) => [key, parseDraftCacheLine(draftCacheLine(key, draft)).draft]));
+  const drafts = new Map(linked.drafts.map(({ key, draft }) => [key, keptDraft(parseDraftCacheLine(draftCacheLine(key, draft())).draft)]));
   const byId = new Map(docs.map((d) => [d.doc_id, d]));
   return { units, docs: byId, evidence: (docId) => byId.get(docId), draft: (key) => drafts.get(key), collapseKey: (digest) => linked.collapseKeys.get(digest) };
 }
@@ -44,7 +46,7 @@ function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvide
   expect(incremental.campaigns).toEqual(scratch.campaigns);
   expect([...incremental.docCampaign]).toEqual([...scratch.docCampaign]);
   expect(incremental.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
-  const draftLines = (linked: typeof scratch): string[] => linked.drafts.map(({ key, draft }) => draftCacheLine(key, draft));
+  const draftLines = (linked: typeof scratch): string[] => linked.drafts.map(({ key, draft }) => draftCacheLine(key, draft()));
   expect(draftLines(incremental)).toEqual(draftLines(scratch));
   const now = new Map(after.map((d) => [d.doc_id, JSON.stringify(d)]));
   for (const docId of asked) expect(now.get(docId), docId).not.toBe(JSON.stringify(previous.docs.get(docId)));
@@ -277,7 +279,7 @@ describe('linking from profiles kept between runs (the link stage keeps profiles
   /** A profile through its fields and JSON text, as link-docs.jsonl keeps it. */
   const kept = (d: DocCampaignEvidence): DocProfile => {
     const fields = JSON.parse(JSON.stringify(profileFields(profileDocument(d)))) as ProfileFields;
-    return profileFromFields(d.doc_id, fields, d.figures);
+    return profileFromFields(d.doc_id, fields, flatHeadline(d.figures));
   };
   const digestOf = (docs: readonly DocCampaignEvidence[]) => {
     const byId = new Map(docs.map((d) => [d.doc_id, createHash('sha256').update(JSON.stringify(d)).digest('base64')]));

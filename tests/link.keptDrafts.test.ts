@@ -1,0 +1,51 @@
+// link keeps each campaign's draft with its table line (link-drafts.jsonl), and writes a kept
+// campaign's row from that line without parsing it. Two campaigns whose attributes give the same
+// base id take their first document as tie-breaker: when an added report makes a kept campaign
+// collide, its row and id key must be read back from the line. Either way the tables are those a
+// build from scratch writes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildLogged, folderHashes, ROOT, tempDir } from './helpers/build.js';
+
+const FIXTURES = path.join(ROOT, 'tests/fixtures/campaigns/disagreeing-figures');
+/** Two reports of one generic "special action" by the same ministry that disagree on the arrests: two campaigns, one base id. */
+const FIRST = 'special-action-15000-arrests.txt';
+const SECOND = 'special-action-60000-arrests.txt';
+
+const campaignIds = (out: string): string[] =>
+  fs
+    .readFileSync(path.join(out, 'link', 'campaigns.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { campaign_id: string }).campaign_id);
+
+describe("link's kept campaign drafts", () => {
+  it('give the tables of a build from scratch when an added report makes a kept campaign collide, and when it no longer does', async () => {
+    const corpus = tempDir('kept-drafts-corpus');
+    const out = tempDir('kept-drafts-out');
+    fs.copyFileSync(path.join(FIXTURES, FIRST), path.join(corpus, FIRST));
+    await buildLogged(corpus, out);
+    const [alone] = campaignIds(out);
+
+    fs.copyFileSync(path.join(FIXTURES, SECOND), path.join(corpus, SECOND));
+    const added = await buildLogged(corpus, out);
+    expect(added).toMatch(/link: 1 of 2 campaign rows taken from the last run/);
+    const colliding = campaignIds(out);
+    // Both now take a tie-broken id, the kept campaign too: its id key came from its kept line.
+    expect(colliding).toHaveLength(2);
+    expect(colliding).not.toContain(alone);
+    const scratch = tempDir('kept-drafts-scratch');
+    await buildLogged(corpus, scratch);
+    expect(folderHashes(path.join(out, 'link'))).toEqual(folderHashes(path.join(scratch, 'link')));
+    expect(folderHashes(path.join(out, 'dataset'))).toEqual(folderHashes(path.join(scratch, 'dataset')));
+
+    fs.rmSync(path.join(corpus, SECOND));
+    const removed = await buildLogged(corpus, out);
+    expect(removed).toMatch(/link: 1 of 1 campaign rows taken from the last run/);
+    expect(campaignIds(out)).toEqual([alone]);
+    const scratchAgain = tempDir('kept-drafts-scratch-again');
+    await buildLogged(corpus, scratchAgain);
+    expect(folderHashes(path.join(out, 'link'))).toEqual(folderHashes(path.join(scratchAgain, 'link')));
+  }, 120_000);
+});

@@ -538,9 +538,15 @@ function nameWords(name: string): string[] {
   return [...new Set(name.split(' '))].sort(byText);
 }
 
-function allNames(p: DocProfile): string[] {
-  return [...p.properNames.keys(), ...p.descriptive];
+const NO_NAME_LIST: readonly string[] = [];
+
+/** A profile's proper and descriptive names (asked of every unit and orphan each run: most have one kind or none, so no list is joined for them). */
+function allNames(p: DocProfile): readonly string[] {
+  if (p.descriptive.size === 0) return p.properNames.size === 0 ? NO_NAME_LIST : [...p.properNames.keys()];
+  return p.properNames.size === 0 ? [...p.descriptive] : [...p.properNames.keys(), ...p.descriptive];
 }
+
+const hasNames = (p: DocProfile): boolean => p.properNames.size > 0 || p.descriptive.size > 0;
 
 /**
  * Jaccard(A, B) >= 0.5 means |A ∩ B| = I with 3I >= |A| + |B|, so I >= |A| / 2 and I >= |B| / 2.
@@ -1499,7 +1505,7 @@ function reusableLinks(
   // Long names are compared outside the index: a long-named unit meets every named one after it, a
   // named one every long-named one after it.
   const byId = (a: UnitChange, b: UnitChange): number => byText(a.id, b.id);
-  const changedNamed = changes.filter((c) => allNames(c.profile).length > 0).sort(byId);
+  const changedNamed = changes.filter((c) => hasNames(c.profile)).sort(byId);
   const changedLong = changedNamed.filter((c) => hasLongName(c.profile));
   /** The changes after `id`, from changes sorted by id. */
   const after = (sorted: readonly UnitChange[], id: string): readonly UnitChange[] => sorted.slice(partitionPoint(sorted, (c) => c.id <= id));
@@ -1518,7 +1524,7 @@ function reusableLinks(
     }
     // Met through a long name: a candidate sharing no key (mostAlike counts it with 0).
     if (hasLongName(p)) for (const c of after(changedNamed, p.doc_id)) met.set(c, met.get(c) ?? 0);
-    else if (allNames(p).length > 0) for (const c of after(changedLong, p.doc_id)) met.set(c, met.get(c) ?? 0);
+    else if (hasNames(p)) for (const c of after(changedLong, p.doc_id)) met.set(c, met.get(c) ?? 0);
     if (met.size === 0) return;
     const { viable: viableBefore, cut } = previous[previousOf[i]!]!;
     const added: number[] = [];
@@ -1575,7 +1581,7 @@ function candidateLinks(
   reuse: ReusableLinks | null,
 ): { links: LinkBuckets; candidates: UnitCandidates[] } {
   const longNamed = reps.map((p, i) => (hasLongName(p) ? i : -1)).filter((i) => i >= 0);
-  const named = reps.map((p, i) => (allNames(p).length > 0 ? i : -1)).filter((i) => i >= 0);
+  const named = reps.map((p, i) => (hasNames(p) ? i : -1)).filter((i) => i >= 0);
   const links = new LinkBuckets();
   const candidates: UnitCandidates[] = [];
   const shared = new SharedKeyCounts(reps.length);
@@ -1607,7 +1613,7 @@ function candidateLinks(
     index.near(i, probeKeys(a), BLOCK_NEIGHBOURHOOD, shared);
     // A very long name is not indexed by word subsets: compare it with every named unit.
     if (hasLongName(a)) for (const j of named) j > i && shared.meet(j, 0);
-    else if (allNames(a).length > 0) for (const j of longNamed) j > i && shared.meet(j, 0);
+    else if (hasNames(a)) for (const j of longNamed) j > i && shared.meet(j, 0);
     // The attribute blocks are cheap; most same-name pairs of a recurring campaign stop here.
     let viable: number[] = [];
     for (let k = 0; k < shared.size; k++) {
@@ -1821,7 +1827,7 @@ interface OrphanProbes {
 }
 
 function orphanProbes(o: DocProfile): OrphanProbes {
-  if (allNames(o).length > 0 || o.month !== null) return { lists: [probeKeys(o)], needed: 0 };
+  if (hasNames(o) || o.month !== null) return { lists: [probeKeys(o)], needed: 0 };
   const W = LINK_WEIGHTS;
   const otherEvidence = (o.agency ? W.sameAgency : 0) + (singleYear(o) !== null ? W.sameYear : 0) + (o.duration !== null ? W.sameDuration : 0);
   if (otherEvidence + W.agreeingFiguresMax < ORPHAN_THRESHOLD) return { lists: [], needed: 0 };
@@ -1839,7 +1845,7 @@ function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], index
   const longNamed = groups.units.map((u, i) => (hasLongName(u[0]!) ? i : -1)).filter((i) => i >= 0);
   orphans.forEach((o) => {
     const candidates = orphanCandidates(o, index);
-    if (allNames(o).length > 0) candidates.push(...longNamed);
+    if (hasNames(o)) candidates.push(...longNamed);
     const bestOfGroup = new Map<number, number>();
     for (const u of candidates) {
       const g = groups.find(u);

@@ -265,26 +265,26 @@ describe('incremental build', () => {
   it('does not reuse campaign rows or unit keys from caches edited since the last run, and rebuilds from damaged ones', async () => {
     const { corpus, out, articles } = await builtFromSeeds('drafts');
     const drafts = path.join(out, 'link', 'link-drafts.jsonl');
-    const collapse = path.join(out, 'link', 'link-collapse.tsv');
+    const docs = path.join(out, 'link', 'link-docs.jsonl');
     const renamed = fs.readFileSync(drafts, 'utf8').replace(/"name":"[^"]*"/g, '"name":"Edited By Hand"');
-    const corrupted = fs.readFileSync(collapse, 'utf8').replace(/\t[A-Za-z0-9+/]{43}=$/gm, '\t');
+    // The profiles' collapse keys (the last of their fields), each made null: the same size, a unit of its own.
+    const keyless = fs.readFileSync(docs, 'utf8').replace(/,"([A-Za-z0-9+/]{43}=)"\](?=,\[)/g, (_, key: string) => `,${'null'.padEnd(key.length + 2)}]`);
+    expect(keyless).not.toBe(fs.readFileSync(docs, 'utf8'));
 
-    // Well-formed but edited: a reused row would publish the edited name, an empty key split units.
+    // Well-formed but edited: a reused row would publish the edited name, a null key split units.
     fs.writeFileSync(drafts, renamed);
-    fs.writeFileSync(collapse, corrupted);
+    fs.writeFileSync(docs, keyless);
     copyArticles(SEEDS, corpus, articles.slice(3, 4));
     expectCachesUsed(await build(corpus, out));
     await expectSameAsScratch(corpus, out);
 
     // Damaged and dated before the last run's segments.json (so read): link says so and builds from scratch.
-    for (const [file, text] of [[drafts, 'not a key\n'], [collapse, 'too\tshort\n']] as const) {
-      fs.writeFileSync(file, text);
-      fs.utimesSync(file, new Date(0), new Date(0));
-    }
+    fs.writeFileSync(drafts, 'not a key\n');
+    fs.utimesSync(drafts, new Date(0), new Date(0));
     copyArticles(SEEDS, corpus, articles.slice(4, 5));
     const rebuilt = await build(corpus, out);
     expect(rebuilt.ok).toBe(true);
-    expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-collapse\.tsv|link-drafts\.jsonl/);
+    expect(rebuilt.reports.find((r) => r.stage === 'link')?.fellBack).toMatch(/link-drafts\.jsonl/);
     await expectSameAsScratch(corpus, out);
   }, 240_000);
 });

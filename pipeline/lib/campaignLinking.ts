@@ -144,6 +144,11 @@ export interface DocProfile {
    * through figureTableOf). An incremental run needs it for few documents beyond the units' representatives.
    */
   figureTable: FigureTable | null;
+  /**
+   * What collapseIdentical groups the document by, when a cache kept it with the profile (profileFields;
+   * withCollapseKey); undefined: made when needed.
+   */
+  collapseKey?: CollapseKey;
 }
 
 function mostFrequent<T>(items: readonly T[]): T | null {
@@ -227,6 +232,7 @@ export function profileDocument(doc: DocCampaignEvidence, headline?: HeadlineFig
     duration: ms.find((m) => m.durationMonths !== null)?.durationMonths ?? null,
     figures: headline ?? flatHeadline(doc.figures),
     figureTable: null,
+    collapseKey: undefined,
   };
 }
 
@@ -250,18 +256,22 @@ export type ProfileFields = [
   years: [number, number] | null,
   yearStated: boolean,
   duration: number | null,
+  /** The profile's collapse key, if it has one (withCollapseKey). */
+  collapseKey?: CollapseKey,
 ];
 
 export function profileFields(p: DocProfile): ProfileFields {
-  return [
+  const fields: ProfileFields = [
     p.published, [...p.properNames].map(([name, forms]) => [name, [...forms]]), [...p.descriptive], p.leadDescription, p.nMentions,
     p.agency, p.agencyRegion, p.agencyHierarchy, p.nameYear, p.month, p.day, p.years ? [p.years[0], p.years[1]] : null, p.yearStated, p.duration,
   ];
+  if (p.collapseKey !== undefined) fields.push(p.collapseKey);
+  return fields;
 }
 
 /** The profile profileDocument made, from its fields and the document's headline figures (flatHeadline). */
 export function profileFromFields(docId: string, fields: ProfileFields, figures: HeadlineFigures): DocProfile {
-  const [published, properNames, descriptive, leadDescription, nMentions, agency, agencyRegion, agencyHierarchy, nameYear, month, day, years, yearStated, duration] = fields;
+  const [published, properNames, descriptive, leadDescription, nMentions, agency, agencyRegion, agencyHierarchy, nameYear, month, day, years, yearStated, duration, keptCollapseKey] = fields;
   return {
     doc_id: docId,
     published,
@@ -280,6 +290,7 @@ export function profileFromFields(docId: string, fields: ProfileFields, figures:
     duration,
     figures,
     figureTable: null,
+    collapseKey: keptCollapseKey,
   };
 }
 
@@ -863,6 +874,16 @@ export type CollapseKey = string | null;
 function collapseKey(p: DocProfile): CollapseKey {
   const self = scorePair(p, p);
   return !self.block && self.score >= LINK_THRESHOLD ? hash('sha256', scoringSignature(p), 'base64') : null;
+}
+
+/**
+ * Sets a profile's collapse key (a profile with a mention: only those are collapsed), so that
+ * profileFields keeps it: a cache that keeps profiles then keeps the keys with them, and linking
+ * does not make them again.
+ */
+export function withCollapseKey(p: DocProfile): DocProfile {
+  if (p.collapseKey === undefined && hasAnyMention(p)) p.collapseKey = collapseKey(p);
+  return p;
 }
 
 /** Profiles (in order) collapsed into units of interchangeable documents that would link to each other. */
@@ -2073,7 +2094,10 @@ export function linkCampaigns(
   linkCache: LinkCacheUnit[];
   /** Every group's campaign and draft (by its draftKey, for the next run: PreviousLinking.draft), in group order. */
   drafts: LinkedCampaign[];
-  /** The collapse key of every document with a mention, by its evidence digest, for the next run (PreviousLinking.collapseKey). */
+  /**
+   * The collapse key of every document with a mention whose profile did not carry one, by its
+   * evidence digest, for the next run (PreviousLinking.collapseKey).
+   */
   collapseKeys: Map<string, CollapseKey>;
   rescoredUnits: number;
   updatedUnits: number;
@@ -2104,6 +2128,7 @@ export function linkCampaigns(
     });
   const collapseKeys = new Map<string, CollapseKey>();
   const collapseKeyOf = (p: DocProfile): CollapseKey => {
+    if (p.collapseKey !== undefined) return p.collapseKey; // kept with the profile
     const d = digest(p.doc_id);
     let key = collapseKeys.get(d);
     if (key === undefined) {

@@ -4,7 +4,7 @@
 // Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl
 // (schema order); segments.json, where each table's segments lie (validate and emit take them from
 // it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
-// and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-collapse.tsv, link-rows.tsv; not
+// and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-rows.tsv; not
 // published).
 //
 // Incremental: link-docs.jsonl keeps each document's summary and campaign profile after a digest of its extract record,
@@ -12,8 +12,8 @@
 // shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
-// others (campaignLinking.ts, reusableLinks); link-collapse.tsv keeps what groups identical documents into
-// units per evidence digest. The clustering of every connected part of the links whose units and
+// others (campaignLinking.ts, reusableLinks); each profile in link-docs.jsonl carries what groups identical
+// documents into units (its collapse key). The clustering of every connected part of the links whose units and
 // links are unchanged is restored from link-cache.jsonl (restorableComponents); link-drafts.jsonl keeps each
 // campaign's row after a key of its members and their evidence, so only the campaigns whose members
 // changed are drafted again. Claims are built again only for the scopes that documents entered or
@@ -33,7 +33,7 @@ import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, ChangedScopes, claimScope, freshClaimFirst, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
-import { draftFromParts, linkCacheLine, linkCampaigns, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, type CampaignRow, type CollapseKey, type DraftCampaign, type HeadlineFigures, type KeptDraft, type LinkedCampaign, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
+import { draftFromParts, linkCacheLine, linkCampaigns, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, withCollapseKey, type CampaignRow, type DraftCampaign, type HeadlineFigures, type KeptDraft, type LinkedCampaign, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
@@ -106,7 +106,8 @@ function headlineFigures(figures: FlatFigures): HeadlineFigures {
 
 function summarize(doc: ExtractedDocument, digest: string, file: number, ref: LineRef): SummarizedDocument {
   const figures = doc.figures.flatMap(({ measure, value, unit, qualifier, place_code }) => [measure, value, unit, qualifier, place_code]);
-  const profile = profileDocument({ doc_id: doc.doc_id, published_date: doc.metadata.published_date, mentions: doc.campaign_mentions, figures: [] }, headlineFigures(figures));
+  // With its collapse key, which link-docs.jsonl keeps with the profile for the next run.
+  const profile = withCollapseKey(profileDocument({ doc_id: doc.doc_id, published_date: doc.metadata.published_date, mentions: doc.campaign_mentions, figures: [] }, headlineFigures(figures)));
   const summary: DocSummary = {
     file,
     ref,
@@ -123,7 +124,7 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
 /**
  * link-docs.jsonl keeps each document's summary and campaign profile for the next run, after a
  * digest of the extract line it came from: `digest<TAB>[doc_id, publisher, published_date,
- * profile, figures, source_file, offset, length]`, the profile as profileFields gives it (not the
+ * profile, figures, source_file, offset, length]`, the profile as profileFields gives it (with its collapse key; not the
  * mentions it is made from: smaller, and no profile to make again), the figures flat (FlatFigures:
  * measure, value, unit, qualifier, place_code of each in turn), and offset and length where the line
  * is in its extract shard. Entries go in extract shard order; link-docs.json records, per shard, the
@@ -393,10 +394,6 @@ function writeCampaignRows(writer: TableWriter, schema: TableSchema, campaigns: 
   }
 }
 
-/** `digest<TAB>collapse key` per document with a mention (an empty key: null, never collapsed); both sha256 in base64. */
-const LINK_COLLAPSE = 'link-collapse.tsv';
-const COLLAPSE_LINE = /^([A-Za-z0-9+/]{43}=)\t((?:[A-Za-z0-9+/]{43}=)?)$/;
-
 /** One of link's caches for the next run: a line per item. */
 function writeCacheLines<T>(context: StageContext, name: string, items: Iterable<T>, line: (item: T) => string | Uint8Array): void {
   const writer = new BufferedLineWriter(path.join(context.outDir, name), 4 << 20);
@@ -501,20 +498,11 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
     const entry = stale.get(docId);
     return entry ? parseDocEntry(entry, -1).profile : undefined;
   };
-  // Drafts and collapse keys are used as they are: only from files not edited since (a damaged line
-  // throws, and the stage is built again from scratch).
+  // Drafts are used as they are: only from a file not edited since (a damaged line throws, and the
+  // stage is built again from scratch). Collapse keys come with the profiles (link-docs.jsonl).
   const draftsFile = await untouchedCacheFile(context, LINK_DRAFTS);
   const drafts = draftsFile === null ? null : new KeptDrafts(draftsFile);
-  const collapseFile = await untouchedCacheFile(context, LINK_COLLAPSE);
-  const collapseKeys = new Map<string, CollapseKey>();
-  if (collapseFile !== null) {
-    for (const { text } of linesWithRefs(collapseFile)) {
-      const match = COLLAPSE_LINE.exec(text);
-      if (!match) throw new Error(`${LINK_COLLAPSE}: a line that is not a digest and a key (or none)`);
-      collapseKeys.set(match[1]!, match[2] || null);
-    }
-  }
-  return { units, evidence, draft: (key) => drafts?.get(key), collapseKey: (digest) => collapseKeys.get(digest) };
+  return { units, evidence, draft: (key) => drafts?.get(key) };
 }
 
 /** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
@@ -700,7 +688,7 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   if (builtMuch) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
   const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
-  const { docCampaign, linkCache, drafts, collapseKeys, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiles, undefined, previous, (docId) => digests.get(docId)!);
+  const { docCampaign, linkCache, drafts, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiles, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);
@@ -722,7 +710,6 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const campaignWriter = linkTables.writer('campaigns', schemas.campaigns, previousCampaigns);
   // A key stands for its draft (draftKey), so a kept draft's line is the one it had.
   writeCacheLines(context, LINK_DRAFTS, drafts, (c) => (c.kept instanceof KeptDraftLine ? c.kept.line : draftLine(c.key, c.draft(), (row) => campaignWriter.format(row))));
-  writeCacheLines(context, LINK_COLLAPSE, collapseKeys, ([digest, key]) => `${digest}\t${key ?? ''}`);
   linkCache.length = 0;
   profiles.length = 0;
   if (builtMuch) collectGarbageIfGrown(); // linking's profiles and key index are garbage now

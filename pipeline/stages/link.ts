@@ -703,21 +703,21 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   rowsWritten.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
   await rowsWriter.dispatched();
 
-  // save: the figures and documents tables on the rows' thread; the caches, the claims and the
-  // campaigns table here meanwhile.
+  // save: the figures and documents tables on the rows' thread; the caches, the campaigns table and
+  // the claims here meanwhile.
   writeCacheLines(context, LINK_CACHE, linkCache, linkCacheLine);
   const previousCampaigns = previous ? await linkTables.previous('campaigns') : null;
   const campaignWriter = linkTables.writer('campaigns', schemas.campaigns, previousCampaigns);
   // A key stands for its draft (draftKey), so a kept draft's line is the one it had.
   writeCacheLines(context, LINK_DRAFTS, drafts, (c) => (c.kept instanceof KeptDraftLine ? c.kept.line : draftLine(c.key, c.draft(), (row) => campaignWriter.format(row))));
+  writeCampaignRows(campaignWriter, schemas.campaigns, drafts, previousCampaigns);
+  const campaignsTable = campaignWriter.close();
+  drafts.length = 0;
   linkCache.length = 0;
   profiles.length = 0;
   if (builtMuch) collectGarbageIfGrown(); // linking's profiles and key index are garbage now
   const claimsTable = await writeClaims(linkTables, schemas.claims, summaries, docCampaign, changedScopes(byDocId, docCampaign, previousRows, edited));
   if (claimsTable.rebuiltScopes !== null) context.log(`claims of ${claimsTable.rebuiltScopes} scopes built again, ${claimsTable.kept} claims kept`);
-  if (builtMuch) collectGarbageIfGrown();
-  writeCampaignRows(campaignWriter, schemas.campaigns, drafts, previousCampaigns);
-  const campaignsTable = campaignWriter.close();
   const rows = await rowsWritten;
   context.log(`figures and documents tables written on ${rows.where}`);
   const written: Record<TableName, WrittenTable> = { claims: claimsTable.table, figures: rows.figures, documents: rows.documents, campaigns: campaignsTable };

@@ -6,23 +6,32 @@ import { findCampaignMentions } from '../pipeline/lib/campaigns.js';
 import { createHash } from 'node:crypto';
 import {
   BLOCK_NEIGHBOURHOOD,
-  draftCacheLine,
   linkCacheLine,
   flatHeadline,
+  draftFromParts,
   keptDraft,
   linkCampaigns,
-  parseDraftCacheLine,
   parseLinkCacheLine,
   profileDocument,
   profileFields,
   profileFromFields,
   type DocCampaignEvidence,
   type DocProfile,
+  type DraftCampaign,
   type PreviousLinking,
   type ProfileFields,
 } from '../pipeline/lib/campaignLinking.js';
 import { campaignEvidence } from '../bench/linkScale.js';
 import { mulberry32 } from '../bench/generate.js';
+
+/** A draft as a cache keeps it: its key, row and id key as JSON (docIds and baseId follow from them). */
+const draftLine = (key: string, draft: DraftCampaign): string => JSON.stringify([key, draft.row, draft.idKey]);
+
+/** A draft through its JSON text, as a cache gives it back. */
+function keptText(draft: DraftCampaign): DraftCampaign {
+  const [, row, idKey] = JSON.parse(draftLine('', draft)) as [string, DraftCampaign['row'], DraftCampaign['idKey']];
+  return draftFromParts(row, idKey);
+}
 
 /** The last run as the link stage keeps it: the caches through their lines, and that run's evidence by doc_id. */
 type LastRun = Required<PreviousLinking> & { docs: ReadonlyMap<string, DocCampaignEvidence> };
@@ -30,7 +39,7 @@ type LastRun = Required<PreviousLinking> & { docs: ReadonlyMap<string, DocCampai
 function cacheOf(docs: readonly DocCampaignEvidence[], previous: LastRun | null = null): LastRun {
   const linked = linkCampaigns(docs, undefined, previous);
   const units = linked.linkCache.map((unit) => parseLinkCacheLine(linkCacheLine(unit)));
-  const drafts = new Map(linked.drafts.map(({ key, draft }) => [key, keptDraft(parseDraftCacheLine(draftCacheLine(key, draft())).draft)]));
+  const drafts = new Map(linked.drafts.map(({ key, draft }) => [key, keptDraft(keptText(draft()))]));
   const byId = new Map(docs.map((d) => [d.doc_id, d]));
   return { units, docs: byId, evidence: (docId) => byId.get(docId), draft: (key) => drafts.get(key), collapseKey: (digest) => linked.collapseKeys.get(digest) };
 }
@@ -46,7 +55,7 @@ function expectSameAsScratch(previous: LastRun, after: readonly DocCampaignEvide
   expect(incremental.campaigns).toEqual(scratch.campaigns);
   expect([...incremental.docCampaign]).toEqual([...scratch.docCampaign]);
   expect(incremental.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
-  const draftLines = (linked: typeof scratch): string[] => linked.drafts.map(({ key, draft }) => draftCacheLine(key, draft()));
+  const draftLines = (linked: typeof scratch): string[] => linked.drafts.map(({ key, draft }) => draftLine(key, draft()));
   expect(draftLines(incremental)).toEqual(draftLines(scratch));
   const now = new Map(after.map((d) => [d.doc_id, JSON.stringify(d)]));
   for (const docId of asked) expect(now.get(docId), docId).not.toBe(JSON.stringify(previous.docs.get(docId)));

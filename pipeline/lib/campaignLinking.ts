@@ -807,11 +807,10 @@ function figureBasesOf(p: DocProfile): number[] {
   let keys = figureBaseCache.get(p);
   if (keys) return keys;
   keys = [];
-  const figures = p.figures;
-  for (let at = 0; at < figures.length; at += HEADLINE_FIELDS) {
-    const value = figures[at + 1] as number;
-    const [lo, hi] = valueInterval(value, figures[at + 3] as Qualifier);
-    pushFigureBases(keys, `${figures[at] as string}|${(figures[at + 2] as string | null) ?? ''}`, value, lo, hi);
+  for (let i = 0; i < headlineCount(p.figures); i++) {
+    const figure = headlineAt(p.figures, i);
+    const [lo, hi] = valueInterval(figure.value, figure.qualifier);
+    pushFigureBases(keys, `${figure.measure}|${figure.unit ?? ''}`, figure.value, lo, hi);
   }
   figureBaseCache.set(p, keys);
   return keys;
@@ -2014,18 +2013,6 @@ export interface LinkedCampaign {
   /** The last run's draft, when the group's members and their evidence are the same; null when drafted now. */
   kept: KeptDraft | null;
   draft(): DraftCampaign;
-}
-
-/** `key<TAB>[row, idKey]`: a draft as a cache can keep it for the next run (docIds and baseId follow from the row). */
-export function draftCacheLine(key: string, draft: DraftCampaign): string {
-  return `${key}\t${JSON.stringify([draft.row, draft.idKey])}`;
-}
-
-export function parseDraftCacheLine(line: string): { key: string; draft: DraftCampaign } {
-  const tab = line.indexOf('\t');
-  if (tab < 0) throw new Error('draft cache: a line without its key');
-  const [row, idKey] = JSON.parse(line.slice(tab + 1)) as [DraftCampaign['row'], DraftCampaign['idKey']];
-  return { key: line.slice(0, tab), draft: draftFromParts(row, idKey) };
 }
 
 /** A draft from its row and id key as a cache kept them (its docIds and baseId follow from them). */

@@ -308,6 +308,7 @@ class KeptDraftLine implements KeptDraft {
   readonly baseId: string;
   /** The campaign's table line after EMPTY_ID_LINE_START. */
   readonly tail: Buffer;
+  private readonly idKey: Buffer;
   constructor(
     /** Its line in link-drafts.jsonl, without the newline. */
     readonly line: Buffer,
@@ -315,14 +316,15 @@ class KeptDraftLine implements KeptDraft {
     const tabs: number[] = [];
     for (let tab = line.indexOf(0x09); tab >= 0 && tabs.length < 3; tab = line.indexOf(0x09, tab + 1)) tabs.push(tab);
     if (tabs.length < 3) throw new Error(`${LINK_DRAFTS}: a line without its key, base id, id key and row`);
-    this.baseId = line.toString('latin1', tabs[0]! + 1, tabs[1]);
-    this.tail = line.subarray(tabs[2]! + 1);
+    const [keyEnd, baseIdEnd, idKeyEnd] = tabs as [number, number, number];
+    this.baseId = line.toString('latin1', keyEnd + 1, baseIdEnd);
+    this.idKey = line.subarray(baseIdEnd + 1, idKeyEnd);
+    this.tail = line.subarray(idKeyEnd + 1);
   }
   draft(): DraftCampaign {
     try {
       const { campaign_id: _, ...row } = JSON.parse(EMPTY_ID_LINE_START + this.tail.toString('utf8')) as CampaignRow;
-      const idKeyStart = this.line.indexOf(0x09, this.line.indexOf(0x09) + 1) + 1;
-      return draftFromParts(row, JSON.parse(this.line.toString('utf8', idKeyStart, this.line.length - this.tail.length - 1)) as DraftCampaign['idKey']);
+      return draftFromParts(row, JSON.parse(this.idKey.toString('utf8')) as DraftCampaign['idKey']);
     } catch (error) {
       throw new Error(`${LINK_DRAFTS}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -2,12 +2,13 @@
 // a table's lines. They may decline (undefined: the caller parses the line) but must never return a
 // wrong value. BufferedLineWriter: lines written as text, as bytes and copied from another file by range.
 // rawLinesWithRefs: lines across its 4 MB reads, longer than a read, empty, unterminated.
+// writeAll and writeFileInPieces: whole files, in write calls of at most MAX_WRITE_BYTES.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { BufferedLineWriter, flatJsonField, flatJsonFields, rawJsonValue, rawLinesWithRefs } from '../pipeline/lib/lineFile.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BufferedLineWriter, flatJsonField, flatJsonFields, MAX_WRITE_BYTES, rawJsonValue, rawLinesWithRefs, writeAll, writeFileInPieces } from '../pipeline/lib/lineFile.js';
 
 const line = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -162,6 +163,35 @@ describe('BufferedLineWriter', () => {
       fs.closeSync(fd);
       writer.close();
     }
+  });
+});
+
+describe('writeAll and writeFileInPieces', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writeall-'));
+  afterEach(() => vi.restoreAllMocks());
+  // Not a multiple of the piece size, and no piece-sized period: a piece written twice or skipped shows.
+  const bytes = Buffer.from(Array.from({ length: 3 * MAX_WRITE_BYTES + 17 }, (_, i) => (i * 7 + (i >> 11)) & 0xff));
+
+  it('writes every byte, in calls of at most MAX_WRITE_BYTES (larger writes were up to ten times slower per byte)', () => {
+    const calls = vi.spyOn(fs, 'writeSync');
+    const file = path.join(dir, 'pieces.bin');
+    writeFileInPieces(file, bytes);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const lengths = calls.mock.calls.map((call) => Number(call[3]));
+    expect(lengths).toEqual([MAX_WRITE_BYTES, MAX_WRITE_BYTES, MAX_WRITE_BYTES, 17]);
+  });
+
+  it('writes text as UTF-8, and the rest of a short write', () => {
+    const file = path.join(dir, 'text.txt');
+    writeFileInPieces(file, 'é北🙂\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('é北🙂\n');
+    // The kernel may write less than asked: writeAll goes on from where the call stopped.
+    const real = fs.writeSync;
+    vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, buffer: Uint8Array, offset: number, length: number) => real(fd, buffer, offset, Math.min(length, 1000))) as typeof fs.writeSync);
+    const fd = fs.openSync(path.join(dir, 'short.bin'), 'w');
+    writeAll(fd, bytes);
+    fs.closeSync(fd);
+    expect(fs.readFileSync(path.join(dir, 'short.bin')).equals(bytes)).toBe(true);
   });
 });
 

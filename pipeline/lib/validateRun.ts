@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readJson } from './fsutil.js';
 import { sha256Hex } from './hash.js';
-import { BufferedLineWriter, readRange, readJsonlRecords } from './lineFile.js';
+import { BufferedLineWriter, readRange, readJsonlRecords, writeFileInPieces } from './lineFile.js';
 import { TABLE_NAMES, type TableName, type TableSchema } from './schema.js';
 import { tableSegments, type Segment } from './segments.js';
 import { previousOutputFile, segmentRuleOf, type StageContext } from './stage.js';
@@ -97,7 +97,7 @@ class DigestWriter {
 function saveIndex(context: StageContext, valid: boolean, entries: DigestIndex['tables'], keys: KeyIndex | null): Record<string, string> {
   const serialized = valid && keys ? serializeKeyIndex(keys) : null;
   const keyBytes = Buffer.concat(serialized?.bytes ?? []);
-  fs.writeFileSync(path.join(context.outDir, KEYS), keyBytes);
+  writeFileInPieces(path.join(context.outDir, KEYS), keyBytes);
   const index = JSON.stringify({ valid, tables: entries, keys: serialized?.layout ?? null } satisfies DigestIndex, null, 2) + '\n';
   fs.writeFileSync(path.join(context.outDir, DIGEST_INDEX), index);
   return { [KEYS]: sha256Hex(keyBytes), [DIGESTS]: digestsFileDigest(context.codeHash, index) };

@@ -9,6 +9,7 @@ import { DEFAULT_SEGMENT_RULE, fileSegments, spansDigest, type SegmentRule } fro
 import { TABLE_NAMES } from '../pipeline/lib/schema.js';
 import { hashFolder } from '../pipeline/lib/stage.js';
 import { STAGES } from '../pipeline/stages/index.js';
+import { cacheDigests, linkInputDigest } from '../pipeline/stages/link.js';
 import { digestsFileDigest } from '../pipeline/lib/validateRun.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
@@ -52,6 +53,15 @@ async function expectOutputHashesTrue(out: string, rule: SegmentRule = DEFAULT_S
     const tables = stage === 'link' ? TABLE_NAMES.map((table) => `${table}.jsonl`) : [];
     const known: Record<string, string> = Object.fromEntries(tables.map((f) => [f, spansDigest([...fileSegments(path.join(dir, f), rule)])]));
     const stamp = JSON.parse(fs.readFileSync(path.join(out, `${stage}.stamp.json`), 'utf8')) as { output_hash: string; code_hash: string };
+    if (stage === 'link') {
+      // Link vouches for its caches by its code and its input, the extract shards link-docs.json lists:
+      // they must be the extract stage's shards, in order.
+      type Shards = { shards: { shard: string; sha256?: string; extract?: string }[] };
+      const listed = (JSON.parse(fs.readFileSync(path.join(dir, 'link-docs.json'), 'utf8')) as Shards).shards;
+      const extracted = (JSON.parse(fs.readFileSync(path.join(out, 'extract', 'shards.json'), 'utf8')) as Shards).shards;
+      expect(listed.map((r) => [r.shard, r.extract])).toEqual(extracted.map((s) => [s.shard, s.sha256]));
+      Object.assign(known, cacheDigests(stamp.code_hash, linkInputDigest(listed as { shard: string; extract: string }[])));
+    }
     if (stage === 'validate') {
       // Validate vouches for its digests by its index: the index must describe the file line by line.
       const indexText = fs.readFileSync(path.join(dir, 'segments-index.json'), 'utf8');

@@ -1980,7 +1980,18 @@ export interface DraftCampaign {
   idKey: [string, string | null, string | null];
   /** stableCampaignId(...idKey). */
   baseId: string;
+  /**
+   * Its id when another campaign has the same baseId: its first document breaks the tie
+   * (tieBreakId). Made with the draft, so that a kept draft of a colliding campaign gives its id
+   * without its row being parsed.
+   */
+  tieBreakId: string;
   docIds: string[];
+}
+
+/** The id of a campaign whose base id another campaign shares: its first document (by doc_id) breaks the tie. */
+function tieBreakId(idKey: DraftCampaign['idKey'], firstDocId: string): string {
+  return stableCampaignId(idKey[0] + '|' + firstDocId, idKey[1], idKey[2]);
 }
 
 /**
@@ -1998,12 +2009,13 @@ function draftKey(members: readonly DocProfile[], digestOf: (docId: string) => s
  */
 export interface KeptDraft {
   readonly baseId: string;
+  readonly tieBreakId: string;
   draft(): DraftCampaign;
 }
 
 /** A draft held in memory as a KeptDraft (a cache that parses its lines at once). */
 export function keptDraft(draft: DraftCampaign): KeptDraft {
-  return { baseId: draft.baseId, draft: () => draft };
+  return { baseId: draft.baseId, tieBreakId: draft.tieBreakId, draft: () => draft };
 }
 
 /** A campaign of this run: its id, its group's draftKey, and its draft (the last run's, or made now). */
@@ -2018,7 +2030,8 @@ export interface LinkedCampaign {
 /** A draft from its row and id key as a cache kept them (its docIds and baseId follow from them). */
 export function draftFromParts(row: DraftCampaign['row'], idKey: DraftCampaign['idKey']): DraftCampaign {
   if (typeof row?.doc_ids !== 'string' || !Array.isArray(idKey) || idKey.length !== 3) throw new Error('draft cache: a line without its row and id key');
-  return { row, idKey, baseId: stableCampaignId(...idKey), docIds: row.doc_ids.split('; ') };
+  const docIds = row.doc_ids.split('; ');
+  return { row, idKey, baseId: stableCampaignId(...idKey), tieBreakId: tieBreakId(idKey, docIds[0]!), docIds };
 }
 
 function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign {
@@ -2058,6 +2071,7 @@ function draftCampaign(group: DocProfile[], lex: CampaignLexicon): DraftCampaign
     },
     idKey: [idName, agency, yearMonth],
     baseId: stableCampaignId(idName, agency, yearMonth),
+    tieBreakId: tieBreakId([idName, agency, yearMonth], docIds[0]!),
     docIds,
   };
 }
@@ -2144,11 +2158,8 @@ export function linkCampaigns(
   }
   const docCampaign = new Map<string, string | null>(profiles.map((p) => [p.doc_id, null]));
   const drafts = made.map(({ key, kept, fresh, members }): LinkedCampaign => {
-    const campaign = new Campaign((kept ?? fresh!).baseId, key, kept, fresh);
-    if (idCounts.get(campaign.campaign_id)! > 1) {
-      const d = campaign.draft();
-      campaign.campaign_id = stableCampaignId(d.idKey[0] + '|' + d.docIds[0], d.idKey[1], d.idKey[2]);
-    }
+    const ids = kept ?? fresh!;
+    const campaign = new Campaign(idCounts.get(ids.baseId)! > 1 ? ids.tieBreakId : ids.baseId, key, kept, fresh);
     // A draft's documents are its group's members (a kept draft's row need not be parsed for them).
     for (const p of members) docCampaign.set(p.doc_id, campaign.campaign_id);
     return campaign;
@@ -2177,7 +2188,7 @@ export function linkCampaigns(
  */
 class Campaign implements LinkedCampaign {
   constructor(
-    public campaign_id: string,
+    readonly campaign_id: string,
     readonly key: string,
     readonly kept: KeptDraft | null,
     private readonly fresh: DraftCampaign | null,

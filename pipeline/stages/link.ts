@@ -207,7 +207,7 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 async function summarizeDocuments(
   context: StageContext,
   extractDir: string,
-): Promise<{ summaries: DocSummary[]; byDocId: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number }> {
+): Promise<{ summaries: DocSummary[]; byDocId: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number; inputDigest: string }> {
   const manifest = await readShardManifest(extractDir);
   const shards = shardNames(manifest);
   const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
@@ -278,7 +278,7 @@ async function summarizeDocuments(
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, byDocId, profiles: profilesByDocId, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords };
+  return { summaries, byDocId, profiles: profilesByDocId, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords, inputDigest: linkInputDigest(ranges) };
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -286,11 +286,13 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const LINK_CACHE = 'link-cache.jsonl';
 /**
  * Each campaign's draft after the key of its group's members and their evidence (draftKey):
- * `key<TAB>baseId<TAB>idKey<TAB>tail`, `idKey` as JSON and `tail` the campaign's line in the campaigns
- * table as it would be with an empty campaign_id, less its first characters (EMPTY_ID_LINE_START). A
- * kept draft whose id does not collide is written to the table as `{"campaign_id":<id>` and its
- * tail, without parsing it: at 100k articles, 45,000 rows neither parsed, copied into rows, nor
- * formatted again after one added article.
+ * `key<TAB>baseId<TAB>tieBreakId<TAB>idKey<TAB>tail`, `idKey` as JSON and `tail` the campaign's line in
+ * the campaigns table as it would be with an empty campaign_id, less its first characters
+ * (EMPTY_ID_LINE_START). A kept draft is written to the table as `{"campaign_id":<id>` and its tail,
+ * its id the base id or, when another campaign has the same base id, the tie-break id, without
+ * parsing it: at 100k articles, 45,000 rows neither parsed, copied into rows, nor formatted again
+ * after one added article (the synthetic corpus's many collisions parsed 0.1 s of rows a run before
+ * the tie-break id was kept too).
  */
 const LINK_DRAFTS = 'link-drafts.jsonl';
 const EMPTY_ID_LINE_START = '{"campaign_id":""';
@@ -300,12 +302,13 @@ function draftLine(key: string, draft: DraftCampaign, format: (row: Row) => stri
   const line = format({ campaign_id: '', ...draft.row } as Row);
   // The table's first column must be campaign_id for the tail to follow it (a schema change fails here, in the tests).
   if (!line.startsWith(EMPTY_ID_LINE_START)) throw new Error(`${LINK_DRAFTS}: the campaigns table's lines do not start with campaign_id`);
-  return `${key}\t${draft.baseId}\t${JSON.stringify(draft.idKey)}\t${line.slice(EMPTY_ID_LINE_START.length)}`;
+  return `${key}\t${draft.baseId}\t${draft.tieBreakId}\t${JSON.stringify(draft.idKey)}\t${line.slice(EMPTY_ID_LINE_START.length)}`;
 }
 
 /** A draft kept in the last run's link-drafts.jsonl: its line, and the row parsed only when asked for. */
 class KeptDraftLine implements KeptDraft {
   readonly baseId: string;
+  readonly tieBreakId: string;
   /** The campaign's table line after EMPTY_ID_LINE_START. */
   readonly tail: Buffer;
   private readonly idKey: Buffer;
@@ -314,11 +317,12 @@ class KeptDraftLine implements KeptDraft {
     readonly line: Buffer,
   ) {
     const tabs: number[] = [];
-    for (let tab = line.indexOf(0x09); tab >= 0 && tabs.length < 3; tab = line.indexOf(0x09, tab + 1)) tabs.push(tab);
-    if (tabs.length < 3) throw new Error(`${LINK_DRAFTS}: a line without its key, base id, id key and row`);
-    const [keyEnd, baseIdEnd, idKeyEnd] = tabs as [number, number, number];
+    for (let tab = line.indexOf(0x09); tab >= 0 && tabs.length < 4; tab = line.indexOf(0x09, tab + 1)) tabs.push(tab);
+    if (tabs.length < 4) throw new Error(`${LINK_DRAFTS}: a line without its key, base id, tie-break id, id key and row`);
+    const [keyEnd, baseIdEnd, tieBreakIdEnd, idKeyEnd] = tabs as [number, number, number, number];
     this.baseId = line.toString('latin1', keyEnd + 1, baseIdEnd);
-    this.idKey = line.subarray(baseIdEnd + 1, idKeyEnd);
+    this.tieBreakId = line.toString('latin1', baseIdEnd + 1, tieBreakIdEnd);
+    this.idKey = line.subarray(tieBreakIdEnd + 1, idKeyEnd);
     this.tail = line.subarray(idKeyEnd + 1);
   }
   draft(): DraftCampaign {
@@ -394,6 +398,22 @@ function writeCampaignRows(writer: TableWriter, schema: TableSchema, campaigns: 
       writer.copy(old.offset, old.length + 1);
     } else writer.writeLine(Buffer.concat([head, tail]));
   }
+}
+
+/**
+ * What stands for link's large caches in its output hash instead of their bytes (86 MB read and
+ * hashed again every run at 100k articles, about a tenth of a second): each is made by this code from
+ * link's input alone (the extract shards, `inputDigest`), as a build from scratch makes it, and
+ * validate and emit read none of them (only the tables and segments.json), so their digest need only
+ * change when their code or input does.
+ */
+export function cacheDigests(codeHash: string, inputDigest: string): Record<string, string> {
+  return Object.fromEntries([LINK_DOCS, LINK_CACHE, LINK_DRAFTS, LINK_ROWS].map((file) => [file, `made by ${codeHash} from ${inputDigest}`]));
+}
+
+/** A digest of link's whole input: the extract shards' hashes, in order, as link-docs.json lists them. */
+export function linkInputDigest(ranges: readonly Pick<DocsRange, 'shard' | 'extract'>[]): string {
+  return hash('sha256', JSON.stringify(ranges.map((r) => [r.shard, r.extract])), 'hex');
 }
 
 /** One of link's caches for the next run: a line per item. */
@@ -678,7 +698,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
 
 async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const { summaries, byDocId, profiles, extractFiles, edited, stale, parsedRecords } = await summarizeDocuments(context, context.inputs.extract!);
+  const { summaries, byDocId, profiles, extractFiles, edited, stale, parsedRecords, inputDigest } = await summarizeDocuments(context, context.inputs.extract!);
 
   // process: campaigns, then every figure's campaign, then claims
   // Parsing many records leaves the heap full of dead ones, and linking many documents a large key
@@ -733,6 +753,6 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const summary = tables.map(([t, w]) => `${w.rows} ${t}`).join(', ');
   // The tables' segment hashes stand for their bytes in the output hash (they cover every byte), so
   // the ~500 MB of tables are not read and hashed again; the caches are.
-  const knownHashes = Object.fromEntries(tables.map(([t, w]) => [`${t}.jsonl`, spansDigest(w.spans)]));
+  const knownHashes = { ...Object.fromEntries(tables.map(([t, w]) => [`${t}.jsonl`, spansDigest(w.spans)])), ...cacheDigests(context.codeHash, inputDigest) };
   return { ok: true, summary: `${summaries.length} documents in; ${summary}`, knownHashes };
 }

@@ -16,6 +16,8 @@ export async function runBuild(stages: StageDefinition[], config: BuildConfig, p
   try {
     return await runStages(stages, config, print);
   } finally {
+    // What a stage started ahead and did not take (it failed, or the build stopped before it).
+    await Promise.all(stages.map((stage) => stage.endAhead?.()));
     await supersededFoldersRemoved(); // the last outputs each stage replaced (publishFolder)
   }
 }
@@ -33,6 +35,7 @@ async function runStages(stages: StageDefinition[], config: BuildConfig, print: 
     const upcoming = (stop < 0 ? next : next.slice(0, stop)).map((s) => s.workerModuleUrl ?? s.moduleUrl);
     const report = await runStage(stage, config, () => {
       if (!stage.usesWorkers && upcoming.length > 0) warmDocumentWorkers(upcoming);
+      next[0]?.startAhead?.(config);
     });
     reports.push(report);
     const status = report.status === 'up to date' ? 'up to date' : `${report.seconds.toFixed(2)}s`;

@@ -66,6 +66,14 @@ export interface StageDefinition {
   usesWorkers?: boolean;
   /** The module its worker threads run (default: the stage module); the build has it loaded on them ahead of time. */
   workerModuleUrl?: string;
+  /**
+   * Called when the stage before this one starts running (not when it is up to date): starts what
+   * this stage will need, such as a worker thread that loads its modules meanwhile, on a core the
+   * stage before leaves idle. The stage takes it if it runs; endAhead ends it if it does not.
+   */
+  startAhead?(config: BuildConfig): void;
+  /** Ends what startAhead started and the stage did not take (the build calls it when it ends). */
+  endAhead?(): Promise<void>;
   inputs(config: BuildConfig): Record<string, string>;
   /** Extra files whose content counts as code (e.g. schemas). */
   codeFiles?(config: BuildConfig): string[];

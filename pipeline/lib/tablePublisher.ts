@@ -80,12 +80,35 @@ class RangeReader {
   }
 }
 
-/** How many of a table's segments publishTable would encode (the others it copies from the last build). */
-export function segmentsToEncode({ table, linkDir, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): number {
+/** What publishTable would do for a table: the segments (and their rows) it would encode, and the bytes it would copy from the last build. */
+export interface PublishingWork {
+  segmentsToEncode: number;
+  rowsToEncode: number;
+  bytesToCopy: number;
+}
+
+export function publishingWork({ table, linkDir, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): PublishingWork {
   const lastBuild = lastBuildSegments(previous);
-  let count = 0;
-  for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) if (!lastBuild(segment)) count++;
-  return count;
+  const work: PublishingWork = { segmentsToEncode: 0, rowsToEncode: 0, bytesToCopy: 0 };
+  for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
+    const entry = lastBuild(segment);
+    if (entry) work.bytesToCopy += entry.csv[1] + (entry.parquet?.[1] ?? 0);
+    else {
+      work.segmentsToEncode++;
+      work.rowsToEncode += segment.rows;
+    }
+  }
+  return work;
+}
+
+/**
+ * About how long publishTable takes for the work (seconds on this project's machine): encoding is
+ * about 10 µs a row, copying and hashing the last build's bytes about 1.9 ns a byte (fitted to
+ * a rebuild after one added article at 100k: claims 6 segments and 109 MB in 0.44 s, figures 1
+ * segment and 172 MB in 0.36 s). Only to compare tables with each other.
+ */
+export function publishingSeconds(work: PublishingWork): number {
+  return work.rowsToEncode * 10e-6 + work.bytesToCopy * 1.9e-9;
 }
 
 /** The last build's entry for a segment with the same bytes (hash and rows), which is copied rather than encoded. */

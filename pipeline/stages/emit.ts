@@ -12,7 +12,7 @@ import { readJson } from '../lib/fsutil.js';
 import { dataPackage } from '../lib/publish.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
 import { buildCachePath, segmentRuleOf, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
-import { publishTable, segmentsToEncode, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
+import { publishingSeconds, publishingWork, publishTable, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
 import { defaultWorkerCount } from '../lib/cores.js';
 import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
@@ -20,17 +20,25 @@ import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
 /** For the worker thread, which imports a table's publisher by this module and name. */
 export { publishTable };
 
-/** The table published on a worker thread, beside the others (about half of the rows' bytes). */
-const PARALLEL_TABLE: TableName = 'figures';
 /** No time budget: this is the build's own work, not a document's. */
 const NO_BUDGET_MS = 2 ** 31 - 1;
 const WORKER_HEAP_MB = 4096;
 /**
- * The parallel table goes to a worker thread only when it has at least this many segments to encode
- * (about 0.1 s each): starting the thread costs about half a second of CPU, more than a rebuild
- * after a few changed articles saves by it.
+ * Without a thread started ahead, the costliest table goes to a new worker thread only when it has
+ * at least this many segments to encode (about 0.06 s each): starting the thread costs about half a
+ * second of CPU, more than a rebuild after a few changed articles saves by it.
  */
 const WORKER_MIN_SEGMENTS = 8;
+
+const newPool = (): WorkerPool<PublishTableInput, PublishedTable> => new WorkerPool({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB });
+
+/**
+ * A thread started, with this module loaded, while the stage before emit (validate) runs, on the
+ * core it leaves idle (startAhead): then even a rebuild after one added article publishes its
+ * costliest table beside the others (its claims, spread over several segments: about 0.4 s of 1 s),
+ * where starting a thread only then would cost more than it saves.
+ */
+let aheadPool: WorkerPool<PublishTableInput, PublishedTable> | null = null;
 
 /** The segment index, outside the published folder: OUT/.cache/emit-segments.json. */
 const SEGMENT_INDEX = 'emit-segments.json';
@@ -59,6 +67,16 @@ export const emitStage: StageDefinition = {
     card: path.join(config.root, 'DATASET_CARD.md'),
   }),
   codeFiles: (config) => schemaFiles(config.root),
+  startAhead() {
+    if (aheadPool || defaultWorkerCount() === 0) return;
+    aheadPool = newPool();
+    aheadPool.preload([import.meta.url]);
+  },
+  async endAhead() {
+    const pool = aheadPool;
+    aheadPool = null;
+    await pool?.close();
+  },
   async run(context) {
     // load
     const report = await readJson<ValidationReport>(path.join(context.inputs.validate!, 'report.json'));
@@ -67,9 +85,11 @@ export const emitStage: StageDefinition = {
     const packageJson = JSON.parse(fs.readFileSync(path.join(context.config.root, 'package.json'), 'utf8')) as { name: string; version: string; description: string; license: string };
 
     // process + save: each table is read once, segment by segment; a segment the last build
-    // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The figures
-    // table (the largest) is published on a worker thread while this thread does the other three,
-    // when it has enough to encode to pay for the thread (WORKER_MIN_SEGMENTS).
+    // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The costliest
+    // table (the figures from scratch, the most bytes; after a few changed articles, often the
+    // claims, with the most segments to encode) is published on a worker thread while this thread
+    // does the other three: on the thread started ahead, or on a new one when it has enough to
+    // encode to pay for starting it (WORKER_MIN_SEGMENTS).
     const { index, published: publishedHashes } = await previousSegments(context);
     const previousDir = context.previous?.dir ?? null;
     const job = (table: TableName): PublishTableInput => {
@@ -77,17 +97,22 @@ export const emitStage: StageDefinition = {
       const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
       return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: segmentRuleOf(context.config) };
     };
-    const parallelJob = job(PARALLEL_TABLE);
-    const toEncode = segmentsToEncode(parallelJob);
-    const parallel = defaultWorkerCount() > 0 && toEncode >= WORKER_MIN_SEGMENTS;
-    if (parallel || index) context.log(`${PARALLEL_TABLE}: ${toEncode} segment${toEncode === 1 ? '' : 's'} to encode, on ${parallel ? 'a worker thread' : 'this thread'}`);
-    const pool = parallel ? new WorkerPool<PublishTableInput, PublishedTable>({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB }) : null;
+    const works = TABLE_NAMES.map((table) => ({ table, work: publishingWork(job(table)) }));
+    const { table: parallelTable, work } = works.reduce((a, b) => (publishingSeconds(b.work) > publishingSeconds(a.work) ? b : a));
+    const started = aheadPool;
+    aheadPool = null;
+    // A thread started ahead has its modules loaded: handing it a table costs a message each way.
+    const parallel = defaultWorkerCount() > 0 && (started !== null || work.segmentsToEncode >= WORKER_MIN_SEGMENTS);
+    const where = !parallel ? 'this thread' : started ? 'a worker thread started ahead' : 'a worker thread';
+    if (parallel || index) context.log(`${parallelTable}: ${work.segmentsToEncode} segment${work.segmentsToEncode === 1 ? '' : 's'} to encode, on ${where}`);
+    const pool = parallel ? (started ?? newPool()) : null;
+    if (!parallel) await started?.close();
     let published: PublishedTable[];
     try {
-      const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, parallelJob) ?? null;
+      const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(parallelTable)) ?? null;
       onWorker?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
       await pool?.dispatched();
-      const here = new Map(TABLE_NAMES.filter((table) => !onWorker || table !== PARALLEL_TABLE).map((table) => [table, publishTable(job(table))]));
+      const here = new Map(TABLE_NAMES.filter((table) => !onWorker || table !== parallelTable).map((table) => [table, publishTable(job(table))]));
       // A pool that cannot start (no worker threads here) only costs the parallelism.
       const fromWorker = onWorker ? await onWorker.catch((error: unknown) => (error instanceof TaskFailure && error.kind === 'setup' ? null : Promise.reject(error))) : null;
       published = TABLE_NAMES.map((table) => here.get(table) ?? fromWorker ?? publishTable(job(table)));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { figureCampaign } from './campaigns.js';
 import { stableId } from './hash.js';
 import { BufferedLineWriter, LineFile, rawLinesWithRefs } from './lineFile.js';
-import { loadSchemas, rowComparator, sortRows, type Row } from './schema.js';
+import { columnComparator, loadSchemas, sortRows, type Row } from './schema.js';
 import type { SegmentRule } from './segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from './tableWriter.js';
 import type { ExtractedDocument } from '../stages/extract.js';
@@ -198,11 +198,9 @@ export function writeDocumentRows(plan: RowsPlan): WrittenRows {
     for (const file of lines) file.close();
   }
   const writtenFigures = figures.close();
-  const compare = rowComparator(schemas.documents);
-  const columns = Object.entries(plan.orderColumns);
-  const orderOf = (i: number): Row => Object.fromEntries(columns.map(([column, values]) => [column, values[i]!]));
-  const inOrder = Array.from({ length: n }, (_, i) => ({ i, order: orderOf(i) })).sort((a, b) => compare(a.order, b.order));
-  for (const { i } of inOrder) {
+  // Document indices in the table's order, compared by the order columns' values (no object a row).
+  const inOrder = Array.from({ length: n }, (_, i) => i).sort(columnComparator(schemas.documents, plan.orderColumns));
+  for (const i of inOrder) {
     const start = documents.offset;
     const built = builtLines.get(i);
     if (built !== undefined) documents.writeLine(built);

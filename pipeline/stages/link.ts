@@ -484,7 +484,7 @@ async function rowsPlan(
   const lineAt = new Float64Array(2 * n);
   const campaignIds = byDocId.map((s, i) => {
     const campaignId = docCampaign.get(s.doc_id) ?? null;
-    if (previousRows.campaigns[i] === campaignId && !edited.has(s.doc_id)) copyFrom.set(previousRows.at.subarray(4 * i, 4 * i + 4), 4 * i);
+    if (previousRows.campaigns[i] === campaignId && !edited.has(s.doc_id)) for (let k = 4 * i; k < 4 * i + 4; k++) copyFrom[k] = previousRows.at[k]!;
     lineFile[i] = s.file;
     lineAt[2 * i] = s.ref.offset;
     lineAt[2 * i + 1] = s.ref.length;

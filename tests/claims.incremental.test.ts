@@ -2,7 +2,7 @@
 // built again and merged among the last run's kept rows; the table must equal a build from scratch.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildClaims, changedClaimScopes, ChangedScopes, claimRowScope, freshClaimFirst, previousClaim, updateClaims, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim } from '../pipeline/lib/claims.js';
+import { buildClaims, changedClaimScopes, ChangedScopes, claimRowScope, claimScope, freshClaimFirst, previousClaim, scopeTest, updateClaims, updateClaimSegments, type ClaimInput, type ClaimRow, type PreviousClaim } from '../pipeline/lib/claims.js';
 import { loadSchemas, orderColumns, rowComparator, sortRows, type Row } from '../pipeline/lib/schema.js';
 import { ROOT } from './helpers/build.js';
 
@@ -11,6 +11,19 @@ const compare = rowComparator(claimsSchema) as (a: ClaimRow | Row, b: ClaimRow |
 const order = { rows: compare, freshFirst: (fresh: ClaimRow, kept: { row: ClaimRow }) => compare(fresh, kept.row) < 0 };
 /** The last run's table as updateClaims reads it. */
 const previousOf = (table: ClaimRow[]) => table.map((row) => ({ row, scope: claimRowScope(row), line: JSON.stringify(row) }));
+
+describe('scopeTest', () => {
+  it('answers as a lookup of claimScope, for campaigns and for documents without one', () => {
+    const ids = fc.constantFrom('cmp_a', 'cmp_b', 'doc_x', 'doc_y', 'doc:doc_x', '');
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.oneof(ids, ids.map((id) => `doc:${id}`))), fc.array(fc.tuple(ids, fc.option(ids, { nil: null }))), (scopes, asked) => {
+        const set = new Set(scopes);
+        const included = scopeTest(set);
+        for (const [docId, campaignId] of asked) expect(included(docId, campaignId)).toBe(set.has(claimScope({ doc_id: docId, campaign_id: campaignId })));
+      }),
+    );
+  });
+});
 
 describe('changedClaimScopes', () => {
   const before = new Map<string, string | null>([

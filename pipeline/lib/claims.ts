@@ -164,6 +164,20 @@ export function claimScope(f: Pick<ClaimInput, 'campaign_id' | 'doc_id'>): strin
   return f.campaign_id ?? `${DOCUMENT_SCOPE}${f.doc_id}`;
 }
 
+/**
+ * Is the scope of a document's figures (its campaign's, or its own without one) in `scopes`? As
+ * `scopes.has(claimScope(...))`, without making a document scope's string for each document asked.
+ */
+export function scopeTest(scopes: ReadonlySet<string>): (docId: string, campaignId: string | null) => boolean {
+  const documents = new Set(documentsOfScopes(scopes));
+  return (docId, campaignId) => (campaignId !== null ? scopes.has(campaignId) : documents.has(docId));
+}
+
+/** The documents whose own scopes (claims without a campaign) are among `scopes`. */
+function documentsOfScopes(scopes: Iterable<string>): string[] {
+  return [...scopes].filter((scope) => scope.startsWith(DOCUMENT_SCOPE)).map((scope) => scope.slice(DOCUMENT_SCOPE.length));
+}
+
 function groupKey(f: ClaimInput): string {
   return [claimScope(f), f.measure, f.unit, f.place_code].join('\u0000');
 }
@@ -453,10 +467,7 @@ export class ChangedScopes {
      */
     withoutCampaignLastRun?: ReadonlySet<string>,
   ) {
-    const documents = [...changed]
-      .filter((scope) => scope.startsWith(DOCUMENT_SCOPE))
-      .map((scope) => scope.slice(DOCUMENT_SCOPE.length))
-      .filter((docId) => withoutCampaignLastRun?.has(docId) ?? true);
+    const documents = documentsOfScopes(changed).filter((docId) => withoutCampaignLastRun?.has(docId) ?? true);
     this.campaigns = [...changed].filter((scope) => !scope.startsWith(DOCUMENT_SCOPE)).sort();
     this.documentPatterns = documents.length > MAX_SEARCHED_DOCUMENT_SCOPES ? null : documents.map((docId) => Buffer.from(`"doc_ids":${JSON.stringify(docId)}`));
   }

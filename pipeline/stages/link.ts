@@ -32,7 +32,7 @@
 import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildClaims, ChangedScopes, claimScope, freshClaimFirst, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
+import { buildClaims, ChangedScopes, freshClaimFirst, scopeTest, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftFromParts, linkCacheLine, linkCampaigns, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, withCollapseKey, type CampaignRow, type DraftCampaign, type HeadlineFigures, type KeptDraft, type LinkedCampaign, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
@@ -527,14 +527,15 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
   return { units, evidence, draft: (key) => drafts?.get(key) };
 }
 
-/** The claim inputs of every document whose scope `include` accepts (all by default), in document order. */
-function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMap<string, string | null>, include?: (scope: string) => boolean): ClaimInput[] {
+/** The claim inputs of every document whose scope is in `scopes` (all by default), in document order. */
+function claimInputsOf(summaries: readonly DocSummary[], docCampaign: ReadonlyMap<string, string | null>, scopes?: ReadonlySet<string>): ClaimInput[] {
   const inputs: ClaimInput[] = [];
+  const included = scopes && scopeTest(scopes);
   for (const s of summaries) {
     // Every figure has its document's campaign (figureRows' figureCampaign is given no mention
     // resolver), so a document's scope is asked about once.
     const campaign_id = docCampaign.get(s.doc_id) ?? null;
-    if (include && !include(claimScope({ doc_id: s.doc_id, campaign_id }))) continue;
+    if (included && !included(s.doc_id, campaign_id)) continue;
     const ids = figureIdsOf(s);
     for (let i = 0; i < ids.length; i++) {
       const f = figureAt(s.figures, i);
@@ -592,9 +593,12 @@ function changedScopes(
   function* changes(): Generator<CampaignChange> {
     for (let i = 0; i < byDocId.length; i++) {
       const doc_id = byDocId[i]!.doc_id;
-      const change = { doc_id, before: previousRows.campaigns[i], now: docCampaign.get(doc_id) ?? null, edited: edited.has(doc_id) };
-      if (change.before === null && (change.now !== null || change.edited)) withoutCampaignLastRun.add(doc_id);
-      yield change;
+      const before = previousRows.campaigns[i];
+      const now = docCampaign.get(doc_id) ?? null;
+      const isEdited = edited.has(doc_id);
+      if (before === now && !isEdited) continue; // no scope to build again (scopesOfChanges)
+      if (before === null) withoutCampaignLastRun.add(doc_id);
+      yield { doc_id, before, now, edited: isEdited };
     }
     for (const [doc_id, before] of previousRows.gone) {
       if (before === null) withoutCampaignLastRun.add(doc_id);
@@ -628,7 +632,7 @@ async function writeClaims(
   }
   const { changed } = scopes;
   const compare = rowComparator(schema) as (a: Row | ClaimRow, b: Row | ClaimRow) => number;
-  const inputs = claimInputsOf(summaries, docCampaign, (scope) => changed.has(scope));
+  const inputs = claimInputsOf(summaries, docCampaign, changed);
   let kept = 0;
   const order = { rows: compare, freshFirst: (fresh: ClaimRow, old: PreviousClaim) => freshClaimFirst(fresh, old, compare) };
   for (const item of updateClaimSegments(previousClaimSegments(previous, new ChangedScopes(changed, scopes.withoutCampaignLastRun)), changed, inputs, order)) {

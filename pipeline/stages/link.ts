@@ -713,7 +713,8 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const builtMuch = parsedRecords * 10 >= summaries.length;
   if (builtMuch) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
-  const digests = new Map(summaries.map((s) => [s.doc_id, s.digest]));
+  const digests = new Map<string, string>();
+  for (const s of summaries) digests.set(s.doc_id, s.digest); // no array per document, as new Map(summaries.map(...)) makes
   const { docCampaign, linkCache, drafts, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiles, undefined, previous, (docId) => digests.get(docId)!);
   digests.clear();
   if (previous) {

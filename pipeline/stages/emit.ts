@@ -92,11 +92,15 @@ export const emitStage: StageDefinition = {
     // encode to pay for starting it (WORKER_MIN_SEGMENTS).
     const { index, published: publishedHashes } = await previousSegments(context);
     const previousDir = context.previous?.dir ?? null;
-    const job = (table: TableName): PublishTableInput => {
-      const segments = previousDir === null ? null : usableSegments(index, context.codeHash, table, publishedHashes, previousDir);
-      const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
-      return { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: segmentRuleOf(context.config) };
-    };
+    // Each table's job once: checking the last build's files for reuse stats them.
+    const jobs = new Map(
+      TABLE_NAMES.map((table): [TableName, PublishTableInput] => {
+        const segments = previousDir === null ? null : usableSegments(index, context.codeHash, table, publishedHashes, previousDir);
+        const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
+        return [table, { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: segmentRuleOf(context.config) }];
+      }),
+    );
+    const job = (table: TableName): PublishTableInput => jobs.get(table)!;
     const works = TABLE_NAMES.map((table) => ({ table, work: publishingWork(job(table)) }));
     const { table: parallelTable, work } = works.reduce((a, b) => (publishingSeconds(b.work) > publishingSeconds(a.work) ? b : a));
     const started = aheadPool;

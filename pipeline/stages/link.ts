@@ -756,8 +756,9 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const recorded: RecordedSpans = { rule: linkTables.rule, tables: Object.fromEntries(tables.map(([t, w]) => [t, w.spans])) };
   recordSpans(context.outDir, recorded);
   const summary = tables.map(([t, w]) => `${w.rows} ${t}`).join(', ');
-  // The tables' segment hashes stand for their bytes in the output hash (they cover every byte), so
-  // the ~500 MB of tables are not read and hashed again; the caches are.
+  // The tables' segment hashes stand for their bytes in the output hash (they cover every byte), and
+  // the large caches' code and input for theirs (cacheDigests), so the ~580 MB of them are not read
+  // and hashed again; the small files are.
   const knownHashes = { ...Object.fromEntries(tables.map(([t, w]) => [`${t}.jsonl`, spansDigest(w.spans)])), ...cacheDigests(context.codeHash, inputDigest) };
   return { ok: true, summary: `${summaries.length} documents in; ${summary}`, knownHashes };
 }

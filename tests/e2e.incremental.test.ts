@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { generateArticle } from '../bench/generate.js';
-import { DEFAULT_SEGMENT_RULE, fileSegments, spansDigest, type SegmentRule } from '../pipeline/lib/segments.js';
+import { DEFAULT_SEGMENT_RULE, fileSegments, segmentFileName, tableFiles, tableRecords, type SegmentRule } from '../pipeline/lib/segments.js';
 import { TABLE_NAMES } from '../pipeline/lib/schema.js';
 import { hashFolder } from '../pipeline/lib/stage.js';
 import { STAGES } from '../pipeline/stages/index.js';
@@ -50,10 +50,15 @@ function stageOutputs(out: string): Record<string, Record<string, string>> {
 async function expectOutputHashesTrue(out: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): Promise<void> {
   for (const stage of STAGE_FOLDERS) {
     const dir = path.join(out, stage);
-    const tables = stage === 'link' ? TABLE_NAMES.map((table) => `${table}.jsonl`) : [];
-    const known: Record<string, string> = Object.fromEntries(tables.map((f) => [f, spansDigest([...fileSegments(path.join(dir, f), rule)])]));
+    const known: Record<string, string> = {};
     const stamp = JSON.parse(fs.readFileSync(path.join(out, `${stage}.stamp.json`), 'utf8')) as { output_hash: string; code_hash: string };
     if (stage === 'link') {
+      // Each segment file holds exactly the segment that cutting the whole table gives at its place
+      // (link vouches for the files by the segments' hashes).
+      for (const table of TABLE_NAMES) {
+        const files = tableFiles(path.join(dir, table));
+        expect([...fileSegments(files, rule)].map((segment, i) => segmentFileName(i, segment.hash)), table).toEqual(files.map((file) => path.basename(file)));
+      }
       // Link vouches for its caches by its code and its input, the extract shards link-docs.json lists:
       // they must be the extract stage's shards, in order.
       type Shards = { shards: { shard: string; sha256?: string; extract?: string }[] };
@@ -102,7 +107,7 @@ The Ministry of Public Security launched Operation Sword Net in July 2023 agains
 `;
 
 function campaignOf(out: string, sourceFile: string): string | null {
-  const rows = fs.readFileSync(path.join(out, 'link', 'documents.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source_file: string; campaign_id: string | null });
+  const rows = [...tableRecords<{ source_file: string; campaign_id: string | null }>(path.join(out, 'link', 'documents'))];
   return rows.find((r) => r.source_file === sourceFile)!.campaign_id;
 }
 
@@ -158,7 +163,7 @@ describe('incremental build', () => {
     fs.writeFileSync(path.join(corpus, 'markup.txt'), `<h1>Operation Sword Net nets 15,321 suspects</h1>\n<p>${DATED_REPORT.split('\n')[2]}</p>\n<p>Police said 2,400 bank cards were <b>seized</b>.</p>\n`);
     const out = tempDir('incr-renamed-out');
     expect((await build(corpus, out)).ok).toBe(true);
-    const documents = (): { source_files: string; format: string }[] => fs.readFileSync(path.join(out, 'link', 'documents.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source_files: string; format: string });
+    const documents = (): { source_files: string; format: string }[] => [...tableRecords<{ source_files: string; format: string }>(path.join(out, 'link', 'documents'))];
     const sourceFiles = (): string[] => documents().map((d) => d.source_files);
     expect(documents().find((d) => d.source_files === 'markup.txt')?.format).toBe('text');
 

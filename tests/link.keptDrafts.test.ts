@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLogged, folderHashes, ROOT, tempDir } from './helpers/build.js';
+import { buildLogged, folderHashes, ROOT, tableLines, tempDir } from './helpers/build.js';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/campaigns/disagreeing-figures');
 /** Two reports of one generic "special action" by the same ministry that disagree on the arrests: two campaigns, one base id. */
@@ -14,11 +14,7 @@ const FIRST = 'special-action-15000-arrests.txt';
 const SECOND = 'special-action-60000-arrests.txt';
 
 const campaignIds = (out: string): string[] =>
-  fs
-    .readFileSync(path.join(out, 'link', 'campaigns.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => (JSON.parse(line) as { campaign_id: string }).campaign_id);
+  tableLines(path.join(out, 'link'), 'campaigns').map((line) => (JSON.parse(line) as { campaign_id: string }).campaign_id);
 
 describe("link's kept campaign drafts", () => {
   it('give the tables of a build from scratch when an added report makes a kept campaign collide, and when it no longer does', async () => {

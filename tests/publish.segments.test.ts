@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parquetMetadata, parquetReadObjects, readOffsetIndex } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas, logicalType, isNullable, type Row, type TableSchema } from '../pipeline/lib/schema.js';
-import { fileSegments, recordSpans, SEGMENT_SPANS, SegmentCutter, segmentLines, spannedSegments, tableSegments, type SegmentRule } from '../pipeline/lib/segments.js';
+import { fileSegments, recordSpans, SEGMENT_SPANS, SegmentCutter, segmentFileName, segmentLines, spannedSegments, spansDescribeFolder, tableFiles, tableSegments, type SegmentRule, type SegmentSpan } from '../pipeline/lib/segments.js';
 import { publishTable, usableSegments, type IndexedFile, type PublishedTable, type SegmentIndex } from '../pipeline/lib/tablePublisher.js';
 import { SpillingByteWriter } from '../pipeline/lib/publish.js';
 import { tempDir } from './helpers/build.js';
@@ -54,8 +54,10 @@ function rowFor(schema: TableSchema, i: number, variant = 0): Row {
   return row;
 }
 
+/** A table folder holding the rows in one file, as if written by hand (no recorded segments). */
 function writeJsonl(dir: string, table: string, rows: Row[]): void {
-  fs.writeFileSync(path.join(dir, `${table}.jsonl`), rows.map((row) => JSON.stringify(row) + '\n').join(''));
+  fs.mkdirSync(path.join(dir, table));
+  fs.writeFileSync(path.join(dir, table, 'rows.jsonl'), rows.map((row) => JSON.stringify(row) + '\n').join(''));
 }
 
 function publish(table: 'figures' | 'documents', rows: Row[], previous: { dir: string; result: PublishedTable } | null): { dir: string; result: PublishedTable } {
@@ -70,73 +72,85 @@ const bytesOf = (dir: string, file: string) => fs.readFileSync(path.join(dir, fi
 
 describe('SegmentCutter (segments cut while a table is written)', () => {
   const rowLine = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('{"id":"é中文"}', 'x'.repeat(200), '{"claim_id":"clm_0"}')).filter((l) => !l.includes('\n') && !l.includes('\r'));
-  it('gives the segments fileSegments cuts from the written file, for any lines', () => {
+  it('gives the segments fileSegments cuts from the written lines, one file per segment, for any lines', () => {
     fc.assert(
       fc.property(fc.array(rowLine, { maxLength: 300 }), (lines) => {
-        const file = path.join(folder(), 't.jsonl');
+        const dir = folder();
+        const file = path.join(dir, 'all.jsonl');
         fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-        const cutter = new SegmentCutter(SMALL);
+        const table = path.join(dir, 'table');
+        fs.mkdirSync(table);
+        const cutter = new SegmentCutter(SMALL, (span, index, bytes) => fs.writeFileSync(path.join(table, segmentFileName(index, span.hash)), bytes));
         for (const line of lines) cutter.add(Buffer.from(line, 'utf8'));
         const spans = cutter.finish();
         const cut = [...fileSegments(file, SMALL)];
         expect(spans.map((s) => [s.hash, s.rows])).toEqual(cut.map((s) => [s.hash, s.rows]));
-        const spanned = [...spannedSegments(file, spans)!];
+        expect(spansDescribeFolder(table, spans)).toBe(true);
+        const spanned = spannedSegments(table, spans);
         expect(spanned.map((s) => s.read().toString())).toEqual(cut.map((s) => s.read().toString()));
+        // The folder's files read as one are the table, and cut into the same segments.
+        expect([...fileSegments(tableFiles(table), SMALL)].map((s) => [s.hash, s.rows])).toEqual(cut.map((s) => [s.hash, s.rows]));
       }),
       { numRuns: 200 },
     );
   });
-  it('is used only when the spans cover the file and were cut by the same rule', () => {
-    const { dir, file, spans } = writtenTable(100);
-    /** Records spans as the writer does, after the table (whose mtime is set to a minute before). */
+  it('are used only when the spans describe the table folder and were cut by the same rule', () => {
+    const { dir, table, spans } = writtenTable(100);
+    /** Records spans as the writer does, after the segment files (dated a minute before). */
     const record = (rule: SegmentRule, recorded = spans) => {
       fs.writeFileSync(path.join(dir, SEGMENT_SPANS), JSON.stringify({ rule, tables: { figures: recorded } }));
       const before = new Date(Date.now() - 60_000);
-      fs.utimesSync(file, before, before);
+      for (const file of tableFiles(table)) fs.utimesSync(file, before, before);
     };
-    const hashes = (segments: Iterable<{ hash: string }>) => [...segments].map((s) => s.hash);
-    const expected = hashes(fileSegments(file, SMALL));
+    const rowsOf = (segments: Iterable<{ rows: number }>) => [...segments].map((s) => s.rows);
+    const cutAgain = () => rowsOf(fileSegments(tableFiles(table), SMALL));
+    const expected = rowsOf(fileSegments(tableFiles(table), SMALL));
+    /** Spans whose first segment has a row count no cut gives: they show through when taken as recorded. */
+    const marked = spans.map((s, i) => (i === 0 ? { ...s, rows: 999 } : s));
     record(SMALL);
-    expect(hashes(tableSegments(file, SMALL))).toEqual(expected);
-    expect(spannedSegments(file, spans.slice(1))).toBeNull(); // a gap
-    record(SMALL, spans.map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s)));
-    expect(hashes(tableSegments(file, SMALL))[0]).toBe('recorded'); // the spans are taken as recorded
-    record({ ...SMALL, meanRows: 16 });
-    expect(hashes(tableSegments(file, SMALL))).toEqual(expected); // another rule: cut again
-    record(SMALL, spans.map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s)));
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('fig_1"', 'fig_X"')); // same size, written after the spans
-    expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // newer than the spans: cut again
-    expect(hashes(tableSegments(file, SMALL))[0]).not.toBe('recorded');
-    fs.appendFileSync(file, '{"figure_id":"added by hand"}\n');
-    record(SMALL);
-    expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // the file grew: cut again
+    expect(rowsOf(tableSegments(table, SMALL))).toEqual(expected);
+    expect(spansDescribeFolder(table, spans.slice(1))).toBe(false); // a file the spans do not list
+    record(SMALL, marked);
+    expect(rowsOf(tableSegments(table, SMALL))[0]).toBe(999); // the spans are taken as recorded
+    record({ ...SMALL, meanRows: 16 }, marked);
+    expect(rowsOf(tableSegments(table, SMALL))).toEqual(expected); // another rule: cut again
+    record(SMALL, marked);
+    const first = tableFiles(table)[0]!;
+    fs.writeFileSync(first, fs.readFileSync(first, 'utf8').replace('fig_1"', 'fig_X"')); // same size, written after the spans
+    expect(rowsOf(tableSegments(table, SMALL))).toEqual(cutAgain()); // newer than the spans: cut again
+    expect([...tableSegments(table, SMALL)][0]!.read().toString()).toContain('fig_X');
+    record(SMALL, marked);
+    fs.appendFileSync(first, '{"figure_id":"added by hand"}\n');
+    record(SMALL, marked);
+    expect(rowsOf(tableSegments(table, SMALL))).toEqual(cutAgain()); // a file grew: cut again
+    record(SMALL, marked);
+    fs.writeFileSync(path.join(table, '999999-by-hand.jsonl'), '{"figure_id":"fig_by_hand"}\n');
+    expect(rowsOf(tableSegments(table, SMALL)).reduce((a, b) => a + b)).toBe(102); // a file added: cut again, with it
     fs.writeFileSync(path.join(dir, SEGMENT_SPANS), '{"rule":');
-    expect(hashes(tableSegments(file, SMALL))).toEqual(hashes(fileSegments(file, SMALL))); // unreadable: cut again
+    expect(rowsOf(tableSegments(table, SMALL))).toEqual(cutAgain()); // unreadable: cut again
   });
 });
 
-/** A figures table of `rows` rows in a fresh folder, and the spans its writer would record (SMALL). */
-function writtenTable(rows: number) {
+/** A figures table folder of `rows` rows (segment files cut by SMALL) in a fresh folder, and its spans. */
+function writtenTable(rows: number): { dir: string; table: string; spans: SegmentSpan[] } {
   const dir = folder();
-  const file = path.join(dir, 'figures.jsonl');
-  const lines = Array.from({ length: rows }, (_, i) => `{"figure_id":"fig_${i}"}`);
-  fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-  const cutter = new SegmentCutter(SMALL);
-  for (const line of lines) cutter.add(Buffer.from(line));
-  return { dir, file, spans: cutter.finish() };
+  const table = path.join(dir, 'figures');
+  fs.mkdirSync(table);
+  const cutter = new SegmentCutter(SMALL, (span, index, bytes) => fs.writeFileSync(path.join(table, segmentFileName(index, span.hash)), bytes));
+  for (let i = 0; i < rows; i++) cutter.add(Buffer.from(`{"figure_id":"fig_${i}"}`));
+  return { dir, table, spans: cutter.finish() };
 }
 
 describe('recordSpans', () => {
-  it('writes the spans in a later tick of the file clock than every table, so a table closed in the same tick keeps its spans', () => {
-    const written = writtenTable(40);
-    const { dir, file } = written;
-    const spans = written.spans.map((s, i) => (i === 0 ? { ...s, hash: 'recorded' } : s));
-    // The table dated a little ahead of the clock: spans written at once would not be newer than it.
+  it('writes the spans in a later tick of the file clock than every segment file, so a segment written in the same tick keeps its spans', () => {
+    const { dir, table, spans } = writtenTable(40);
+    // A segment dated a little ahead of the clock: spans written at once would not be newer than it.
     const ahead = new Date(Date.now() + 50);
-    fs.utimesSync(file, ahead, ahead);
-    recordSpans(dir, { rule: SMALL, tables: { figures: spans } });
-    expect(fs.statSync(path.join(dir, SEGMENT_SPANS)).mtimeMs).toBeGreaterThan(fs.statSync(file).mtimeMs);
-    expect([...tableSegments(file, SMALL)][0]!.hash).toBe('recorded');
+    const last = tableFiles(table).at(-1)!;
+    fs.utimesSync(last, ahead, ahead);
+    recordSpans(dir, { rule: SMALL, tables: { figures: spans.map((s, i) => (i === 0 ? { ...s, rows: 999 } : s)) } });
+    expect(fs.statSync(path.join(dir, SEGMENT_SPANS)).mtimeMs).toBeGreaterThan(fs.statSync(last).mtimeMs);
+    expect([...tableSegments(table, SMALL)][0]!.rows).toBe(999);
   });
 });
 

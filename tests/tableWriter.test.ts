@@ -1,12 +1,13 @@
-// link's TableWriter copying runs of the last run's table: the file and its segments must be what
+// link's TableWriter copying runs of the last run's table: the folder of segment files must be what
 // writing every line one by one gives, whichever runs are copied and wherever new lines go; and where
-// a copied run starts at a boundary of both tables, its whole segments are appended without rehashing.
+// a copied run starts at a boundary of both tables, its whole segments are hard links to the last
+// run's files, neither read nor hashed again.
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { columnsOf, loadSchemas } from '../pipeline/lib/schema.js';
-import { fileSegments, type SegmentRule } from '../pipeline/lib/segments.js';
+import { fileSegments, tableFiles, type SegmentRule } from '../pipeline/lib/segments.js';
 import { PreviousTable, TableWriter } from '../pipeline/lib/tableWriter.js';
 import { ROOT, tempDir } from './helpers/build.js';
 
@@ -16,12 +17,20 @@ const schema = loadSchemas(ROOT).claims;
 
 const line = (key: number, version = 0): string => JSON.stringify({ claim_id: `clm_${key.toString(16).padStart(8, '0')}`, version });
 
-/** Writes lines one by one; returns the file and its spans. */
-function writeFresh(file: string, lines: readonly string[]) {
-  const writer = new TableWriter(file, schema, null, RULE);
+/** Writes lines one by one into a table folder; returns its rows and spans. */
+function writeFresh(dir: string, lines: readonly string[]) {
+  const writer = new TableWriter(dir, schema, null, RULE);
   for (const l of lines) writer.writeLine(l);
   return writer.close();
 }
+
+/** A table folder's files, by name, and its text (its files one after the other). */
+function folderContent(dir: string): { names: string[]; text: string } {
+  const files = tableFiles(dir);
+  return { names: files.map((file) => path.basename(file)), text: files.map((file) => fs.readFileSync(file, 'utf8')).join('') };
+}
+
+const tableBytes = (dir: string): number => tableFiles(dir).reduce((n, file) => n + fs.statSync(file).size, 0);
 
 /** A previous table's lines with their byte ranges. */
 function ranges(lines: readonly string[]): [number, number][] {
@@ -46,7 +55,7 @@ describe('TableWriter copying the last run\'s lines', () => {
     fc.assert(
       fc.property(previousLines, fc.array(fc.tuple(fc.nat(9), fc.integer({ min: 0, max: 1 << 30 })), { maxLength: 120 }), (before, edits) => {
         const base = path.join(dir, `run-${run++}`);
-        const previousFile = `${base}-previous.jsonl`;
+        const previousFile = `${base}-previous`;
         const previous = writeFresh(previousFile, before);
         // A walk through the previous lines: mostly kept in order, some dropped, some new ones added.
         const steps: Step[] = [];
@@ -60,7 +69,7 @@ describe('TableWriter copying the last run\'s lines', () => {
         const at = ranges(before);
         const table = PreviousTable.open(previousFile, previous.spans)!;
         expect(table).not.toBeNull();
-        const copier = new TableWriter(`${base}-copied.jsonl`, schema, table, RULE);
+        const copier = new TableWriter(`${base}-copied`, schema, table, RULE);
         const offsets: number[] = [];
         for (const step of steps) {
           offsets.push(copier.offset);
@@ -69,8 +78,8 @@ describe('TableWriter copying the last run\'s lines', () => {
         }
         const copied = copier.close();
         const expectedLines = steps.map((step) => ('keep' in step ? before[step.keep]! : step.add));
-        const fresh = writeFresh(`${base}-fresh.jsonl`, expectedLines);
-        expect(fs.readFileSync(`${base}-copied.jsonl`, 'utf8')).toBe(fs.readFileSync(`${base}-fresh.jsonl`, 'utf8'));
+        const fresh = writeFresh(`${base}-fresh`, expectedLines);
+        expect(folderContent(`${base}-copied`)).toEqual(folderContent(`${base}-fresh`));
         expect(copied).toEqual(fresh);
         expect(offsets).toEqual(ranges(expectedLines).map(([offset]) => offset));
       }),
@@ -78,43 +87,58 @@ describe('TableWriter copying the last run\'s lines', () => {
     );
   });
 
-  it('appends whole every segment of a table copied entire, but its last (which its file\'s end may have cut)', () => {
+  it('links whole every segment of a table copied entire, but its last (which the table\'s end may have cut)', () => {
     const lines = Array.from({ length: 200 }, (_, i) => line(i * 7919));
-    const previousFile = path.join(dir, 'entire-previous.jsonl');
+    const previousFile = path.join(dir, 'entire-previous');
     const previous = writeFresh(previousFile, lines);
     expect(previous.spans.length).toBeGreaterThan(10);
-    const copier = new TableWriter(path.join(dir, 'entire-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
-    copier.copy(0, fs.statSync(previousFile).size);
+    const copied = path.join(dir, 'entire-copied');
+    const copier = new TableWriter(copied, schema, PreviousTable.open(previousFile, previous.spans), RULE);
+    copier.copy(0, tableBytes(previousFile));
     expect(copier.close()).toEqual(previous);
     expect(copier.wholeSegments).toBe(previous.spans.length - 1);
-    // The spans a reader would cut from the file agree.
-    expect([...fileSegments(path.join(dir, 'entire-copied.jsonl'), RULE)].map((s) => s.hash)).toEqual(previous.spans.map((s) => s.hash));
+    // Those segments' files are the last run's (hard links), the last one written again.
+    const inodes = (folder: string): number[] => tableFiles(folder).map((file) => fs.statSync(file).ino);
+    expect(inodes(copied).slice(0, -1)).toEqual(inodes(previousFile).slice(0, -1));
+    expect(inodes(copied).at(-1)).not.toBe(inodes(previousFile).at(-1));
+    // The segments a reader would cut from the files agree, one per file.
+    expect([...fileSegments(tableFiles(copied), RULE)].map((s) => s.hash)).toEqual(previous.spans.map((s) => s.hash));
+    expect(folderContent(copied)).toEqual(folderContent(previousFile));
   });
 
   it('falls into step with the last run\'s segments after a new line', () => {
     const lines = Array.from({ length: 200 }, (_, i) => line(i * 7919));
-    const previousFile = path.join(dir, 'step-previous.jsonl');
+    const previousFile = path.join(dir, 'step-previous');
     const previous = writeFresh(previousFile, lines);
-    const copier = new TableWriter(path.join(dir, 'step-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
+    const copier = new TableWriter(path.join(dir, 'step-copied'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
     copier.writeLine(line(1, 1));
-    copier.copy(0, fs.statSync(previousFile).size);
+    copier.copy(0, tableBytes(previousFile));
     const copied = copier.close();
-    expect(copied).toEqual(writeFresh(path.join(dir, 'step-fresh.jsonl'), [line(1, 1), ...lines]));
+    expect(copied).toEqual(writeFresh(path.join(dir, 'step-fresh'), [line(1, 1), ...lines]));
+    expect(folderContent(path.join(dir, 'step-copied'))).toEqual(folderContent(path.join(dir, 'step-fresh')));
     expect(copier.wholeSegments).toBeGreaterThan(previous.spans.length / 2);
   });
 
-  it('copies nothing from a file its spans do not describe', () => {
-    const previousFile = path.join(dir, 'stale-previous.jsonl');
-    const previous = writeFresh(previousFile, [line(1), line(2), line(3)]);
-    fs.appendFileSync(previousFile, `${line(4)}\n`);
-    expect(PreviousTable.open(previousFile, previous.spans)).toBeNull();
-    expect(PreviousTable.open(path.join(dir, 'missing.jsonl'), previous.spans)).toBeNull();
+  it('copies nothing from a folder its spans do not describe', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => line(i * 7919));
+    const stale = (name: string, edit: (folder: string) => void): PreviousTable | null => {
+      const folder = path.join(dir, `stale-${name}`);
+      const previous = writeFresh(folder, lines);
+      expect(PreviousTable.open(folder, previous.spans)).not.toBeNull();
+      edit(folder);
+      return PreviousTable.open(folder, previous.spans);
+    };
+    expect(stale('grown', (folder) => fs.appendFileSync(tableFiles(folder)[1]!, `${line(4)}\n`))).toBeNull();
+    expect(stale('removed', (folder) => fs.rmSync(tableFiles(folder)[0]!))).toBeNull();
+    expect(stale('added', (folder) => fs.writeFileSync(path.join(folder, '999999-extra.jsonl'), `${line(5)}\n`))).toBeNull();
+    expect(stale('renamed', (folder) => fs.renameSync(tableFiles(folder)[0]!, path.join(folder, '000000-0000000000000000.jsonl')))).toBeNull();
+    expect(PreviousTable.open(path.join(dir, 'missing'), writeFresh(path.join(dir, 'present'), lines).spans)).toBeNull();
   });
 
   it('refuses a run that is not whole lines', () => {
-    const previousFile = path.join(dir, 'partial-previous.jsonl');
+    const previousFile = path.join(dir, 'partial-previous');
     const previous = writeFresh(previousFile, [line(1), line(2)]);
-    const copier = new TableWriter(path.join(dir, 'partial-copied.jsonl'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
+    const copier = new TableWriter(path.join(dir, 'partial-copied'), schema, PreviousTable.open(previousFile, previous.spans), RULE);
     copier.copy(0, 5);
     expect(() => copier.close()).toThrow(/not whole lines/);
   });
@@ -131,7 +155,7 @@ describe('TableWriter.format', () => {
   };
 
   it('writes schema columns in schema order, then the others, whatever order the row has them in', () => {
-    const writer = new TableWriter(path.join(tempDir('format-'), 'claims.jsonl'), schema);
+    const writer = new TableWriter(path.join(tempDir('format-'), 'claims'), schema);
     const inOrder = Object.fromEntries(columns.map((c, i) => [c, i % 3 === 0 ? null : `${c}-${i}`]));
     const reversed = Object.fromEntries(Object.entries(inOrder).reverse());
     const withExtra = { ...inOrder, extra: 1 };
@@ -152,7 +176,7 @@ describe('PreviousTable.endLines', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 12_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 2 ** 31 }), (padding, seed) => {
         const lines = padding.map((n, i) => JSON.stringify({ claim_id: `clm_${(seed + i).toString(16)}`, pad: 'x'.repeat(n) }));
-        const file = path.join(dir, `t${run++}.jsonl`);
+        const file = path.join(dir, `t${run++}`);
         const { spans } = writeFresh(file, lines);
         const table = PreviousTable.open(file, spans)!;
         try {

@@ -13,7 +13,7 @@ import type { SegmentRule } from '../pipeline/lib/segments.js';
 import type { StageContext } from '../pipeline/lib/stage.js';
 import type { ValidationReport } from '../pipeline/lib/validate.js';
 import { validateStage } from '../pipeline/stages/validate.js';
-import { ROOT, build, folderHashes, tempDir } from './helpers/build.js';
+import { ROOT, build, folderHashes, tableLines, tempDir, writeTableByHand } from './helpers/build.js';
 
 describe('KeyList', () => {
   it('holds `<prefix>_<16 hex>` keys as their exact 64-bit numbers, sorted', () => {
@@ -64,7 +64,7 @@ beforeAll(async () => {
   }
   const out = tempDir('validate-delta-out');
   expect((await build(corpus, out, undefined, { segmentRule: RULE })).ok).toBe(true);
-  tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, fs.readFileSync(path.join(out, 'link', `${t}.jsonl`), 'utf8').split('\n').filter(Boolean)])) as Record<TableName, string[]>;
+  tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, tableLines(path.join(out, 'link'), t)])) as Record<TableName, string[]>;
 }, 180_000);
 
 /** Runs the validate stage on tables written to `dir`/link, with the last run's output in `previous`. */
@@ -72,7 +72,7 @@ async function validate(lines: Record<TableName, string[]>, previous: string | n
   const dir = tempDir('validate-delta-run');
   const link = path.join(dir, 'link');
   fs.mkdirSync(link);
-  for (const t of TABLE_NAMES) fs.writeFileSync(path.join(link, `${t}.jsonl`), lines[t].map((l) => `${l}\n`).join(''));
+  for (const t of TABLE_NAMES) writeTableByHand(link, t, lines[t]);
   const outDir = path.join(dir, 'validate');
   fs.mkdirSync(outDir);
   const log: string[] = [];

@@ -3,12 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonlAll } from '../pipeline/lib/fsutil.js';
 import { loadSchemas, TABLE_NAMES, type Row, type TableName } from '../pipeline/lib/schema.js';
 import type { StageDefinition } from '../pipeline/lib/stage.js';
 import { validateTables, type ValidationReport } from '../pipeline/lib/validate.js';
 import { STAGES } from '../pipeline/stages/index.js';
-import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
+import { ROOT, SEEDS, build, folderHashes, tableLines, tempDir, writeTableByHand } from './helpers/build.js';
 
 /** The link stage, followed by the injection of one bad figure row (a measure outside the enum). */
 function linkWithBadRow(): StageDefinition {
@@ -17,12 +16,11 @@ function linkWithBadRow(): StageDefinition {
     ...link,
     async run(context) {
       const outcome = await link.run(context);
-      const file = path.join(context.outDir, 'figures.jsonl');
-      const rows = await readJsonlAll<Row>(file);
+      const rows = tableLines(context.outDir, 'figures').map((line) => JSON.parse(line) as Row);
       rows[0] = { ...rows[0]!, measure: 'persons_teleported', value: -5 };
-      fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      // The file changed after link vouched for its hash (knownHashes): the output hash must read it.
-      const { 'figures.jsonl': _stale, ...knownHashes } = outcome.knownHashes ?? {};
+      writeTableByHand(context.outDir, 'figures', rows.map((r) => JSON.stringify(r)));
+      // The files changed after link vouched for their hashes (knownHashes): the output hash must read them.
+      const knownHashes = Object.fromEntries(Object.entries(outcome.knownHashes ?? {}).filter(([file]) => !file.startsWith('figures/')));
       return { ...outcome, knownHashes };
     },
   };

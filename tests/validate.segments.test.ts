@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSchemas, TABLE_NAMES, type TableName } from '../pipeline/lib/schema.js';
 import type { SegmentRule } from '../pipeline/lib/segments.js';
 import { validateJsonlFiles, type SegmentDigest } from '../pipeline/lib/validate.js';
-import { ROOT, SEEDS, build, tempDir } from './helpers/build.js';
+import { ROOT, SEEDS, build, tableLines, tempDir } from './helpers/build.js';
 
 const schemas = loadSchemas(ROOT);
 const SMALL: SegmentRule = { meanRows: 4, minRows: 2, maxRows: 12 };
@@ -24,7 +24,7 @@ type Edit = (lines: Record<TableName, string[]>) => void;
 /** The seeds' link tables with an edit applied, validated from scratch and with the unedited run's digests. */
 function validateEdited(edit: Edit) {
   const dir = tempDir('validate-edit');
-  const lines = Object.fromEntries(TABLE_NAMES.map((t) => [t, fs.readFileSync(path.join(linkDir, `${t}.jsonl`), 'utf8').split('\n').filter(Boolean)])) as Record<TableName, string[]>;
+  const lines = Object.fromEntries(TABLE_NAMES.map((t) => [t, tableLines(linkDir, t)])) as Record<TableName, string[]>;
   const files = Object.fromEntries(TABLE_NAMES.map((t) => [t, path.join(dir, `${t}.jsonl`)])) as Record<TableName, string>;
   const write = () => TABLE_NAMES.forEach((t) => fs.writeFileSync(files[t], lines[t].map((l) => l + '\n').join('')));
   write();

@@ -19,8 +19,8 @@ export function figureId(docId: string, measure: string, value: number, unit: st
 /**
  * link-rows.tsv: where a run put each document's rows, so that the next run copies those of an
  * unchanged document by byte range instead of reading the tables again: per document, in doc_id
- * order, `doc_id<TAB>campaign_id<TAB>offset<TAB>length` (its figure rows in figures.jsonl)
- * `<TAB>offset<TAB>length` (its row in documents.jsonl); campaign_id is empty for none.
+ * order, `doc_id<TAB>campaign_id<TAB>offset<TAB>length` (its figure rows in the figures table, read as one file)
+ * `<TAB>offset<TAB>length` (its row in the documents table); campaign_id is empty for none.
  */
 export const LINK_ROWS = 'link-rows.tsv';
 
@@ -141,7 +141,7 @@ export interface RowsPlan {
   root: string;
   rule: SegmentRule;
   extractFiles: string[];
-  /** The last run's figures.jsonl and documents.jsonl, when rows may be copied from them. */
+  /** The last run's figures and documents table folders, when rows may be copied from them. */
   previous: { figures: string; documents: string } | null;
   docIds: string[];
   campaignIds: (string | null)[];
@@ -166,17 +166,17 @@ export interface WrittenRows {
 }
 
 /**
- * Writes figures.jsonl, documents.jsonl and link-rows.tsv by the plan. Figures go in doc_id order
+ * Writes the figures and documents tables and link-rows.tsv by the plan. Figures go in doc_id order
  * (each document's rows sorted on their own: doc_id leads the key); document rows follow in their
  * table's order, built lines kept from the first pass.
  */
 export function writeDocumentRows(plan: RowsPlan): WrittenRows {
   const schemas = loadSchemas(plan.root);
-  const tableFile = (name: string): string => path.join(plan.outDir, `${name}.jsonl`);
+  const tableFolder = (name: string): string => path.join(plan.outDir, name);
   const previousFigures = plan.previous ? PreviousTable.ofTable(plan.previous.figures, plan.rule) : null;
   const previousDocuments = plan.previous ? PreviousTable.ofTable(plan.previous.documents, plan.rule) : null;
-  const figures = new TableWriter(tableFile('figures'), schemas.figures, previousFigures, plan.rule);
-  const documents = new TableWriter(tableFile('documents'), schemas.documents, previousDocuments, plan.rule);
+  const figures = new TableWriter(tableFolder('figures'), schemas.figures, previousFigures, plan.rule);
+  const documents = new TableWriter(tableFolder('documents'), schemas.documents, previousDocuments, plan.rule);
   const copying = previousFigures !== null && previousDocuments !== null;
   const n = plan.docIds.length;
   const at = new Float64Array(4 * n); // where this run puts each document's rows

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { gzipDeterministic, tarArchive, zipArchive, type ArchiveEntry } from './archive.js';
 import { runBuild } from './build.js';
 import { renderCard, type CardFacts } from './card.js';
-import { readJsonlAll } from './fsutil.js';
+import { tableRecords } from './segments.js';
 import { sha256Hex } from './hash.js';
 import { loadSchemas, TABLE_NAMES, type Row, type TableName } from './schema.js';
 import type { StageDefinition } from './stage.js';
@@ -206,7 +206,7 @@ async function cardFacts(options: ReleaseOptions, version: string, extra: string
   const schemas = loadSchemas(options.root);
   const tables = {} as Record<TableName, Row[]>;
   // The typed rows the emit stage published (CSV would lose the number types the card's tables use).
-  for (const table of TABLE_NAMES) tables[table] = await readJsonlAll<Row>(path.join(options.out, 'link', `${table}.jsonl`));
+  for (const table of TABLE_NAMES) tables[table] = [...tableRecords<Row>(path.join(options.out, 'link', table))];
   return { schemas, tables, version, ...(extra ? { extra } : {}) };
 }
 

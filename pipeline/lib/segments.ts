@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { nonEmptyLines, readRange } from './lineFile.js';
+import { nonEmptyLines, readJsonlRecords } from './lineFile.js';
 
 export interface SegmentRule {
   /** A boundary follows a row whose key hash is 0 modulo this (a power of two): the mean segment length in rows. */
@@ -56,13 +56,14 @@ function keyHash(data: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * The segments of a JSON Lines file, in order. Empty lines count towards no segment's rows but stay
- * in its bytes. Synchronous chunked reads; the file is closed when the caller stops early.
+ * The segments of JSON Lines bytes, in order: one file's, or several files' read as one (a table
+ * folder's segment files, in name order). Empty lines count towards no segment's rows but stay in
+ * its bytes. Synchronous chunked reads; the open file is closed when the caller stops early.
  */
-export function* fileSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): Generator<Segment> {
+export function* fileSegments(files: string | readonly string[], rule: SegmentRule = DEFAULT_SEGMENT_RULE): Generator<Segment> {
   const mask = rule.meanRows - 1;
   if (rule.meanRows < 1 || (rule.meanRows & mask) !== 0) throw new Error(`segment meanRows must be a power of two, got ${rule.meanRows}`);
-  const fd = fs.openSync(file, 'r');
+  const reader = new ConcatenatedReader(typeof files === 'string' ? [files] : files);
   try {
     let pieces: Buffer[] = []; // the open segment's bytes from earlier chunks (copied)
     let rows = 0;
@@ -75,9 +76,8 @@ export function* fileSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_
       rows = 0;
       return segment;
     };
-    for (let position = 0; ; ) {
-      const read = fs.readSync(fd, chunk, 0, CHUNK_BYTES, position);
-      position += read;
+    for (;;) {
+      const read = reader.read(chunk);
       const data = read === 0 ? carry : carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
       let segmentStart = 0;
       let lineStart = 0;
@@ -103,7 +103,35 @@ export function* fileSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_
       carry = Buffer.from(data.subarray(lineStart));
     }
   } finally {
-    fs.closeSync(fd);
+    reader.close();
+  }
+}
+
+/** Files read one after the other as if they were one, in chunks. */
+class ConcatenatedReader {
+  private next = 0;
+  private fd: number | null = null;
+  private position = 0;
+  constructor(private readonly files: readonly string[]) {}
+  /** Fills the start of `chunk`; 0 only past the last file's end. */
+  read(chunk: Buffer): number {
+    for (;;) {
+      if (this.fd === null) {
+        if (this.next >= this.files.length) return 0;
+        this.fd = fs.openSync(this.files[this.next++]!, 'r');
+        this.position = 0;
+      }
+      const read = fs.readSync(this.fd, chunk, 0, chunk.length, this.position);
+      if (read > 0) {
+        this.position += read;
+        return read;
+      }
+      this.close();
+    }
+  }
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
   }
 }
 
@@ -119,7 +147,11 @@ export class SegmentCutter {
   private offset = 0;
   private length = 0;
   private readonly spans: SegmentSpan[] = [];
-  constructor(private readonly rule: SegmentRule = DEFAULT_SEGMENT_RULE) {
+  constructor(
+    private readonly rule: SegmentRule = DEFAULT_SEGMENT_RULE,
+    /** Given each segment cut from added lines: its span, its place among the spans, and its bytes. */
+    private readonly onCut: (span: SegmentSpan, index: number, bytes: Buffer) => void = () => {},
+  ) {
     this.mask = rule.meanRows - 1;
   }
   /** The next line, as written (UTF-8, without its newline; not empty). */
@@ -137,12 +169,13 @@ export class SegmentCutter {
    * A whole segment cut by this rule in another file, appended as it was (its hash not computed
    * again). Only at a boundary, and only a segment that ended by the rule (not by its file's end):
    * from a boundary, where the next cut falls depends only on the lines that follow, so cutting its
-   * lines one by one would give the same segment.
+   * lines one by one would give the same segment. Returns its place among the spans.
    */
-  addSegment(segment: Pick<SegmentSpan, 'length' | 'rows' | 'hash'>): void {
+  addSegment(segment: Pick<SegmentSpan, 'length' | 'rows' | 'hash'>): number {
     if (!this.atBoundary()) throw new Error('SegmentCutter.addSegment: not at a segment boundary');
     this.spans.push({ offset: this.offset, length: segment.length, rows: segment.rows, hash: segment.hash });
     this.offset += segment.length;
+    return this.spans.length - 1;
   }
   /** The spans of every segment, once the last line is added. */
   finish(): SegmentSpan[] {
@@ -151,8 +184,10 @@ export class SegmentCutter {
   }
   private cut(): void {
     // One hash call per segment: per line, the call costs more than hashing the line.
-    const hash = createHash('sha256').update(Buffer.concat(this.lines, this.length)).digest('hex');
-    this.spans.push({ offset: this.offset, length: this.length, rows: this.rows, hash });
+    const bytes = Buffer.concat(this.lines, this.length);
+    const span = { offset: this.offset, length: this.length, rows: this.rows, hash: createHash('sha256').update(bytes).digest('hex') };
+    this.spans.push(span);
+    this.onCut(span, this.spans.length - 1, bytes);
     this.offset += this.length;
     this.lines = [];
     this.rows = 0;
@@ -162,51 +197,72 @@ export class SegmentCutter {
 
 const NEWLINE_BYTES = Buffer.from('\n');
 
+
 /**
- * A digest of a table file from the spans that cover it: the segments' sha256 in order. It changes
- * whenever a byte of the file does, as the file's own sha256 would, without reading the file again
- * (a stage's output hash takes it; see knownHashes in stage.ts). Prefixed so that it is never taken
- * for the file's sha256.
+ * A table as link writes it: a folder of segment files, one per segment, named by the segment's
+ * place and hash (`000042-<16 hex digits of its sha256>.jsonl`), so that listing the folder by name
+ * gives the rows in table order (`cat figures/*.jsonl` is the table) and an unchanged segment can be
+ * hard-linked from the last run's folder instead of written again. Its spans (segments.json beside
+ * the folders) give each segment's offset in the table read as one file.
  */
-export function spansDigest(spans: readonly Pick<SegmentSpan, 'hash'>[]): string {
-  return `segments:${createHash('sha256').update(spans.map((span) => span.hash).join('\n')).digest('hex')}`;
+export function segmentFileName(index: number, hash: string): string {
+  return `${String(index).padStart(6, '0')}-${hash.slice(0, 16)}.jsonl`;
 }
 
-/** Do the spans follow one another from the file's start to its end (so they can describe it)? */
-export function spansCoverFile(file: string, spans: readonly SegmentSpan[]): boolean {
-  let size: number;
+const isSegmentFileName = (name: string): boolean => name.endsWith('.jsonl') && !name.startsWith('.');
+
+/** A table folder's JSON Lines files, in name order (the table's order). */
+export function tableFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter(isSegmentFileName)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => path.join(dir, name));
+}
+
+/** Every record of a table folder (its segment files in order), or of a single JSON Lines file. */
+export function* tableRecords<T>(location: string): Generator<T> {
+  for (const file of fs.statSync(location).isDirectory() ? tableFiles(location) : [location]) yield* readJsonlRecords<T>(file);
+}
+
+/**
+ * Do the spans describe the table folder: one after the other from offset 0, each the file
+ * segmentFileName names, of the span's length, last written before `writtenBefore` (ms), and no other
+ * JSON Lines file in the folder?
+ */
+export function spansDescribeFolder(dir: string, spans: readonly SegmentSpan[], writtenBefore = Infinity): boolean {
   try {
-    size = fs.statSync(file).size;
+    const names = new Set(fs.readdirSync(dir).filter(isSegmentFileName));
+    if (names.size !== spans.length) return false;
+    let at = 0;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!;
+      const name = segmentFileName(i, span.hash);
+      if (span.offset !== at || !(span.length > 0) || !names.has(name)) return false;
+      const stat = fs.statSync(path.join(dir, name));
+      if (stat.size !== span.length || stat.mtimeMs >= writtenBefore) return false;
+      at += span.length;
+    }
+    return true;
   } catch {
     return false;
   }
-  let at = 0;
-  for (const span of spans) {
-    if (span.offset !== at || !(span.length > 0)) return false;
-    at += span.length;
-  }
-  return at === size;
+}
+
+/** A table folder's segments from the spans its writer recorded; a segment's file is read only when asked for. */
+export function spannedSegments(dir: string, spans: readonly SegmentSpan[]): Segment[] {
+  return spans.map((span, i) => ({ hash: span.hash, rows: span.rows, read: () => fs.readFileSync(path.join(dir, segmentFileName(i, span.hash))) }));
 }
 
 /**
- * A file's segments from the spans its writer recorded; a segment's bytes are read only when asked
- * for. The spans must cover the file exactly (else null: the file is not the one they describe, and
- * the caller cuts it with fileSegments).
+ * The sha256 of every segment file of the recorded tables (path relative to their folder -> hex):
+ * a segment file holds exactly its segment's bytes, so its hash is the span's (a stage's output hash
+ * takes these instead of reading the files again; see knownHashes in stage.ts).
  */
-export function spannedSegments(file: string, spans: readonly SegmentSpan[]): Iterable<Segment> | null {
-  if (!spansCoverFile(file, spans)) return null;
-  return spans.map((span) => ({
-    hash: span.hash,
-    rows: span.rows,
-    read: () => {
-      const fd = fs.openSync(file, 'r');
-      try {
-        return readRange(fd, span.offset, span.length);
-      } finally {
-        fs.closeSync(fd);
-      }
-    },
-  }));
+export function segmentFileHashes(recorded: RecordedSpans): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const [table, spans] of Object.entries(recorded.tables)) spans.forEach((span, i) => (hashes[`${table}/${segmentFileName(i, span.hash)}`] = span.hash));
+  return hashes;
 }
 
 /** Beside a folder's tables, the spans their writer recorded: `{ rule, tables: { <table>: SegmentSpan[] } }`. */
@@ -218,46 +274,50 @@ export interface RecordedSpans {
 }
 
 /**
- * The segments of a table file (`<dir>/<table>.jsonl`): from the spans recorded beside it when they
- * were cut by the same rule, cover the file, and were recorded after the file was last written
- * (the writer records them last: a table changed since, even to the same size, is newer), else by
- * reading and cutting the file.
+ * The segments of a table: a table folder (`<dir>/<table>/`) from the spans recorded beside it, when
+ * they were cut by the same rule and still describe the folder (spansDescribeFolder: a segment file
+ * edited since the spans were written is newer than them), else by reading its files and cutting
+ * them; a single JSON Lines file (a table made by hand) by reading and cutting it.
  */
-export function tableSegments(file: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): Iterable<Segment> {
-  const spans = recordedSpans(file, rule);
-  return (spans && spannedSegments(file, spans)) ?? fileSegments(file, rule);
+export function tableSegments(location: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): Iterable<Segment> {
+  if (!fs.statSync(location).isDirectory()) return fileSegments(location, rule);
+  const spans = recordedSpans(location, rule);
+  return spans ? spannedSegments(location, spans) : fileSegments(tableFiles(location), rule);
 }
 
-/** The spans recorded beside a table file by its writer, if usable (see tableSegments); else null. */
-export function recordedSpans(file: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): SegmentSpan[] | null {
-  const table = path.basename(file, '.jsonl');
-  const spansFile = path.join(path.dirname(file), SEGMENT_SPANS);
+/** The spans recorded beside a table folder by its writer, if usable (see tableSegments); else null. */
+export function recordedSpans(dir: string, rule: SegmentRule = DEFAULT_SEGMENT_RULE): SegmentSpan[] | null {
+  const spansFile = path.join(path.dirname(dir), SEGMENT_SPANS);
   try {
-    if (fs.statSync(file).mtimeMs >= fs.statSync(spansFile).mtimeMs) return null;
+    const recordedAt = fs.statSync(spansFile).mtimeMs;
     const recorded = JSON.parse(fs.readFileSync(spansFile, 'utf8')) as RecordedSpans;
     const sameRule = recorded.rule.meanRows === rule.meanRows && recorded.rule.minRows === rule.minRows && recorded.rule.maxRows === rule.maxRows;
-    return sameRule && Array.isArray(recorded.tables[table]) ? recorded.tables[table] : null;
+    const spans = recorded.tables[path.basename(dir)];
+    return sameRule && Array.isArray(spans) && spansDescribeFolder(dir, spans, recordedAt) ? spans : null;
   } catch {
-    return null; // none recorded (or unreadable): the file is cut instead
+    return null; // none recorded (or unreadable): the folder is cut instead
   }
 }
 
 /**
- * Writes the spans beside their tables (`dir`/segments.json), in a later tick of the file clock than
- * the tables: readers take the spans only when the file is newer than its table (recordedSpans), and
- * file times come from a coarse clock (a few ms), so a table closed just before could carry the same
- * time, and the spans be ignored, its table read and cut again, run after run. Rewriting the file
- * until its time is past the tables' (a few ms at most) keeps the check strict: a table edited
- * afterwards is dated no earlier than the spans, and is cut again. (Dating the file ahead instead
- * would hide an edit made within that margin.)
+ * Writes the spans beside their table folders (`dir`/segments.json), in a later tick of the file
+ * clock than every segment file: readers take the spans only when the file is newer than each
+ * segment (recordedSpans), and file times come from a coarse clock (a few ms), so a segment written
+ * just before could carry the same time, and the spans be ignored, the table read and cut again,
+ * run after run. Rewriting the file until its time is past the segments' (a few ms at most) keeps
+ * the check strict: a segment edited afterwards is dated no earlier than the spans, and the table is
+ * cut again. (Dating the file ahead instead would hide an edit made within that margin.)
  */
 export function recordSpans(dir: string, recorded: RecordedSpans): void {
   const file = path.join(dir, SEGMENT_SPANS);
   const text = JSON.stringify(recorded, null, 2) + '\n';
-  const newestTable = Math.max(...Object.keys(recorded.tables).map((table) => fs.statSync(path.join(dir, `${table}.jsonl`)).mtimeMs));
+  let newest = 0;
+  for (const [table, spans] of Object.entries(recorded.tables)) {
+    spans.forEach((span, i) => (newest = Math.max(newest, fs.statSync(path.join(dir, table, segmentFileName(i, span.hash))).mtimeMs)));
+  }
   fs.writeFileSync(file, text);
-  for (let waited = 0; fs.statSync(file).mtimeMs <= newestTable; waited++) {
-    if (waited > 1000) throw new Error(`${file}: the file clock did not pass its tables' time (${new Date(newestTable).toISOString()})`);
+  for (let waited = 0; fs.statSync(file).mtimeMs <= newest; waited++) {
+    if (waited > 1000) throw new Error(`${file}: the file clock did not pass its tables' time (${new Date(newest).toISOString()})`);
     Atomics.wait(PAUSE, 0, 0, 1); // 1 ms
     fs.writeFileSync(file, text);
   }

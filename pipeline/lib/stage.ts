@@ -50,7 +50,7 @@ export interface StageOutcome {
   /**
    * sha256 of output files the stage already knows (relative path -> hex), e.g. shards it took over
    * from the last run or hashed as it wrote them, or another digest that changes whenever the file's
-   * bytes do (spansDigest, segments.ts): the output hash uses them instead of reading the files. Only
+   * bytes do (cacheDigests, link.ts): the output hash uses them instead of reading the files. Only
    * for files as the stage leaves them: a file changed after its hash was taken must not be listed.
    */
   knownHashes?: Record<string, string>;

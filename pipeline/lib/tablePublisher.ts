@@ -90,7 +90,7 @@ export interface PublishingWork {
 export function publishingWork({ table, linkDir, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): PublishingWork {
   const lastBuild = lastBuildSegments(previous);
   const work: PublishingWork = { segmentsToEncode: 0, rowsToEncode: 0, bytesToCopy: 0 };
-  for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
+  for (const segment of tableSegments(path.join(linkDir, table), rule)) {
     const entry = lastBuild(segment);
     if (entry) work.bytesToCopy += entry.csv[1] + (entry.parquet?.[1] ?? 0);
     else {
@@ -141,7 +141,7 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   let reused = 0;
   const segments: SegmentEntry[] = [];
   try {
-    for (const segment of tableSegments(path.join(linkDir, `${table}.jsonl`), rule)) {
+    for (const segment of tableSegments(path.join(linkDir, table), rule)) {
       const before = lastBuild(segment);
       const parquetOffset = parquetWriter.offset;
       let csvLength: number;

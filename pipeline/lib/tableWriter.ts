@@ -1,14 +1,14 @@
-// Writing one of link's tables (JSON Lines in schema column order), cut into segments as it goes
-// (segments.ts), with runs of the last run's lines copied as bytes. An incremental build keeps most
-// rows: their lines are copied from the last run's table by byte range, and where a copied run starts
-// at a segment boundary of both files, its whole segments are appended with their recorded hashes,
-// neither split into lines nor hashed again. The file and its segments are the same as writing every
-// line one by one.
+// Writing one of link's tables (JSON Lines in schema column order) as a folder of segment files
+// (segments.ts: cut as it goes, a file per segment), with runs of the last run's lines copied as
+// bytes. An incremental build keeps most rows: their lines are copied from the last run's table by
+// byte range, and where a copied run starts at a segment boundary of both tables, its whole segments
+// are hard links to the last run's segment files, neither read, split into lines nor hashed again.
+// The files and their segments are the same as writing every line one by one.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BufferedLineWriter, readRange } from './lineFile.js';
+import { readRange, writeFileInPieces } from './lineFile.js';
 import { columnsOf, type Row, type TableSchema } from './schema.js';
-import { DEFAULT_SEGMENT_RULE, recordedSpans, SegmentCutter, spansCoverFile, type SegmentRule, type SegmentSpan } from './segments.js';
+import { DEFAULT_SEGMENT_RULE, recordedSpans, SegmentCutter, segmentFileName, spansDescribeFolder, type SegmentRule, type SegmentSpan } from './segments.js';
 
 /** A table as written: its rows and where its segments lie. */
 export interface WrittenTable {
@@ -20,40 +20,56 @@ const NEWLINE = 0x0a;
 /** Bytes endLines reads at each end of a segment: many lines of any table. */
 const END_BYTES = 8192;
 
-/** The last run's file of a table and the segments its writer recorded: lines a TableWriter can copy. */
+/**
+ * The last run's folder of a table and the segments its writer recorded: lines a TableWriter can
+ * copy. Offsets are those of the table read as one file (the segment files one after the other).
+ */
 export class PreviousTable {
-  private readonly fd: number;
-  private readonly byStart = new Map<number, SegmentSpan>();
+  private readonly fds: (number | undefined)[];
+  private readonly indexByStart = new Map<number, number>();
   private readonly ends: number[];
-  private readonly last: SegmentSpan | undefined;
 
   private constructor(
-    file: string,
+    private readonly dir: string,
     readonly spans: readonly SegmentSpan[],
   ) {
-    this.fd = fs.openSync(file, 'r');
-    for (const span of spans) this.byStart.set(span.offset, span);
+    this.fds = spans.map(() => undefined);
+    spans.forEach((span, i) => this.indexByStart.set(span.offset, i));
     this.ends = spans.map((s) => s.offset + s.length);
-    this.last = spans[spans.length - 1];
   }
 
   /**
-   * The file with its spans, if they cover it exactly (else it is not the file they describe: null,
-   * and nothing is copied from it).
+   * The folder with its spans, if they describe it exactly (else it is not the table they describe:
+   * null, and nothing is copied from it).
    */
-  static open(file: string, spans: readonly SegmentSpan[]): PreviousTable | null {
+  static open(dir: string, spans: readonly SegmentSpan[]): PreviousTable | null {
     const recorded = spans.every((span) => span.rows > 0 && typeof span.hash === 'string');
-    return recorded && spansCoverFile(file, spans) ? new PreviousTable(file, spans) : null;
+    return recorded && spansDescribeFolder(dir, spans) ? new PreviousTable(dir, spans) : null;
   }
 
-  /** A table file this writer wrote in the last run, with the spans recorded beside it (recordedSpans), or null. */
-  static ofTable(file: string | null, rule: SegmentRule = DEFAULT_SEGMENT_RULE): PreviousTable | null {
-    const spans = file === null ? null : recordedSpans(file, rule);
-    return spans === null ? null : PreviousTable.open(file!, spans);
+  /** A table folder this writer wrote in the last run, with the spans recorded beside it (recordedSpans), or null. */
+  static ofTable(dir: string | null, rule: SegmentRule = DEFAULT_SEGMENT_RULE): PreviousTable | null {
+    const spans = dir === null ? null : recordedSpans(dir, rule);
+    return spans === null ? null : PreviousTable.open(dir!, spans);
   }
 
+  /** The file of the segment at `index`. */
+  segmentFile(index: number): string {
+    return path.join(this.dir, segmentFileName(index, this.spans[index]!.hash));
+  }
+
+  /** `length` bytes of the table from `offset`, from as many segment files as they span. */
   read(offset: number, length: number): Buffer {
-    return readRange(this.fd, offset, length);
+    const pieces: Buffer[] = [];
+    for (let at = offset, end = offset + length; at < end; ) {
+      const index = this.segmentHolding(at);
+      const span = this.spans[index];
+      if (!span) throw new Error(`PreviousTable.read: ${offset}..${end} runs past the table's end`);
+      const piece = Math.min(end, span.offset + span.length) - at;
+      pieces.push(readRange((this.fds[index] ??= fs.openSync(this.segmentFile(index), 'r')), at - span.offset, piece));
+      at += piece;
+    }
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   }
 
   /**
@@ -72,19 +88,19 @@ export class PreviousTable {
     return { first: bytes.subarray(0, bytes.indexOf(NEWLINE)), last: bytes.subarray(bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1, bytes.length - 1) };
   }
 
-  /** Whole lines of this file (`lines` of them) appended to `writer`, without reading them into memory. */
-  copyInto(writer: BufferedLineWriter, offset: number, length: number, lines: number): void {
-    writer.copyFrom(this.fd, offset, length, lines);
+  /** The place of the segment that starts at `offset`, if it ended by the segment rule (every one but the table's last). */
+  wholeSegmentAt(offset: number): number | undefined {
+    const index = this.indexByStart.get(offset);
+    return index === this.spans.length - 1 ? undefined : index;
   }
 
-  /** The segment that starts at `offset`, if it ended by the segment rule (every one but the file's last). */
-  wholeSegmentAt(offset: number): SegmentSpan | undefined {
-    const span = this.byStart.get(offset);
-    return span === this.last ? undefined : span;
-  }
-
-  /** The first segment boundary after `offset` (the file's end at most). */
+  /** The first segment boundary after `offset` (the table's end at most). */
   boundaryAfter(offset: number): number {
+    return this.ends[this.segmentHolding(offset)] ?? Infinity;
+  }
+
+  /** The place of the segment that holds `offset` (the first whose end is past it). */
+  private segmentHolding(offset: number): number {
     let lo = 0;
     let hi = this.ends.length;
     while (lo < hi) {
@@ -92,23 +108,25 @@ export class PreviousTable {
       if (this.ends[mid]! <= offset) lo = mid + 1;
       else hi = mid;
     }
-    return this.ends[lo] ?? Infinity;
+    return lo;
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    for (const fd of this.fds) if (fd !== undefined) fs.closeSync(fd);
+    this.fds.fill(undefined);
   }
 }
 
 /**
  * Writes rows as JSON lines: schema columns first, in schema order; anything else is kept so
- * validation can report it. Cuts the table into segments as it goes (the spans go to segments.json),
- * so validate and emit need not read and hash the whole table again to find them. `offset` is where
- * the next line will start, so a caller can record where each document's rows went.
+ * validation can report it. Cuts the table into segments as it goes, each into its own file of the
+ * table folder (the spans go to segments.json), so validate and emit need not read and hash the whole
+ * table again to find them. `offset` is where the next line will start in the table read as one
+ * file, so a caller can record where each document's rows went.
  */
 export class TableWriter {
-  private readonly writer: BufferedLineWriter;
   private readonly cutter: SegmentCutter;
+  private rows = 0;
   private readonly columns: string[];
   private readonly columnSet: Set<string>;
   private written = 0;
@@ -118,14 +136,15 @@ export class TableWriter {
   private run: { offset: number; length: number } | null = null;
 
   constructor(
-    file: string,
+    /** The table's folder (created; it must hold no segment files yet). */
+    private readonly dir: string,
     schema: TableSchema,
     private readonly previous: PreviousTable | null = null,
     rule: SegmentRule = DEFAULT_SEGMENT_RULE,
   ) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.writer = new BufferedLineWriter(file);
-    this.cutter = new SegmentCutter(rule);
+    fs.mkdirSync(dir, { recursive: true });
+    // A segment's lines are held until it is cut (the cutter hashes them then): one segment in memory.
+    this.cutter = new SegmentCutter(rule, (span, index, bytes) => writeFileInPieces(path.join(dir, segmentFileName(index, span.hash)), bytes));
     this.columns = columnsOf(schema);
     this.columnSet = new Set(this.columns);
   }
@@ -180,13 +199,13 @@ export class TableWriter {
 
   close(): WrittenTable {
     this.copyRun();
-    this.writer.close();
+    const spans = this.cutter.finish();
     this.previous?.close();
-    return { rows: this.writer.count, spans: this.cutter.finish() };
+    return { rows: this.rows, spans };
   }
 
   private add(line: Buffer): void {
-    this.writer.write(line);
+    this.rows++;
     this.cutter.add(line);
     this.written += line.length + 1;
   }
@@ -203,10 +222,11 @@ export class TableWriter {
     this.run = null;
     const end = run.offset + run.length;
     for (let at = run.offset; at < end; ) {
-      const segment = previous.wholeSegmentAt(at);
+      const index = previous.wholeSegmentAt(at);
+      const segment = index === undefined ? undefined : previous.spans[index]!;
       if (segment && this.cutter.atBoundary() && at + segment.length <= end) {
-        previous.copyInto(this.writer, at, segment.length, segment.rows);
-        this.cutter.addSegment(segment);
+        linkOrCopy(previous.segmentFile(index!), path.join(this.dir, segmentFileName(this.cutter.addSegment(segment), segment.hash)));
+        this.rows += segment.rows;
         this.wholeSegments++;
         this.written += segment.length;
         at += segment.length;
@@ -223,5 +243,19 @@ export class TableWriter {
       }
       at = stop;
     }
+  }
+}
+
+/**
+ * A hard link to a file of the last run's output (no byte read or written: the last run's folder is
+ * replaced, never edited in place), or a copy where the file system has no hard links.
+ */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch (error) {
+    const code = error && typeof error === 'object' && 'code' in error ? (error as { code: unknown }).code : undefined;
+    if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+    fs.copyFileSync(from, to);
   }
 }

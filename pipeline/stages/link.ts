@@ -1,9 +1,10 @@
 // Stage 4 — link: across documents. Resolves campaign mentions into campaigns (one id per campaign
 // however it is named), gives every document and figure its campaign_id, and groups figures into
 // claims. Builds the four published tables as rows.
-// Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}.jsonl
-// (schema order); segments.json, where each table's segments lie (validate and emit take them from
-// it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
+// Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}/,
+// each table a folder of JSON Lines segment files in schema column order (segments.ts: `cat
+// figures/*.jsonl` is the table); segments.json, where each table's segments lie (validate and emit
+// take them from it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
 // and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-rows.tsv; not
 // published).
 //
@@ -19,8 +20,9 @@
 // changed are drafted again. Claims are built again only for the scopes that documents entered or
 // left (claims.ts, updateClaimSegments), the other claim lines copied; a document's rows are copied,
 // by the byte ranges link-rows.tsv recorded, when its record and its campaign did not change. Copied
-// runs go out as whole segments where they can (tableWriter.ts). The output is the same as a build
-// from scratch.
+// runs go out as whole segments where they can: hard links to the last run's segment files
+// (tableWriter.ts), so a rebuild after one added article writes a few MB of tables, not ~480 MB. The
+// output is the same as a build from scratch.
 //
 // Memory stays proportional to the compact evidence, not to the corpus text: the first pass keeps
 // per document only what linking and claims need (its campaign profile, figure values) and where its line is;
@@ -35,7 +37,7 @@ import path from 'node:path';
 import { buildClaims, ChangedScopes, freshClaimFirst, scopeTest, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftFromParts, linkCacheLine, linkCampaigns, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, withCollapseKey, type CampaignRow, type DraftCampaign, type HeadlineFigures, type KeptDraft, type LinkedCampaign, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
 import { readJson, writeJson } from '../lib/fsutil.js';
-import { recordSpans, SEGMENT_SPANS, spansDigest, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
+import { recordSpans, SEGMENT_SPANS, segmentFileHashes, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { figureId, LINK_ROWS, matchRowIndex, noPreviousRows, writeDocumentRows, type PreviousRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
 import { defaultWorkerCount } from '../lib/cores.js';
@@ -491,7 +493,7 @@ async function rowsPlan(
     return campaignId;
   });
   // Opened on the rows' thread, which copies nothing unless both are the tables their spans describe.
-  const previousFile = (table: TableName): Promise<string | null> => previousOutputFile(context, `${table}.jsonl`);
+  const previousFile = (table: TableName): Promise<string | null> => previousOutputFile(context, table);
   const [figures, documents] = previousRows.documents > 0 ? [await previousFile('figures'), await previousFile('documents')] : [null, null];
   return {
     outDir: context.outDir,
@@ -552,11 +554,11 @@ class LinkTables {
     this.rule = segmentRuleOf(context.config);
   }
   writer(table: TableName, schema: TableSchema, previous: PreviousTable | null = null): TableWriter {
-    return new TableWriter(path.join(this.context.outDir, `${table}.jsonl`), schema, previous, this.rule);
+    return new TableWriter(path.join(this.context.outDir, table), schema, previous, this.rule);
   }
   /** The last run's table, if the same code wrote it and cut it by the same rule. */
   async previous(table: TableName): Promise<PreviousTable | null> {
-    return PreviousTable.ofTable(await previousOutputFile(this.context, `${table}.jsonl`), this.rule);
+    return PreviousTable.ofTable(await previousOutputFile(this.context, table), this.rule);
   }
 }
 
@@ -756,9 +758,9 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const recorded: RecordedSpans = { rule: linkTables.rule, tables: Object.fromEntries(tables.map(([t, w]) => [t, w.spans])) };
   recordSpans(context.outDir, recorded);
   const summary = tables.map(([t, w]) => `${w.rows} ${t}`).join(', ');
-  // The tables' segment hashes stand for their bytes in the output hash (they cover every byte), and
-  // the large caches' code and input for theirs (cacheDigests), so the ~580 MB of them are not read
-  // and hashed again; the small files are.
-  const knownHashes = { ...Object.fromEntries(tables.map(([t, w]) => [`${t}.jsonl`, spansDigest(w.spans)])), ...cacheDigests(context.codeHash, inputDigest) };
+  // A segment file's hash is its segment's, known from the cut, and the large caches' code and input
+  // stand for theirs (cacheDigests), so the ~580 MB of them are not read and hashed again; the small
+  // files are.
+  const knownHashes = { ...segmentFileHashes(recorded), ...cacheDigests(context.codeHash, inputDigest) };
   return { ok: true, summary: `${summaries.length} documents in; ${summary}`, knownHashes };
 }

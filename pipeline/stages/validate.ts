@@ -30,7 +30,7 @@ export const validateStage: StageDefinition = {
   codeFiles: (config) => schemaFiles(config.root),
   async run(context) {
     // load: the tables are streamed segment by segment (memory holds key sets, not tables)
-    const files = Object.fromEntries(TABLE_NAMES.map((table) => [table, path.join(context.inputs.link!, `${table}.jsonl`)])) as Record<TableName, string>;
+    const files = Object.fromEntries(TABLE_NAMES.map((table) => [table, path.join(context.inputs.link!, table)])) as Record<TableName, string>;
     const schemas = loadSchemas(context.config.root);
     const inputs = { context, files, schemas, plan: keyPlan(schemas) };
 

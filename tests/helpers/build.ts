@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runBuild, type BuildResult } from '../../pipeline/lib/build.js';
 import { sha256Hex } from '../../pipeline/lib/hash.js';
-import type { SegmentRule } from '../../pipeline/lib/segments.js';
+import { tableFiles, type SegmentRule } from '../../pipeline/lib/segments.js';
 import type { StageDefinition } from '../../pipeline/lib/stage.js';
 import { STAGES } from '../../pipeline/stages/index.js';
 import { generateArticle } from '../../bench/generate.js';
@@ -56,6 +56,19 @@ export async function buildLogged(seeds: string, out: string, options: { segment
     else process.env.CC_WORKERS = saved;
   }
   return logged.join('');
+}
+
+/** The lines of one of link's tables (a folder of segment files), in order. */
+export function tableLines(linkDir: string, table: string): string[] {
+  return tableFiles(path.join(linkDir, table)).flatMap((file) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean));
+}
+
+/** Replaces one of link's tables by lines written by hand: one file in its folder, no recorded segments. */
+export function writeTableByHand(linkDir: string, table: string, lines: readonly string[]): void {
+  const dir = path.join(linkDir, table);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'by-hand.jsonl'), lines.map((line) => `${line}\n`).join(''));
 }
 
 /** relative path -> sha256 of every file below dir. */

@@ -285,7 +285,7 @@ describe('incremental linking gives what linking from scratch gives', () => {
 });
 
 describe('linking from profiles kept between runs (the link stage keeps profiles, not mentions)', () => {
-  /** A profile through its fields and JSON text, as link-docs.jsonl keeps it. */
+  /** A profile through its fields and JSON text, as link-docs/ keeps it. */
   const kept = (d: DocCampaignEvidence): DocProfile => {
     const fields = JSON.parse(JSON.stringify(profileFields(profileDocument(d)))) as ProfileFields;
     return profileFromFields(d.doc_id, fields, flatHeadline(d.figures));

@@ -168,6 +168,18 @@ export function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * A file of a stage's last output taken into its new one: a hard link (no byte read or written; a
+ * stage's folder is replaced, never edited in place), or a copy where the file system has none.
+ */
+export function linkOrCopyFile(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to); // fails, with its own reason, where the link failed for want of the file
+  }
+}
+
 /** Every record of a (small) JSON Lines file. */
 export async function readJsonlAll<T>(file: string): Promise<T[]> {
   return [...readJsonlRecords<T>(file)];

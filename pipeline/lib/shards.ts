@@ -10,7 +10,7 @@
 // written. The hash of the shard is the one recorded, so the stage's output hash need not read it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJson, writeJson } from './fsutil.js';
+import { linkOrCopyFile, readJson, writeJson } from './fsutil.js';
 import { hashFile, previousOutputFile, type StageContext } from './stage.js';
 
 /** How many shards a stage's documents are spread over (fixed: a shard's name is part of the layout). */
@@ -148,12 +148,7 @@ export class PreviousShards {
       return null;
     }
     if (stat.size !== entry.bytes || stat.mtimeMs > this.writtenMs) return null;
-    const target = newShardPath(outDir, shard);
-    try {
-      fs.linkSync(source, target);
-    } catch {
-      fs.copyFileSync(source, target);
-    }
+    linkOrCopyFile(source, newShardPath(outDir, shard));
     return entry;
   }
 }

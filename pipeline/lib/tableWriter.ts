@@ -6,6 +6,7 @@
 // The files and their segments are the same as writing every line one by one.
 import fs from 'node:fs';
 import path from 'node:path';
+import { linkOrCopyFile } from './fsutil.js';
 import { readRange, writeFileInPieces } from './lineFile.js';
 import { columnsOf, type Row, type TableSchema } from './schema.js';
 import { DEFAULT_SEGMENT_RULE, recordedSpans, SegmentCutter, segmentFileName, spansDescribeFolder, type SegmentRule, type SegmentSpan } from './segments.js';
@@ -225,7 +226,7 @@ export class TableWriter {
       const index = previous.wholeSegmentAt(at);
       const segment = index === undefined ? undefined : previous.spans[index]!;
       if (segment && this.cutter.atBoundary() && at + segment.length <= end) {
-        linkOrCopy(previous.segmentFile(index!), path.join(this.dir, segmentFileName(this.cutter.addSegment(segment), segment.hash)));
+        linkOrCopyFile(previous.segmentFile(index!), path.join(this.dir, segmentFileName(this.cutter.addSegment(segment), segment.hash)));
         this.rows += segment.rows;
         this.wholeSegments++;
         this.written += segment.length;
@@ -243,19 +244,5 @@ export class TableWriter {
       }
       at = stop;
     }
-  }
-}
-
-/**
- * A hard link to a file of the last run's output (no byte read or written: the last run's folder is
- * replaced, never edited in place), or a copy where the file system has no hard links.
- */
-function linkOrCopy(from: string, to: string): void {
-  try {
-    fs.linkSync(from, to);
-  } catch (error) {
-    const code = error && typeof error === 'object' && 'code' in error ? (error as { code: unknown }).code : undefined;
-    if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
-    fs.copyFileSync(from, to);
   }
 }

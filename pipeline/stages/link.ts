@@ -4,16 +4,16 @@
 // Input: out/extract (its document shards). Output: out/link/{documents,figures,campaigns,claims}/,
 // each table a folder of JSON Lines segment files in schema column order (segments.ts: `cat
 // figures/*.jsonl` is the table); segments.json, where each table's segments lie (validate and emit
-// take them from it instead of reading and hashing the tables again); and caches for the next run (link-docs.jsonl
-// and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-rows.tsv; not
-// published).
+// take them from it instead of reading and hashing the tables again); and caches for the next run
+// (link-docs/<shard>.jsonl and link-docs.json, link-cache.jsonl, link-drafts.jsonl, link-rows.tsv;
+// not published).
 //
-// Incremental: link-docs.jsonl keeps each document's summary and campaign profile after a digest of its extract record,
+// Incremental: link-docs/ keeps each document's summary and campaign profile after a digest of its extract record,
 // so an unchanged document is summarised without parsing its record, and link-docs.json the extract
-// shard each run of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
+// shard each file of entries came from, so an unchanged shard is not read at all. link-cache.jsonl
 // keeps each campaign unit's candidate links and its evidence digest; a run with the same code reuses
 // the links of the units that meet no added or removed document, and updates or scores again the
-// others (campaignLinking.ts, reusableLinks); each profile in link-docs.jsonl carries what groups identical
+// others (campaignLinking.ts, reusableLinks); each profile in link-docs/ carries what groups identical
 // documents into units (its collapse key). The clustering of every connected part of the links whose units and
 // links are unchanged is restored from link-cache.jsonl (restorableComponents); link-drafts.jsonl keeps each
 // campaign's row after a key of its members and their evidence, so only the campaigns whose members
@@ -36,14 +36,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, ChangedScopes, freshClaimFirst, scopeTest, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftFromParts, linkCacheLine, linkCampaigns, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, withCollapseKey, type CampaignRow, type DraftCampaign, type HeadlineFigures, type KeptDraft, type LinkedCampaign, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
-import { readJson, writeJson } from '../lib/fsutil.js';
+import { linkOrCopyFile, readJson, writeJson } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, segmentFileHashes, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { figureId, LINK_ROWS, matchRowIndex, noPreviousRows, writeDocumentRows, type PreviousRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
 import { defaultWorkerCount } from '../lib/cores.js';
 import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
-import { BufferedLineWriter, flatJsonField, linesWithRefs, nonEmptyLines, rawLinesWithRefs, readRange, type LineRef } from '../lib/lineFile.js';
+import { BufferedLineWriter, flatJsonField, linesWithRefs, nonEmptyLines, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
 import { siblingModule } from '../lib/runtime.js';
 import { readShardManifest, shardNames, shardPath } from '../lib/shards.js';
@@ -108,7 +108,7 @@ function headlineFigures(figures: FlatFigures): HeadlineFigures {
 
 function summarize(doc: ExtractedDocument, digest: string, file: number, ref: LineRef): SummarizedDocument {
   const figures = doc.figures.flatMap(({ measure, value, unit, qualifier, place_code }) => [measure, value, unit, qualifier, place_code]);
-  // With its collapse key, which link-docs.jsonl keeps with the profile for the next run.
+  // With its collapse key, which link-docs/ keeps with the profile for the next run.
   const profile = withCollapseKey(profileDocument({ doc_id: doc.doc_id, published_date: doc.metadata.published_date, mentions: doc.campaign_mentions, figures: [] }, headlineFigures(figures)));
   const summary: DocSummary = {
     file,
@@ -124,25 +124,25 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
 }
 
 /**
- * link-docs.jsonl keeps each document's summary and campaign profile for the next run, after a
+ * link-docs/<shard>.jsonl keeps each document's summary and campaign profile for the next run, after a
  * digest of the extract line it came from: `digest<TAB>[doc_id, publisher, published_date,
  * profile, figures, source_file, offset, length]`, the profile as profileFields gives it (with its collapse key; not the
  * mentions it is made from: smaller, and no profile to make again), the figures flat (FlatFigures:
  * measure, value, unit, qualifier, place_code of each in turn), and offset and length where the line
- * is in its extract shard. Entries go in extract shard order; link-docs.json records, per shard, the
- * sha256 of the extract shard they were made from and where they lie in the file. The entries of a
- * shard whose extract shard is unchanged are taken as they are (the shard is not read); in a changed
- * shard, a document whose line has the same digest is summarised from its entry instead of parsing
- * its record again. JSON text never holds a raw tab.
+ * is in its extract shard. A file per extract shard, its entries in the shard's order; link-docs.json
+ * records, per shard, the sha256 of the extract shard they were made from and the file's size. The
+ * file of a shard whose extract shard is unchanged is taken as it is (a hard link; the extract shard
+ * is not read); in a changed shard, a document whose line has the same digest is summarised from its
+ * entry instead of parsing its record again. JSON text never holds a raw tab.
  */
-const LINK_DOCS = 'link-docs.jsonl';
+const LINK_DOCS = 'link-docs';
 const LINK_DOCS_INDEX = 'link-docs.json';
+const docsFileOf = (shard: string): string => `${LINK_DOCS}/${shard}.jsonl`;
 
-/** Where one extract shard's entries lie in link-docs.jsonl, and the hash of the extract shard they came from. */
+/** One extract shard's entries file: its size, and the hash of the extract shard they came from. */
 interface DocsRange {
   shard: string;
   extract: string;
-  offset: number;
   length: number;
 }
 
@@ -162,7 +162,7 @@ function parseDocEntry(entry: Buffer, file: number): SummarizedDocument {
   return { summary, profile: profileFromFields(doc_id, fields, headlineFigures(figures)) };
 }
 
-/** The entries of a run of link-docs.jsonl by doc_id (the line's bytes, and its digest). */
+/** The entries of a link-docs file by doc_id (the line's bytes, and its digest). */
 function indexEntries(bytes: Buffer, into: Map<string, { digest: string; entry: Buffer }>): void {
   for (const entry of nonEmptyLines(bytes)) {
     const tab = entry.indexOf(0x09);
@@ -174,25 +174,20 @@ function indexEntries(bytes: Buffer, into: Map<string, { digest: string; entry: 
 }
 
 /**
- * The last run's link-docs.jsonl and where each extract shard's entries lie in it, if the same link
- * code wrote them and the file is still as the index recorded it (its size, and not modified after).
+ * The last run's link-docs files by extract shard, if the same link code wrote them and each is still
+ * as the index recorded it (its size, and not modified after the index).
  */
-async function previousDocsFile(context: StageContext): Promise<{ read: (range: DocsRange) => Buffer; ranges: Map<string, DocsRange> } | null> {
+async function previousDocsFiles(context: StageContext): Promise<{ file: (range: DocsRange) => string; ranges: Map<string, DocsRange> } | null> {
   const indexFile = await previousOutputFile(context, LINK_DOCS_INDEX);
-  const file = await previousOutputFile(context, LINK_DOCS);
-  if (indexFile === null || file === null) return null;
+  if (indexFile === null) return null;
   const ranges = (await readJson<{ shards: DocsRange[] }>(indexFile)).shards;
-  const stat = fs.statSync(file);
-  if (ranges.reduce((n, r) => n + r.length, 0) !== stat.size || stat.mtimeMs > fs.statSync(indexFile).mtimeMs) return null;
-  const read = (range: DocsRange): Buffer => {
-    const fd = fs.openSync(file, 'r');
-    try {
-      return readRange(fd, range.offset, range.length);
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
-  return { read, ranges: new Map(ranges.map((r) => [r.shard, r])) };
+  const indexedAt = fs.statSync(indexFile).mtimeMs;
+  const file = (range: DocsRange): string => path.join(context.previous!.dir, docsFileOf(range.shard));
+  for (const range of ranges) {
+    const stat = fs.statSync(file(range), { throwIfNoEntry: false });
+    if (stat?.size !== range.length || stat.mtimeMs > indexedAt) return null;
+  }
+  return { file, ranges: new Map(ranges.map((r) => [r.shard, r])) };
 }
 
 /**
@@ -200,8 +195,8 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
  * sharded: claims are built in it) and in doc_id order (the tables' rows are written in it), and its
  * campaign profile (in doc_id order, which linkCampaigns then sorts in one pass), from the last run's
  * entries of an unchanged extract shard, or
- * from its extract line or (same digest) the last run's entry; writes this run's link-docs.jsonl (in
- * shard order) and link-docs.json. `edited`: the documents present last time whose line changed
+ * from its extract line or (same digest) the last run's entry; writes this run's link-docs files (one
+ * per shard) and link-docs.json. `edited`: the documents present last time whose line changed
  * (renamed, a copy added or removed, extracted anew): their rows and claims are built again.
  * `stale`: the last run's entries of the documents that are gone or changed, whose old profiles
  * incremental linking needs.
@@ -209,11 +204,11 @@ async function previousDocsFile(context: StageContext): Promise<{ read: (range: 
 async function summarizeDocuments(
   context: StageContext,
   extractDir: string,
-): Promise<{ summaries: DocSummary[]; byDocId: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number; inputDigest: string }> {
+): Promise<{ summaries: DocSummary[]; byDocId: DocSummary[]; profiles: DocProfile[]; extractFiles: string[]; edited: Set<string>; stale: Map<string, Buffer>; parsedRecords: number; docsRanges: DocsRange[] }> {
   const manifest = await readShardManifest(extractDir);
   const shards = shardNames(manifest);
   const extractHash = (shard: string): string | undefined => manifest.shards.get(shard)?.sha256;
-  const previous = await previousDocsFile(context);
+  const previous = await previousDocsFiles(context);
   const unchanged = (shard: string): DocsRange | undefined => {
     const range = previous?.ranges.get(shard);
     return range && range.extract === extractHash(shard) ? range : undefined;
@@ -221,8 +216,8 @@ async function summarizeDocuments(
   // The last run's entries of the shards that changed or are gone: a document in them may be gone,
   // changed, moved to another shard (renamed), or the same as before.
   const before = new Map<string, { digest: string; entry: Buffer }>();
-  for (const range of previous?.ranges.values() ?? []) if (!unchanged(range.shard)) indexEntries(previous!.read(range), before);
-  const writer = new BufferedLineWriter(path.join(context.outDir, LINK_DOCS), 4 << 20);
+  for (const range of previous?.ranges.values() ?? []) if (!unchanged(range.shard)) indexEntries(fs.readFileSync(previous!.file(range)), before);
+  fs.mkdirSync(path.join(context.outDir, LINK_DOCS));
   const summaries: DocSummary[] = [];
   const profiles: DocProfile[] = [];
   const add = (document: SummarizedDocument): void => {
@@ -231,23 +226,18 @@ async function summarizeDocuments(
   };
   const edited = new Set<string>();
   const ranges: DocsRange[] = [];
-  let at = 0;
   let reused = 0;
   let parsedRecords = 0;
   shards.forEach((shard, fileIndex) => {
-    const start = at;
     const kept = unchanged(shard);
+    const output = path.join(context.outDir, docsFileOf(shard));
     if (kept) {
-      const bytes = previous!.read(kept);
-      let entries = 0;
-      for (const entry of nonEmptyLines(bytes)) {
-        add(parseDocEntry(entry, fileIndex));
-        entries++;
-      }
-      writer.writeLines(bytes, entries);
-      at += bytes.length;
+      for (const entry of nonEmptyLines(fs.readFileSync(previous!.file(kept)))) add(parseDocEntry(entry, fileIndex));
+      linkOrCopyFile(previous!.file(kept), output);
+      ranges.push(kept);
       reused++;
     } else {
+      const writer = new BufferedLineWriter(output, 4 << 20);
       for (const { bytes, ref } of rawLinesWithRefs(shardPath(extractDir, shard))) {
         const digest = hash('sha256', bytes, 'base64');
         const docId = flatJsonField(bytes, 'doc_id');
@@ -263,14 +253,12 @@ async function summarizeDocuments(
           document = summarize(JSON.parse(bytes.toString('utf8')) as ExtractedDocument, digest, fileIndex, ref);
         }
         add(document);
-        const entry = Buffer.from(docEntry(document), 'utf8');
-        writer.write(entry);
-        at += entry.length + 1;
+        writer.write(docEntry(document));
       }
+      writer.close();
+      ranges.push({ shard, extract: extractHash(shard)!, length: fs.statSync(output).size });
     }
-    ranges.push({ shard, extract: extractHash(shard)!, offset: start, length: at - start });
   });
-  writer.close();
   await writeJson(path.join(context.outDir, LINK_DOCS_INDEX), { shards: ranges });
   if (previous) context.log(`summaries of ${reused} of ${shards.length} extract shards taken from the last run`);
   // One sort by doc_id serves the summaries and the profiles (made in the same order).
@@ -280,7 +268,7 @@ async function summarizeDocuments(
   summaries.sort((a, b) => byText(a.source_file, b.source_file));
   // Copied: a kept view would keep its whole read buffer alive.
   const stale = new Map([...before].map(([docId, { entry }]) => [docId, Buffer.from(entry)]));
-  return { summaries, byDocId, profiles: profilesByDocId, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords, inputDigest: linkInputDigest(ranges) };
+  return { summaries, byDocId, profiles: profilesByDocId, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords, docsRanges: ranges };
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -405,16 +393,21 @@ function writeCampaignRows(writer: TableWriter, schema: TableSchema, campaigns: 
 /**
  * What stands for link's large caches in its output hash instead of their bytes (86 MB read and
  * hashed again every run at 100k articles, about a tenth of a second): each is made by this code from
- * link's input alone (the extract shards, `inputDigest`), as a build from scratch makes it, and
- * validate and emit read none of them (only the tables and segments.json), so their digest need only
- * change when their code or input does.
+ * link's input alone (the extract shards, as link-docs.json lists them), as a build from scratch
+ * makes it, and validate and emit read none of them (only the tables and segments.json), so their
+ * digest need only change when their code or input does. A shard's link-docs file is made from its
+ * extract shard alone.
  */
-export function cacheDigests(codeHash: string, inputDigest: string): Record<string, string> {
-  return Object.fromEntries([LINK_DOCS, LINK_CACHE, LINK_DRAFTS, LINK_ROWS].map((file) => [file, `made by ${codeHash} from ${inputDigest}`]));
+export function cacheDigests(codeHash: string, docsRanges: readonly Pick<DocsRange, 'shard' | 'extract'>[]): Record<string, string> {
+  const inputDigest = linkInputDigest(docsRanges);
+  return {
+    ...Object.fromEntries([LINK_CACHE, LINK_DRAFTS, LINK_ROWS].map((file) => [file, `made by ${codeHash} from ${inputDigest}`])),
+    ...Object.fromEntries(docsRanges.map((range) => [docsFileOf(range.shard), `made by ${codeHash} from ${range.extract}`])),
+  };
 }
 
 /** A digest of link's whole input: the extract shards' hashes, in order, as link-docs.json lists them. */
-export function linkInputDigest(ranges: readonly Pick<DocsRange, 'shard' | 'extract'>[]): string {
+function linkInputDigest(ranges: readonly Pick<DocsRange, 'shard' | 'extract'>[]): string {
   return hash('sha256', JSON.stringify(ranges.map((r) => [r.shard, r.extract])), 'hex');
 }
 
@@ -523,7 +516,7 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
     return entry ? parseDocEntry(entry, -1).profile : undefined;
   };
   // Drafts are used as they are: only from a file not edited since (a damaged line throws, and the
-  // stage is built again from scratch). Collapse keys come with the profiles (link-docs.jsonl).
+  // stage is built again from scratch). Collapse keys come with the profiles (link-docs/).
   const draftsFile = await untouchedCacheFile(context, LINK_DRAFTS);
   const drafts = draftsFile === null ? null : new KeptDrafts(draftsFile);
   return { units, evidence, draft: (key) => drafts?.get(key) };
@@ -704,7 +697,7 @@ async function linkDocuments(context: StageContext): Promise<StageOutcome> {
 
 async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<StageOutcome> {
   // load: one pass, compact summaries only
-  const { summaries, byDocId, profiles, extractFiles, edited, stale, parsedRecords, inputDigest } = await summarizeDocuments(context, context.inputs.extract!);
+  const { summaries, byDocId, profiles, extractFiles, edited, stale, parsedRecords, docsRanges } = await summarizeDocuments(context, context.inputs.extract!);
 
   // process: campaigns, then every figure's campaign, then claims
   // Parsing many records leaves the heap full of dead ones, and linking many documents a large key
@@ -761,6 +754,6 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   // A segment file's hash is its segment's, known from the cut, and the large caches' code and input
   // stand for theirs (cacheDigests), so the ~580 MB of them are not read and hashed again; the small
   // files are.
-  const knownHashes = { ...segmentFileHashes(recorded), ...cacheDigests(context.codeHash, inputDigest) };
+  const knownHashes = { ...segmentFileHashes(recorded), ...cacheDigests(context.codeHash, docsRanges) };
   return { ok: true, summary: `${summaries.length} documents in; ${summary}`, knownHashes };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateArticle, mulberry32 } from '../bench/generate.js';
-import { benchFailures, parseStages } from '../bench/run.js';
+import { benchFailures, medianRun, parseStages } from '../bench/run.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -67,5 +67,15 @@ describe('benchFailures', () => {
       'incremental (1 article added): exit 2: build: dist/ is older than pipeline/lib/linkRows.ts: run make dataset',
       'the incremental build differs from a build from scratch',
     ]);
+  });
+});
+
+describe('medianRun', () => {
+  it('gives the run of median wall time, whatever the order', () => {
+    const runs = [{ seconds: 5.9, id: 'a' }, { seconds: 4.1, id: 'b' }, { seconds: 5.0, id: 'c' }];
+    expect(medianRun(runs).id).toBe('c');
+    expect(medianRun([runs[1]!]).id).toBe('b');
+    expect(medianRun([...runs, { seconds: 9, id: 'd' }, { seconds: 1, id: 'e' }]).id).toBe('c');
+    expect(() => medianRun([])).toThrow(/no runs/);
   });
 });

@@ -7,7 +7,7 @@
 // incremental ones byte for byte. The summary's "incremental" is the median of the 1-article rebuilds
 // (the issue's "1-file incremental"); the 1% rebuild is reported beside it.
 // Every build is a child process; wall time and peak RSS cover the whole process (worker threads
-// included). The last line is the one-line summary.
+// included), and starts after a sync (settle). The last line is the one-line summary.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -112,7 +112,22 @@ export function parseStages(stdout: string): Run['stages'] {
   return stages;
 }
 
+/**
+ * Writes every dirty page back to disk (sync(1)) before a timed run, so that no run pays for the
+ * writeback of the one before: right after a full build (2.5 GB written at 100k), a 1-article
+ * rebuild took 6.3 s with 2 GB of it still to write back here, 4.7 s after a sync. Each run is still
+ * timed to its own end, its own writes in the page cache as the full build's are.
+ */
+function settle(): void {
+  try {
+    execFileSync('sync', { stdio: 'ignore' });
+  } catch {
+    // No sync(1) here: runs are timed as they come.
+  }
+}
+
 function build(seeds: string, out: string): Promise<Run> {
+  settle();
   return measure(process.execPath, [path.join(COMPILED, 'pipeline/build.js'), '--quiet', '--seeds', seeds, '--out', out]);
 }
 
@@ -237,7 +252,10 @@ async function main(): Promise<void> {
   // The floor is the fastest of a few runs: a single run of reading 100k files varied from 3 s to 19 s
   // here with the state of the page cache, which would make the ratio below meaningless.
   const floorRuns: Run[] = [];
-  for (let i = 0; i < FLOOR_RUNS; i++) floorRuns.push(await measure(process.execPath, [path.join(COMPILED, 'bench/floor.js'), corpus]));
+  for (let i = 0; i < FLOOR_RUNS; i++) {
+    settle();
+    floorRuns.push(await measure(process.execPath, [path.join(COMPILED, 'bench/floor.js'), corpus]));
+  }
   const floorRun = floorRuns.reduce((best, run) => (run.seconds < best.seconds ? run : best));
   const floorSeconds = floorRun.seconds;
   say(`floor (read every file + one number regex; fastest of ${FLOOR_RUNS}: ${floorRuns.map((r) => fmt(r.seconds)).join(', ')}): ${fmt(floorSeconds)} wall, ${(mb / floorSeconds).toFixed(1)} MB/s  ${floorRun.stdout.trim()}`);

@@ -168,17 +168,42 @@ export function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Why a hard link can fail where a copy would do: another file system, or none that links. */
+const NO_HARD_LINKS = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
 /**
- * A file of a stage's last output taken into its new one: a hard link (no byte read or written; a
- * stage's folder is replaced, never edited in place), or a copy where the file system has none.
+ * A file of a stage's last output taken into its new one: a hard link (no byte read or written), or
+ * a copy where the file system has none. Never into an existing file: the target shares its inode
+ * with the last output, so writing into it in place would change that output too.
  */
 export function linkOrCopyFile(from: string, to: string): void {
   try {
     fs.linkSync(from, to);
-  } catch {
-    fs.copyFileSync(from, to); // fails, with its own reason, where the link failed for want of the file
+  } catch (error) {
+    if (!NO_HARD_LINKS.has(errorCode(error))) throw error;
+    fs.copyFileSync(from, to, fs.constants.COPYFILE_EXCL);
   }
 }
+
+/**
+ * Writes a file that vouches for `files` (an index of them) in a later tick of the file clock than
+ * every one of them, so that a reader can trust them only while each is strictly older than it: file
+ * times come from a coarse clock (a few ms), and one of them written in the same tick would pass
+ * for older. Rewrites the file until its time is past theirs (a few ms at most); dating it ahead
+ * instead would hide an edit made within that margin.
+ */
+export function writeFileDatedAfter(file: string, text: string, files: readonly string[]): void {
+  let newest = 0;
+  for (const f of files) newest = Math.max(newest, fs.statSync(f).mtimeMs);
+  fs.writeFileSync(file, text);
+  for (let waited = 0; fs.statSync(file).mtimeMs <= newest; waited++) {
+    if (waited > 1000) throw new Error(`${file}: the file clock did not pass the time of the files it indexes (${new Date(newest).toISOString()})`);
+    Atomics.wait(PAUSE, 0, 0, 1); // 1 ms
+    fs.writeFileSync(file, text);
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Every record of a (small) JSON Lines file. */
 export async function readJsonlAll<T>(file: string): Promise<T[]> {

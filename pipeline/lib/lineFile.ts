@@ -178,8 +178,8 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /** fs.writeFileSync, in writes of at most MAX_WRITE_BYTES (it hands the kernel the whole file at once). */
-export function writeFileInPieces(file: string, data: string | Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
+export function writeFileInPieces(file: string, data: string | Uint8Array, flags: 'w' | 'wx' = 'w'): void {
+  const fd = fs.openSync(file, flags);
   try {
     writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   } finally {

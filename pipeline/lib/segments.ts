@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileDatedAfter } from './fsutil.js';
 import { nonEmptyLines, readJsonlRecords } from './lineFile.js';
 
 export interface SegmentRule {
@@ -31,11 +32,11 @@ export interface Segment {
   hash: string;
   /** Non-empty lines in it. */
   rows: number;
-  /** Its bytes, as in the file (read when asked for: a reader that knows the hash may not need them). */
+  /** Its bytes, as in the table (read when asked for: a reader that knows the hash may not need them). */
   read(): Buffer;
 }
 
-/** Where a segment lies in its file: what the writer of a table records (SegmentCutter). */
+/** Where a segment lies in its table, read as one file (its segment files one after the other): what the writer of a table records (SegmentCutter). */
 export interface SegmentSpan {
   offset: number;
   length: number;
@@ -137,8 +138,8 @@ class ConcatenatedReader {
 
 /**
  * Cuts a table into segments while it is written, by the rule fileSegments applies to the written
- * file (its lines are non-empty and end in a bare newline), so a reader can take the segments from
- * the spans instead of reading and hashing the whole file again.
+ * table read as one file (its lines are non-empty and end in a bare newline), so a reader can take
+ * the segments from the spans instead of reading and hashing the whole table again.
  */
 export class SegmentCutter {
   private readonly mask: number;
@@ -311,19 +312,9 @@ export function recordedSpans(dir: string, rule: SegmentRule = DEFAULT_SEGMENT_R
 export function recordSpans(dir: string, recorded: RecordedSpans): void {
   const file = path.join(dir, SEGMENT_SPANS);
   const text = JSON.stringify(recorded, null, 2) + '\n';
-  let newest = 0;
-  for (const [table, spans] of Object.entries(recorded.tables)) {
-    spans.forEach((span, i) => (newest = Math.max(newest, fs.statSync(path.join(dir, table, segmentFileName(i, span.hash))).mtimeMs)));
-  }
-  fs.writeFileSync(file, text);
-  for (let waited = 0; fs.statSync(file).mtimeMs <= newest; waited++) {
-    if (waited > 1000) throw new Error(`${file}: the file clock did not pass its tables' time (${new Date(newest).toISOString()})`);
-    Atomics.wait(PAUSE, 0, 0, 1); // 1 ms
-    fs.writeFileSync(file, text);
-  }
+  const files = Object.entries(recorded.tables).flatMap(([table, spans]) => spans.map((span, i) => path.join(dir, table, segmentFileName(i, span.hash))));
+  writeFileDatedAfter(file, text, files);
 }
-
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** The non-empty lines of a segment's bytes (a `\r` before a newline dropped), as text. */
 export function segmentLines(bytes: Buffer): string[] {

@@ -26,15 +26,18 @@ const END_BYTES = 8192;
  * copy. Offsets are those of the table read as one file (the segment files one after the other).
  */
 export class PreviousTable {
-  private readonly fds: (number | undefined)[];
   private readonly indexByStart = new Map<number, number>();
   private readonly ends: number[];
+  /**
+   * The one segment file kept open (reads go through the table in order): one per segment would
+   * hold thousands of files open at a million articles.
+   */
+  private open: { index: number; fd: number } | null = null;
 
   private constructor(
     private readonly dir: string,
     readonly spans: readonly SegmentSpan[],
   ) {
-    this.fds = spans.map(() => undefined);
     spans.forEach((span, i) => this.indexByStart.set(span.offset, i));
     this.ends = spans.map((s) => s.offset + s.length);
   }
@@ -67,7 +70,7 @@ export class PreviousTable {
       const span = this.spans[index];
       if (!span) throw new Error(`PreviousTable.read: ${offset}..${end} runs past the table's end`);
       const piece = Math.min(end, span.offset + span.length) - at;
-      pieces.push(readRange((this.fds[index] ??= fs.openSync(this.segmentFile(index), 'r')), at - span.offset, piece));
+      pieces.push(readRange(this.fdOf(index), at - span.offset, piece));
       at += piece;
     }
     return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
@@ -112,9 +115,17 @@ export class PreviousTable {
     return lo;
   }
 
+  private fdOf(index: number): number {
+    if (this.open?.index !== index) {
+      this.close();
+      this.open = { index, fd: fs.openSync(this.segmentFile(index), 'r') };
+    }
+    return this.open.fd;
+  }
+
   close(): void {
-    for (const fd of this.fds) if (fd !== undefined) fs.closeSync(fd);
-    this.fds.fill(undefined);
+    if (this.open) fs.closeSync(this.open.fd);
+    this.open = null;
   }
 }
 
@@ -145,7 +156,8 @@ export class TableWriter {
   ) {
     fs.mkdirSync(dir, { recursive: true });
     // A segment's lines are held until it is cut (the cutter hashes them then): one segment in memory.
-    this.cutter = new SegmentCutter(rule, (span, index, bytes) => writeFileInPieces(path.join(dir, segmentFileName(index, span.hash)), bytes));
+    // A new file ('wx'): never one that might be a hard link to the last run's output.
+    this.cutter = new SegmentCutter(rule, (span, index, bytes) => writeFileInPieces(path.join(dir, segmentFileName(index, span.hash)), bytes, 'wx'));
     this.columns = columnsOf(schema);
     this.columnSet = new Set(this.columns);
   }

@@ -186,7 +186,7 @@ export const ingestStage: StageDefinition = {
     for (const legacy of LEGACY_HASH_CACHES) fs.rmSync(buildCachePath(context.config.out, legacy), { force: true });
     rejects.sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0));
     await writeJson(path.join(context.outDir, 'rejects.json'), rejects);
-    // Counts for the next stages' progress bars (they stream documents.jsonl and cannot count ahead).
+    // Counts for the next stages' progress bars (they stream the document shards and cannot count ahead).
     await writeJson(path.join(context.outDir, 'summary.json'), { documents, rejected: rejects.length });
     for (const reject of rejects) context.log(`rejected ${reject.source_file}: ${reject.reason}`);
     return { ok: true, summary: `${files.length + problems.length} files in, ${documents} documents out, ${rejects.length} rejected`, knownHashes };

@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildClaims, ChangedScopes, freshClaimFirst, scopeTest, previousClaim, scopesOfChanges, updateClaimSegments, type CampaignChange, type ClaimInput, type ClaimRow, type PreviousClaim, type PreviousClaimSegment } from '../lib/claims.js';
 import { draftFromParts, linkCacheLine, linkCampaigns, parseLinkCacheLine, profileDocument, profileFields, profileFromFields, withCollapseKey, type CampaignRow, type DraftCampaign, type HeadlineFigures, type KeptDraft, type LinkedCampaign, type DocProfile, type PreviousLinking, type ProfileFields } from '../lib/campaignLinking.js';
-import { linkOrCopyFile, readJson, writeJson } from '../lib/fsutil.js';
+import { linkOrCopyFile, readJson, writeFileDatedAfter } from '../lib/fsutil.js';
 import { recordSpans, SEGMENT_SPANS, segmentFileHashes, type RecordedSpans, type SegmentRule, type SegmentSpan } from '../lib/segments.js';
 import { PreviousTable, TableWriter, type WrittenTable } from '../lib/tableWriter.js';
 import { figureId, LINK_ROWS, matchRowIndex, noPreviousRows, writeDocumentRows, type PreviousRows, type RowsPlan, type WrittenRows } from '../lib/linkRows.js';
@@ -175,7 +175,8 @@ function indexEntries(bytes: Buffer, into: Map<string, { digest: string; entry: 
 
 /**
  * The last run's link-docs files by extract shard, if the same link code wrote them and each is still
- * as the index recorded it (its size, and not modified after the index).
+ * as the index recorded it: its size, and older than the index (written in a later tick than all of
+ * them), so that an edit, even in the same tick, is not trusted.
  */
 async function previousDocsFiles(context: StageContext): Promise<{ file: (range: DocsRange) => string; ranges: Map<string, DocsRange> } | null> {
   const indexFile = await previousOutputFile(context, LINK_DOCS_INDEX);
@@ -185,7 +186,7 @@ async function previousDocsFiles(context: StageContext): Promise<{ file: (range:
   const file = (range: DocsRange): string => path.join(context.previous!.dir, docsFileOf(range.shard));
   for (const range of ranges) {
     const stat = fs.statSync(file(range), { throwIfNoEntry: false });
-    if (stat?.size !== range.length || stat.mtimeMs > indexedAt) return null;
+    if (stat?.size !== range.length || stat.mtimeMs >= indexedAt) return null;
   }
   return { file, ranges: new Map(ranges.map((r) => [r.shard, r])) };
 }
@@ -259,7 +260,8 @@ async function summarizeDocuments(
       ranges.push({ shard, extract: extractHash(shard)!, length: fs.statSync(output).size });
     }
   });
-  await writeJson(path.join(context.outDir, LINK_DOCS_INDEX), { shards: ranges });
+  // Dated after every shard's file: the next run trusts only files strictly older (previousDocsFiles).
+  writeFileDatedAfter(path.join(context.outDir, LINK_DOCS_INDEX), JSON.stringify({ shards: ranges }, null, 2) + '\n', ranges.map((r) => path.join(context.outDir, docsFileOf(r.shard))));
   if (previous) context.log(`summaries of ${reused} of ${shards.length} extract shards taken from the last run`);
   // One sort by doc_id serves the summaries and the profiles (made in the same order).
   const order = Array.from(summaries.keys()).sort((a, b) => byText(summaries[a]!.doc_id, summaries[b]!.doc_id));

@@ -198,7 +198,6 @@ export class SegmentCutter {
 
 const NEWLINE_BYTES = Buffer.from('\n');
 
-
 /**
  * A table as link writes it: a folder of segment files, one per segment, named by the segment's
  * place and hash (`000042-<16 hex digits of its sha256>.jsonl`), so that listing the folder by name

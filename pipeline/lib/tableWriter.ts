@@ -47,14 +47,21 @@ export class PreviousTable {
    * null, and nothing is copied from it).
    */
   static open(dir: string, spans: readonly SegmentSpan[]): PreviousTable | null {
-    const recorded = spans.every((span) => span.rows > 0 && typeof span.hash === 'string');
-    return recorded && spansDescribeFolder(dir, spans) ? new PreviousTable(dir, spans) : null;
+    return spansDescribeFolder(dir, spans) ? PreviousTable.ofSpans(dir, spans) : null;
   }
 
-  /** A table folder this writer wrote in the last run, with the spans recorded beside it (recordedSpans), or null. */
+  /**
+   * A table folder this writer wrote in the last run, with the spans recorded beside it, or null.
+   * recordedSpans has checked that they describe the folder: not listed and stat'ed again here.
+   */
   static ofTable(dir: string | null, rule: SegmentRule = DEFAULT_SEGMENT_RULE): PreviousTable | null {
     const spans = dir === null ? null : recordedSpans(dir, rule);
-    return spans === null ? null : PreviousTable.open(dir!, spans);
+    return spans === null ? null : PreviousTable.ofSpans(dir!, spans);
+  }
+
+  /** Spans that describe the folder, if each was cut with rows and a hash (as this writer records them). */
+  private static ofSpans(dir: string, spans: readonly SegmentSpan[]): PreviousTable | null {
+    return spans.every((span) => span.rows > 0 && typeof span.hash === 'string') ? new PreviousTable(dir, spans) : null;
   }
 
   /** The file of the segment at `index`. */

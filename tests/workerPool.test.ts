@@ -119,6 +119,34 @@ describe('WorkerPool.dispatched', () => {
   }, 30_000);
 });
 
+describe('WorkerPool handBeforeReady', () => {
+  it('hands a task to a thread still starting: it runs while this thread is blocked from the moment it was asked for', async () => {
+    const early = new WorkerPool<Int32Array, number>({ workers: 1, timeoutMs: 30_000, handBeforeReady: true });
+    try {
+      // No await between run() and the block: without handBeforeReady the task would wait here for
+      // the thread's ready message, which this blocked thread cannot read, and the wait would time out.
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const result = early.run({ moduleUrl: TASKS.moduleUrl, exportName: 'signalStarted' }, flag);
+      expect(Atomics.wait(flag, 0, 0, 20_000)).toBe('ok');
+      expect(typeof (await result)).toBe('number');
+    } finally {
+      await early.close();
+    }
+  }, 30_000);
+
+  it('fails a task handed to a thread that dies before it is ready as a setup failure', async () => {
+    // A heap too small for the thread to start: it dies before it reports ready.
+    const doomed = new WorkerPool<Input, string>({ workers: 1, timeoutMs: 30_000, handBeforeReady: true, maxHeapMb: 1 });
+    try {
+      const failure = await doomed.run(TASKS, { id: 1, mode: 'ok' }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TaskFailure);
+      expect((failure as TaskFailure).kind).toBe('setup');
+    } finally {
+      await doomed.close();
+    }
+  }, 30_000);
+});
+
 describe('leadingKeys', () => {
   it('reads doc_id and source_file from the first keys without parsing the rest', () => {
     const line = JSON.stringify({ doc_id: 'doc_1', sha256: 'ab', source_file: 'a/"quoted"\\name.txt', text: 'x'.repeat(1000) });

@@ -33,9 +33,9 @@ async function runStages(stages: StageDefinition[], config: BuildConfig, print: 
     const next = stages.slice(at + 1);
     const stop = next.findIndex((s) => !s.usesWorkers);
     const upcoming = (stop < 0 ? next : next.slice(0, stop)).map((s) => s.workerModuleUrl ?? s.moduleUrl);
-    const report = await runStage(stage, config, () => {
+    const report = await runStage(stage, config, async () => {
       if (!stage.usesWorkers && upcoming.length > 0) warmDocumentWorkers(upcoming);
-      next[0]?.startAhead?.(config);
+      await next[0]?.startAhead?.(config);
     });
     reports.push(report);
     const status = report.status === 'up to date' ? 'up to date' : `${report.seconds.toFixed(2)}s`;

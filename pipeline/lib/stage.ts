@@ -68,10 +68,12 @@ export interface StageDefinition {
   workerModuleUrl?: string;
   /**
    * Called when the stage before this one starts running (not when it is up to date): starts what
-   * this stage will need, such as a worker thread that loads its modules meanwhile, on a core the
-   * stage before leaves idle. The stage takes it if it runs; endAhead ends it if it does not.
+   * this stage will need, on a core the stage before leaves idle, such as a worker thread that loads
+   * its modules meanwhile, or work on inputs that are final already (emit encodes the tables link
+   * wrote while validate checks them). The stage takes it if it runs with what it was started for;
+   * endAhead ends it if it does not.
    */
-  startAhead?(config: BuildConfig): void;
+  startAhead?(config: BuildConfig): void | Promise<void>;
   /** Ends what startAhead started and the stage did not take (the build calls it when it ends). */
   endAhead?(): Promise<void>;
   inputs(config: BuildConfig): Record<string, string>;
@@ -122,6 +124,21 @@ export async function previousOutputFile(context: StageContext, name: string): P
   return (await exists(file)) ? file : null;
 }
 
+/** The hash a stage's stamp records of its code: its module's closure, the lockfile and its codeFiles. */
+export function stageCodeHash(stage: StageDefinition, config: BuildConfig): string {
+  return codeHash(stage.moduleUrl, config.root, [path.join(config.root, 'package-lock.json'), ...(stage.codeFiles?.(config) ?? [])]);
+}
+
+async function lastOutput(stamp: StageStamp | null, target: string): Promise<StageContext['previous']> {
+  return stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
+}
+
+/** What runStage will give the stage as `previous`: its last published output and the code hash that wrote it. */
+export async function lastOutputOf(stage: StageDefinition, config: BuildConfig): Promise<StageContext['previous']> {
+  const stampFile = stampPath(stage, config);
+  return lastOutput((await exists(stampFile)) ? await readJson<StageStamp>(stampFile) : null, stageOutputDir(stage, config));
+}
+
 /**
  * Runs one stage unless its stamp says code and inputs are unchanged. A run that fails while the
  * last output of the same code was on offer is run once more without it (see below).
@@ -130,7 +147,7 @@ export async function runStage(
   stage: StageDefinition,
   config: BuildConfig,
   /** Called once the stage is known to run (not up to date), before it does. */
-  beforeRun: () => void = () => {},
+  beforeRun: () => void | Promise<void> = () => {},
 ): Promise<StageReport> {
   const started = process.hrtime.bigint();
   const target = stageOutputDir(stage, config);
@@ -139,7 +156,7 @@ export async function runStage(
   // Before the up-to-date check: a killed build's leftovers go even when nothing needs building.
   await removeStaleTemps(config.out);
   const inputs = stage.inputs(config);
-  const code = codeHash(stage.moduleUrl, config.root, [path.join(config.root, 'package-lock.json'), ...(stage.codeFiles?.(config) ?? [])]);
+  const code = stageCodeHash(stage, config);
   const walked = new Map<string, FolderWalk>();
   const inputsHash = await fingerprintInputs(inputs, config, walked);
   const stampFile = stampPath(stage, config);
@@ -150,11 +167,11 @@ export async function runStage(
     return { stage: stage.name, status: 'up to date', ok: stamp.ok, summary: stamp.summary, seconds: seconds() };
   }
 
-  beforeRun();
+  await beforeRun();
   const staged = path.join(config.out, `.${stage.output ?? stage.name}.tmp-${process.pid}`);
   await fsp.rm(staged, { recursive: true, force: true });
   await fsp.mkdir(staged, { recursive: true });
-  const previous = stamp && (await exists(target)) ? { dir: target, codeHash: stamp.code_hash } : null;
+  const previous = await lastOutput(stamp, target);
   const progress = progressPrinter(stage.name, config.quiet ?? false);
   let outcome: StageOutcome;
   let fellBack: string | undefined;
@@ -198,6 +215,12 @@ export async function runStage(
   return { stage: stage.name, status: 'built', ok: outcome.ok, summary: outcome.summary, seconds: seconds(), ...(fellBack === undefined ? {} : { fellBack }) };
 }
 
+/** The output hash a stage's stamp records for its published folder `location` (out/<stage>), or null without a stamp. */
+export async function publishedOutputHash(location: string): Promise<string | null> {
+  const stamp = path.join(path.dirname(location), `${path.basename(location)}.stamp.json`);
+  return (await exists(stamp)) ? (await readJson<StageStamp>(stamp)).output_hash : null;
+}
+
 /**
  * Inputs are fingerprinted cheaply: a folder another stage published is represented by that stage's
  * recorded output hash; an external folder (the articles) by its file list with sizes and mtimes;
@@ -206,9 +229,9 @@ export async function runStage(
 async function fingerprintInputs(inputs: Record<string, string>, config: BuildConfig, walked: Map<string, FolderWalk>): Promise<string> {
   const parts: Record<string, string> = {};
   for (const [name, location] of Object.entries(inputs).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const producerStamp = path.join(path.dirname(location), `${path.basename(location)}.stamp.json`);
-    if (path.dirname(path.resolve(location)) === path.resolve(config.out) && (await exists(producerStamp))) {
-      parts[name] = `stage:${(await readJson<StageStamp>(producerStamp)).output_hash}`;
+    const producerHash = path.dirname(path.resolve(location)) === path.resolve(config.out) ? await publishedOutputHash(location) : null;
+    if (producerHash !== null) {
+      parts[name] = `stage:${producerHash}`;
     } else if (!(await exists(location))) {
       parts[name] = 'missing';
     } else if ((await fsp.stat(location)).isDirectory()) {

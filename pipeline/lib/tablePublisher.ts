@@ -195,6 +195,30 @@ export function publishTable({ table, linkDir, outDir, root, previous, rule = DE
   };
 }
 
+/**
+ * Tables to publish, shared by this thread and a worker thread: each takes the next one neither has
+ * claimed, in order (costliest first), until none is left. A flag per table in shared memory, not
+ * messages: this thread may hold its event loop in synchronous work (validate, or a table of its
+ * own) when the worker finishes one, and the worker must not wait for it to get the next.
+ */
+export interface SharedTables {
+  jobs: PublishTableInput[];
+  /** An Int32 per job: 0 until a thread claims it. */
+  claims: SharedArrayBuffer;
+}
+
+export function sharedTables(jobs: PublishTableInput[]): SharedTables {
+  return { jobs, claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * jobs.length) };
+}
+
+/** Publishes, in order, every job of `tables` that no other thread has claimed: [its place in jobs, what was published]. Exported for the worker. */
+export function publishClaimedTables({ jobs, claims }: SharedTables): [number, PublishedTable][] {
+  const flags = new Int32Array(claims);
+  const published: [number, PublishedTable][] = [];
+  for (let i = 0; i < jobs.length; i++) if (Atomics.compareExchange(flags, i, 0, 1) === 0) published.push([i, publishTable(jobs[i]!)]);
+  return published;
+}
+
 /** A segment's rows as CSV bytes, a Parquet row group (null without rows) and card statistics. */
 function encodeSegment(table: TableName, jsonLines: string[], csvLine: (row: Row) => string, columns: ParquetColumns): { csvBytes: Buffer; group: ParquetRowGroup | null; stats: CardStatsPart } {
   const stats = new CardStats();

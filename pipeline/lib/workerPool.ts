@@ -24,6 +24,13 @@ export interface PoolOptions {
   timeoutMs: number;
   /** Heap cap per worker (MB): a document that explodes in memory kills only its worker. */
   maxHeapMb?: number;
+  /**
+   * Hand a task to a thread that is still starting, instead of when it says it is ready: the task
+   * waits in the thread's port and runs as soon as its module is loaded. For work without a real
+   * budget (the clock starts at once) that must not wait for this thread's event loop, which a
+   * long synchronous stage (validate) holds while the thread becomes ready.
+   */
+  handBeforeReady?: boolean;
 }
 
 /** Which function a task runs: an export of a module, loaded once per worker on first use. */
@@ -227,8 +234,10 @@ export class WorkerPool<In, Out> {
     worker.on('message', (message: { ready?: true; ok?: boolean; setup?: boolean; output?: unknown; error?: string }) => {
       if (message.ready) {
         slot.ready = true;
-        // unref() before the thread is online does not stick for its port; repeat it now.
-        worker.unref();
+        // unref() before the thread is online does not stick for its port; repeat it now, unless it
+        // already has a task (handBeforeReady), which must keep the process alive until it settles.
+        if (slot.task) worker.ref();
+        else worker.unref();
         this.dispatch();
         return;
       }
@@ -248,7 +257,7 @@ export class WorkerPool<In, Out> {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (!this.queue.length) break;
-      if (!slot.ready || slot.task) continue;
+      if ((!slot.ready && !this.options.handBeforeReady) || slot.task) continue;
       const task = this.queue.shift()!;
       slot.task = task;
       slot.timer = setTimeout(() => this.timeout(slot), this.options.timeoutMs);
@@ -278,7 +287,9 @@ export class WorkerPool<In, Out> {
     if (!this.slots.includes(slot)) return; // already replaced (terminate also emits exit)
     if (!slot.ready) {
       this.setupError = `worker could not start: ${reason}`;
-      for (const task of this.queue.splice(0)) task.reject(new TaskFailure(this.setupError, 'setup'));
+      // A task handed to it before it was ready (handBeforeReady) fails the same way.
+      const handed = this.finish(slot);
+      for (const task of [...(handed ? [handed] : []), ...this.queue.splice(0)]) task.reject(new TaskFailure(this.setupError, 'setup'));
       for (const resolve of this.dispatchWaiters.splice(0)) resolve();
       this.slots.splice(this.slots.indexOf(slot), 1);
       void this.retire(slot);

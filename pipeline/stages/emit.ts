@@ -4,57 +4,158 @@
 // Output: out/dataset/; and OUT/.cache/emit-segments.json, the segment index that lets the next build
 // copy the parts of each table whose rows did not change (lib/tablePublisher.ts). The segments are
 // those link recorded in out/link/segments.json (only a changed segment is read), or cut from the tables.
+//
+// The tables are encoded while validate checks them: when validate starts, emit (startAhead) hands
+// the tables, costliest first, to a worker thread that publishes them into a staging folder, on the
+// core validate leaves idle; when emit runs, this thread takes the tables the worker has not started
+// (publishClaimedTables), and the files are moved into the stage's folder. Nothing is published before
+// emit has read a valid report, and a head start begun for other code, another last dataset or
+// another link output is thrown away, so the bytes are those of an emit that did everything itself.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { CardStats, renderCardFromStats } from '../lib/card.js';
 import { readJson } from '../lib/fsutil.js';
 import { dataPackage } from '../lib/publish.js';
+import { siblingModule } from '../lib/runtime.js';
 import { loadSchemas, schemaFiles, TABLE_NAMES, type TableName } from '../lib/schema.js';
-import { buildCachePath, segmentRuleOf, writeBuildCache, type StageContext, type StageDefinition } from '../lib/stage.js';
-import { publishingSeconds, publishingWork, publishTable, usableSegments, type PublishedTable, type PublishTableInput, type SegmentIndex } from '../lib/tablePublisher.js';
+import { buildCachePath, lastOutputOf, publishedOutputHash, segmentRuleOf, stageCodeHash, writeBuildCache, type BuildConfig, type StageContext, type StageDefinition } from '../lib/stage.js';
+import { publishClaimedTables, publishingSeconds, publishingWork, sharedTables, usableSegments, type PublishedTable, type PublishingWork, type PublishTableInput, type SegmentIndex, type SharedTables } from '../lib/tablePublisher.js';
 import type { ValidationReport } from '../lib/validate.js';
 import { defaultWorkerCount } from '../lib/cores.js';
 import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
 
-/** For the worker thread, which imports a table's publisher by this module and name. */
-export { publishTable };
-
+const PUBLISHER_MODULE = siblingModule(import.meta.url, '../lib/tablePublisher');
 /** No time budget: this is the build's own work, not a document's. */
 const NO_BUDGET_MS = 2 ** 31 - 1;
 const WORKER_HEAP_MB = 4096;
 /**
- * Without a thread started ahead, the costliest table goes to a new worker thread only when it has
- * at least this many segments to encode (about 0.06 s each): starting the thread costs about half a
- * second of CPU, more than a rebuild after a few changed articles saves by it.
+ * Without a head start, the tables go to a new worker thread beside this one only when the costliest
+ * has at least this many segments to encode (about 0.06 s each): starting the thread costs about
+ * half a second of CPU, more than a rebuild after a few changed articles saves by it.
  */
 const WORKER_MIN_SEGMENTS = 8;
 
-const newPool = (): WorkerPool<PublishTableInput, PublishedTable> => new WorkerPool({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB });
-
-/**
- * A thread started, with this module loaded, while the stage before emit (validate) runs, on the
- * core it leaves idle (startAhead): then even a rebuild after one added article publishes its
- * costliest table beside the others (its claims, spread over several segments: about 0.4 s of 1 s),
- * where starting a thread only then would cost more than it saves.
- */
-let aheadPool: WorkerPool<PublishTableInput, PublishedTable> | null = null;
+const newPool = (): WorkerPool<SharedTables, [number, PublishedTable][]> =>
+  new WorkerPool({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB, handBeforeReady: true });
 
 /** The segment index, outside the published folder: OUT/.cache/emit-segments.json. */
 const SEGMENT_INDEX = 'emit-segments.json';
 
+/** What emit's tables are made from, beside the code: compared before a head start is taken. */
+interface EmitInputs {
+  config: BuildConfig;
+  linkDir: string;
+  codeHash: string;
+  previous: StageContext['previous'];
+  /** The output hash link's stamp records (null without one). */
+  linkHash: string | null;
+}
+
 /** The last build's segment index and published file hashes, or nothing usable. */
-async function previousSegments(context: StageContext): Promise<{ index: SegmentIndex | null; published: Map<string, string> }> {
+async function previousSegments({ config, previous }: EmitInputs): Promise<{ index: SegmentIndex | null; published: Map<string, string> }> {
   const published = new Map<string, string>();
-  const indexFile = buildCachePath(context.config.out, SEGMENT_INDEX);
-  if (!context.previous || !fs.existsSync(indexFile)) return { index: null, published };
+  const indexFile = buildCachePath(config.out, SEGMENT_INDEX);
+  if (!previous || !fs.existsSync(indexFile)) return { index: null, published };
   try {
-    const pkg = await readJson<{ resources?: { path: string; hash: string }[] }>(path.join(context.previous.dir, 'datapackage.json'));
+    const pkg = await readJson<{ resources?: { path: string; hash: string }[] }>(path.join(previous.dir, 'datapackage.json'));
     for (const resource of pkg.resources ?? []) published.set(resource.path, resource.hash.replace(/^sha256:/, ''));
     return { index: await readJson<SegmentIndex>(indexFile), published };
   } catch {
     return { index: null, published }; // a damaged cache costs only the reuse
   }
+}
+
+/** Each table's job (writing into `outDir`), costliest first, with what it takes (publishingWork); whether the last build's segment index was found. */
+async function planTables(inputs: EmitInputs, outDir: string): Promise<{ jobs: { job: PublishTableInput; work: PublishingWork }[]; indexed: boolean }> {
+  const { index, published } = await previousSegments(inputs);
+  const previousDir = inputs.previous?.dir ?? null;
+  const jobs = TABLE_NAMES.map((table) => {
+    // Checking the last build's files for reuse stats them: once per table.
+    const segments = previousDir === null ? null : usableSegments(index, inputs.codeHash, table, published, previousDir);
+    const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
+    const job: PublishTableInput = { table, linkDir: inputs.linkDir, outDir, root: inputs.config.root, previous, rule: segmentRuleOf(inputs.config) };
+    return { job, work: publishingWork(job) };
+  });
+  // Costliest first (publishingSeconds; ties in table order): each thread takes the next one left.
+  jobs.sort((a, b) => publishingSeconds(b.work) - publishingSeconds(a.work));
+  return { jobs, indexed: index !== null };
+}
+
+/** The tables being published: by a worker thread (if any) and, from finish(), by this one. */
+class TablesInFlight {
+  private readonly tables: SharedTables;
+  private readonly onWorker: Promise<[number, PublishedTable][]> | null;
+  constructor(
+    readonly plan: Awaited<ReturnType<typeof planTables>>,
+    private readonly pool: WorkerPool<SharedTables, [number, PublishedTable][]> | null,
+    /** How the log names the worker thread (null without one). */
+    readonly worker: string | null,
+  ) {
+    this.tables = sharedTables(plan.jobs.map((j) => j.job));
+    this.onWorker = pool?.run({ moduleUrl: PUBLISHER_MODULE, exportName: 'publishClaimedTables' }, this.tables) ?? null;
+    this.onWorker?.catch(() => {}); // awaited in finish(); a failure must not count as unhandled meanwhile
+  }
+
+  /** Publishes here the tables the worker has not claimed, then waits for its own: every table, in TABLE_NAMES order. */
+  async finish(): Promise<{ published: PublishedTable[]; byWorker: TableName[] }> {
+    try {
+      const here = publishClaimedTables(this.tables);
+      // A thread that cannot start (no worker threads here) claims nothing: it only costs the parallelism.
+      const there = this.onWorker ? await this.onWorker.catch((error: unknown) => (error instanceof TaskFailure && error.kind === 'setup' ? [] : Promise.reject(error))) : [];
+      const byTable = new Map([...here, ...there].map(([i, table]) => [this.plan.jobs[i]!.job.table, table]));
+      const published = TABLE_NAMES.map((table) => {
+        const done = byTable.get(table);
+        if (!done) throw new Error(`the ${table} table was not published`); // every job is claimed by one thread or the other
+        return done;
+      });
+      return { published, byWorker: there.map(([i]) => this.plan.jobs[i]!.job.table) };
+    } finally {
+      await this.pool?.close();
+    }
+  }
+
+  async cancel(): Promise<void> {
+    await this.pool?.close();
+  }
+}
+
+/** A head start: the tables being published into `staging` for the inputs emit expected when validate began. */
+interface HeadStart {
+  inputs: EmitInputs;
+  staging: string;
+  tables: TablesInFlight;
+}
+
+let headStart: HeadStart | null = null;
+
+async function emitInputs(config: BuildConfig, linkDir: string, codeHash: string, previous: StageContext['previous']): Promise<EmitInputs> {
+  return { config, linkDir, codeHash, previous, linkHash: await publishedOutputHash(linkDir) };
+}
+
+/** The head start if it was made from the inputs this run has (else it is ended): the same code, last dataset, link output and segment rule. */
+async function takeHeadStart(context: StageContext): Promise<HeadStart | null> {
+  const started = headStart;
+  headStart = null;
+  if (!started) return null;
+  const now = await emitInputs(context.config, context.inputs.link!, context.codeHash, context.previous);
+  const was = started.inputs;
+  const same =
+    was.codeHash === now.codeHash &&
+    was.linkDir === now.linkDir &&
+    was.linkHash !== null &&
+    was.linkHash === now.linkHash &&
+    was.previous?.dir === now.previous?.dir &&
+    was.previous?.codeHash === now.previous?.codeHash &&
+    JSON.stringify(segmentRuleOf(was.config)) === JSON.stringify(segmentRuleOf(now.config));
+  if (same) return started;
+  await endHeadStart(started);
+  return null;
+}
+
+async function endHeadStart(started: HeadStart): Promise<void> {
+  await started.tables.cancel();
+  await fsp.rm(started.staging, { recursive: true, force: true });
 }
 
 export const emitStage: StageDefinition = {
@@ -67,15 +168,24 @@ export const emitStage: StageDefinition = {
     card: path.join(config.root, 'DATASET_CARD.md'),
   }),
   codeFiles: (config) => schemaFiles(config.root),
-  startAhead() {
-    if (aheadPool || defaultWorkerCount() === 0) return;
-    aheadPool = newPool();
-    aheadPool.preload([import.meta.url]);
+  async startAhead(config) {
+    if (headStart || defaultWorkerCount() === 0) return;
+    const staging = path.join(config.out, `.dataset-ahead.tmp-${process.pid}`); // a killed build's is removed (runStage)
+    try {
+      const inputs = await emitInputs(config, emitStage.inputs(config).link!, stageCodeHash(emitStage, config), await lastOutputOf(emitStage, config));
+      if (inputs.linkHash === null) return; // link's output is not a published one: emit plans when it runs
+      await fsp.rm(staging, { recursive: true, force: true });
+      await fsp.mkdir(staging, { recursive: true });
+      headStart = { inputs, staging, tables: new TablesInFlight(await planTables(inputs, staging), newPool(), 'a worker thread started while validate ran') };
+    } catch {
+      // Only a head start: emit plans and publishes everything when it runs.
+      await fsp.rm(staging, { recursive: true, force: true });
+    }
   },
   async endAhead() {
-    const pool = aheadPool;
-    aheadPool = null;
-    await pool?.close();
+    const started = headStart;
+    headStart = null;
+    if (started) await endHeadStart(started);
   },
   async run(context) {
     // load
@@ -85,47 +195,34 @@ export const emitStage: StageDefinition = {
     const packageJson = JSON.parse(fs.readFileSync(path.join(context.config.root, 'package.json'), 'utf8')) as { name: string; version: string; description: string; license: string };
 
     // process + save: each table is read once, segment by segment; a segment the last build
-    // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The costliest
-    // table (the figures from scratch, the most bytes; after a few changed articles, often the
-    // claims, with the most segments to encode) is published on a worker thread while this thread
-    // does the other three: on the thread started ahead, or on a new one when it has enough to
-    // encode to pay for starting it (WORKER_MIN_SEGMENTS).
-    const { index, published: publishedHashes } = await previousSegments(context);
-    const previousDir = context.previous?.dir ?? null;
-    // Each table's job once: checking the last build's files for reuse stats them.
-    const jobs = new Map(
-      TABLE_NAMES.map((table): [TableName, PublishTableInput] => {
-        const segments = previousDir === null ? null : usableSegments(index, context.codeHash, table, publishedHashes, previousDir);
-        const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
-        return [table, { table, linkDir: context.inputs.link!, outDir: context.outDir, root: context.config.root, previous, rule: segmentRuleOf(context.config) }];
-      }),
-    );
-    const job = (table: TableName): PublishTableInput => jobs.get(table)!;
-    const works = TABLE_NAMES.map((table) => ({ table, work: publishingWork(job(table)) }));
-    const { table: parallelTable, work } = works.reduce((a, b) => (publishingSeconds(b.work) > publishingSeconds(a.work) ? b : a));
-    const started = aheadPool;
-    aheadPool = null;
-    // A thread started ahead has its modules loaded: handing it a table costs a message each way.
-    const parallel = defaultWorkerCount() > 0 && (started !== null || work.segmentsToEncode >= WORKER_MIN_SEGMENTS);
-    const where = !parallel ? 'this thread' : started ? 'a worker thread started ahead' : 'a worker thread';
-    if (parallel || index) context.log(`${parallelTable}: ${work.segmentsToEncode} segment${work.segmentsToEncode === 1 ? '' : 's'} to encode, on ${where}`);
-    const pool = parallel ? (started ?? newPool()) : null;
-    if (!parallel) await started?.close();
-    let published: PublishedTable[];
-    try {
-      const onWorker = pool?.run({ moduleUrl: import.meta.url, exportName: 'publishTable' }, job(parallelTable)) ?? null;
-      onWorker?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
-      await pool?.dispatched();
-      const here = new Map(TABLE_NAMES.filter((table) => !onWorker || table !== parallelTable).map((table) => [table, publishTable(job(table))]));
-      // A pool that cannot start (no worker threads here) only costs the parallelism.
-      const fromWorker = onWorker ? await onWorker.catch((error: unknown) => (error instanceof TaskFailure && error.kind === 'setup' ? null : Promise.reject(error))) : null;
-      published = TABLE_NAMES.map((table) => here.get(table) ?? fromWorker ?? publishTable(job(table)));
-    } finally {
-      await pool?.close();
+    // published is copied, the others are parsed and encoded (lib/tablePublisher.ts). The tables
+    // are taken costliest first by a worker thread (the one started while validate ran; else a new
+    // one, when the costliest table has enough to encode to pay for starting it: WORKER_MIN_SEGMENTS)
+    // and by this thread.
+    const started = await takeHeadStart(context);
+    let tables: TablesInFlight;
+    if (started) tables = started.tables;
+    else {
+      const plan = await planTables(await emitInputs(context.config, context.inputs.link!, context.codeHash, context.previous), context.outDir);
+      const parallel = defaultWorkerCount() > 0 && plan.jobs[0]!.work.segmentsToEncode >= WORKER_MIN_SEGMENTS;
+      tables = parallel ? new TablesInFlight(plan, newPool(), 'a worker thread') : new TablesInFlight(plan, null, null);
     }
-    const files = published.flatMap((p) => p.files);
+    let published: PublishedTable[];
+    let byWorker: TableName[];
+    try {
+      ({ published, byWorker } = await tables.finish());
+      // Published into the staging folder: moved into the stage's (a rename keeps the times the segment index records).
+      if (started) for (const file of published.flatMap((p) => p.files)) await fsp.rename(path.join(started.staging, file.path), path.join(context.outDir, file.path));
+    } finally {
+      if (started) await fsp.rm(started.staging, { recursive: true, force: true });
+    }
+    const toEncode = tables.plan.jobs.reduce((n, j) => n + j.work.segmentsToEncode, 0);
     const segmentCount = published.reduce((n, p) => n + p.segments.segments.length, 0);
-    if (index) context.log(`${published.reduce((n, p) => n + p.reused, 0)} of ${segmentCount} table segments copied from the last build`);
+    const here = TABLE_NAMES.filter((t) => !byWorker.includes(t));
+    const listed = (names: TableName[]): string => names.join(', ') || 'none';
+    context.log(`${toEncode} of ${segmentCount} table segments to encode; ${tables.worker ? `on ${tables.worker}: ${listed(byWorker)}; ` : ''}on this thread: ${listed(here)}`);
+    if (tables.plan.indexed) context.log(`${published.reduce((n, p) => n + p.reused, 0)} of ${segmentCount} table segments copied from the last build`);
+    const files = published.flatMap((p) => p.files);
     // Written before the folder is published: if the build stops in between, the index names file
     // hashes the published datapackage.json does not list, and the next build ignores it.
     const nextIndex: SegmentIndex = { code_hash: context.codeHash, tables: Object.fromEntries(published.map((p, i) => [TABLE_NAMES[i]!, p.segments])) };

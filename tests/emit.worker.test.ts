@@ -13,7 +13,7 @@ import { validateStage } from '../pipeline/stages/validate.js';
 import { build, folderHashes, tempDir, writeGeneratedArticle } from './helpers/build.js';
 
 const RULE = { meanRows: 4, minRows: 2, maxRows: 32 };
-const PLACES = /emit: (\d+) of \d+ table segments to encode; (?:on (a worker thread started while validate ran|a worker thread): ([\w, ]+); )?on this thread: ([\w, ]+)\n/;
+const PLACES = /emit: (\d+) of \d+ table segments to encode; (?:on (a worker thread that began while validate ran|a worker thread started while link ran|a worker thread): ([\w, ]+); )?on this thread: ([\w, ]+)\n/;
 const TABLES = ['campaigns', 'claims', 'documents', 'figures'];
 
 /** Where emit said each table was published. */
@@ -63,7 +63,7 @@ describe('emit\'s worker thread', () => {
     const out = tempDir('emit-worker-out');
     // From scratch, the figures have the most rows and bytes to encode: the head start takes them first.
     const first = places(await buildLogged(corpus, out, stagesWaitingFor(out, 'figures')));
-    expect(first.worker).toBe('a worker thread started while validate ran');
+    expect(first.worker).toBe('a worker thread that began while validate ran');
     expect(first.byWorker[0]).toBe('figures');
     expect([...first.byWorker, ...first.here].sort()).toEqual(TABLES); // each table once
     expect(fs.readdirSync(out).filter((name) => name.includes('.tmp-'))).toEqual([]); // the staging folder is gone

@@ -44,4 +44,29 @@ describe("link's kept campaign drafts", () => {
     await buildLogged(corpus, scratchAgain);
     expect(folderHashes(path.join(out, 'link'))).toEqual(folderHashes(path.join(scratchAgain, 'link')));
   }, 120_000);
+
+  it('link the last run\'s drafts file when every draft is kept in its order, and write it when one is not', async () => {
+    const corpus = tempDir('kept-drafts-whole-corpus');
+    const out = tempDir('kept-drafts-whole-out');
+    fs.copyFileSync(path.join(FIXTURES, FIRST), path.join(corpus, FIRST));
+    await buildLogged(corpus, out);
+    const draftsFile = path.join(out, 'link', 'link-drafts.jsonl');
+    const before = fs.statSync(draftsFile).ino;
+
+    // A report of no campaign: the one campaign's draft is kept as it was.
+    fs.writeFileSync(path.join(corpus, 'no-campaign.txt'), 'Police in Hangzhou arrested 12 people on suspicion of running an online gambling site, officials said on Tuesday.\n');
+    expect(await buildLogged(corpus, out)).toMatch(/link: 1 of 1 campaign rows taken from the last run/);
+    expect(fs.statSync(draftsFile).ino).toBe(before);
+    const scratch = tempDir('kept-drafts-whole-scratch');
+    await buildLogged(corpus, scratch);
+    expect(folderHashes(path.join(out, 'link'))).toEqual(folderHashes(path.join(scratch, 'link')));
+
+    // A second campaign's draft is new: the file is written.
+    fs.copyFileSync(path.join(FIXTURES, SECOND), path.join(corpus, SECOND));
+    expect(await buildLogged(corpus, out)).toMatch(/link: 1 of 2 campaign rows taken from the last run/);
+    expect(fs.statSync(draftsFile).ino).not.toBe(before);
+    const scratchAgain = tempDir('kept-drafts-whole-scratch-again');
+    await buildLogged(corpus, scratchAgain);
+    expect(folderHashes(path.join(out, 'link'))).toEqual(folderHashes(path.join(scratchAgain, 'link')));
+  }, 120_000);
 });

@@ -36,6 +36,7 @@ async function runStages(stages: StageDefinition[], config: BuildConfig, print: 
     const report = await runStage(stage, config, async () => {
       if (!stage.usesWorkers && upcoming.length > 0) warmDocumentWorkers(upcoming);
       await next[0]?.startAhead?.(config);
+      next[1]?.warmAhead?.();
     });
     reports.push(report);
     const status = report.status === 'up to date' ? 'up to date' : `${report.seconds.toFixed(2)}s`;

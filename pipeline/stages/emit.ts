@@ -36,7 +36,7 @@ const WORKER_HEAP_MB = 4096;
  */
 const WORKER_MIN_SEGMENTS = 8;
 
-const newPool = (): WorkerPool<SharedTables, [number, PublishedTable][]> =>
+const newPool = (): Pool =>
   new WorkerPool({ workers: 1, timeoutMs: NO_BUDGET_MS, maxHeapMb: WORKER_HEAP_MB, handBeforeReady: true });
 
 /** The segment index, outside the published folder: OUT/.cache/emit-segments.json. */
@@ -88,7 +88,7 @@ class TablesInFlight {
   private readonly onWorker: Promise<[number, PublishedTable][]> | null;
   constructor(
     readonly plan: Awaited<ReturnType<typeof planTables>>,
-    private readonly pool: WorkerPool<SharedTables, [number, PublishedTable][]> | null,
+    private readonly pool: Pool | null,
     /** How the log names the worker thread (null without one). */
     readonly worker: string | null,
   ) {
@@ -129,6 +129,20 @@ interface HeadStart {
 
 let headStart: HeadStart | null = null;
 
+type Pool = WorkerPool<SharedTables, [number, PublishedTable][]>;
+/**
+ * A thread started while link runs (warmAhead), its modules loading on the core link leaves mostly
+ * idle after a few changed articles, so that neither validate nor emit pays for starting it (about
+ * a third of a second of CPU).
+ */
+let warmThread: Pool | null = null;
+
+function takeWarmThread(): Pool | null {
+  const thread = warmThread;
+  warmThread = null;
+  return thread && !thread.isClosed ? thread : null;
+}
+
 async function emitInputs(config: BuildConfig, linkDir: string, codeHash: string, previous: StageContext['previous']): Promise<EmitInputs> {
   return { config, linkDir, codeHash, previous, linkHash: await publishedOutputHash(linkDir) };
 }
@@ -168,6 +182,11 @@ export const emitStage: StageDefinition = {
     card: path.join(config.root, 'DATASET_CARD.md'),
   }),
   codeFiles: (config) => schemaFiles(config.root),
+  warmAhead() {
+    if (warmThread || defaultWorkerCount() === 0) return;
+    warmThread = newPool();
+    warmThread.preload([PUBLISHER_MODULE]);
+  },
   async startAhead(config) {
     if (headStart || defaultWorkerCount() === 0) return;
     const staging = path.join(config.out, `.dataset-ahead.tmp-${process.pid}`); // a killed build's is removed (runStage)
@@ -176,7 +195,7 @@ export const emitStage: StageDefinition = {
       if (inputs.linkHash === null) return; // link's output is not a published one: emit plans when it runs
       await fsp.rm(staging, { recursive: true, force: true });
       await fsp.mkdir(staging, { recursive: true });
-      headStart = { inputs, staging, tables: new TablesInFlight(await planTables(inputs, staging), newPool(), 'a worker thread started while validate ran') };
+      headStart = { inputs, staging, tables: new TablesInFlight(await planTables(inputs, staging), takeWarmThread() ?? newPool(), 'a worker thread that began while validate ran') };
     } catch {
       // Only a head start: emit plans and publishes everything when it runs.
       await fsp.rm(staging, { recursive: true, force: true });
@@ -185,6 +204,7 @@ export const emitStage: StageDefinition = {
   async endAhead() {
     const started = headStart;
     headStart = null;
+    await takeWarmThread()?.close();
     if (started) await endHeadStart(started);
   },
   async run(context) {
@@ -204,8 +224,11 @@ export const emitStage: StageDefinition = {
     if (started) tables = started.tables;
     else {
       const plan = await planTables(await emitInputs(context.config, context.inputs.link!, context.codeHash, context.previous), context.outDir);
-      const parallel = defaultWorkerCount() > 0 && plan.jobs[0]!.work.segmentsToEncode >= WORKER_MIN_SEGMENTS;
-      tables = parallel ? new TablesInFlight(plan, newPool(), 'a worker thread') : new TablesInFlight(plan, null, null);
+      // A thread started while link ran has its modules loaded: handing it tables costs little.
+      const warm = takeWarmThread();
+      const parallel = defaultWorkerCount() > 0 && (warm !== null || plan.jobs[0]!.work.segmentsToEncode >= WORKER_MIN_SEGMENTS);
+      if (!parallel) await warm?.close();
+      tables = parallel ? new TablesInFlight(plan, warm ?? newPool(), warm ? 'a worker thread started while link ran' : 'a worker thread') : new TablesInFlight(plan, null, null);
     }
     let published: PublishedTable[];
     let byWorker: TableName[];

@@ -331,7 +331,7 @@ class KeptDraftLine implements KeptDraft {
 class KeptDrafts {
   private readonly bytes: Buffer;
   private readonly lineAt = new Map<string, number>();
-  constructor(file: string) {
+  constructor(readonly file: string) {
     this.bytes = fs.readFileSync(file);
     for (let at = 0; at < this.bytes.length; ) {
       let end = this.bytes.indexOf(0x0a, at);
@@ -341,6 +341,18 @@ class KeptDrafts {
       this.lineAt.set(this.bytes.toString('latin1', at, tab), at);
       at = end + 1;
     }
+  }
+  /**
+   * Are these drafts the file's lines, all of them and in its order? Then this run's file is the
+   * same bytes (every draft kept: written as its kept line), and is linked, not written again.
+   */
+  isWholeFile(drafts: readonly { kept?: KeptDraft | null }[]): boolean {
+    let at = 0;
+    for (const { kept } of drafts) {
+      if (!(kept instanceof KeptDraftLine) || kept.line.buffer !== this.bytes.buffer || kept.line.byteOffset - this.bytes.byteOffset !== at) return false;
+      at += kept.line.length + 1;
+    }
+    return at === this.bytes.length; // each line and its newline, as BufferedLineWriter writes them
   }
   get(key: string): KeptDraftLine | undefined {
     const at = this.lineAt.get(key);
@@ -367,13 +379,33 @@ function campaignLines(table: PreviousTable): { bytes: Buffer; lines: { id: stri
 }
 
 /**
+ * With every draft kept, in the last run's order (KeptDrafts.isWholeFile), the drafts are the ones
+ * the last run wrote its campaigns table from, and so are their ids (which base ids collide depends
+ * on the drafts alone): that table is this run's. Its length, if its rows and bytes are those of
+ * these campaigns' lines (checked without reading it), else null.
+ */
+function sameTableLength(previous: PreviousTable, campaigns: readonly LinkedCampaign[]): number | null {
+  const last = previous.spans[previous.spans.length - 1];
+  const length = last ? last.offset + last.length : 0;
+  if (previous.spans.reduce((n, span) => n + span.rows, 0) !== campaigns.length) return null;
+  let expected = 0;
+  for (const c of campaigns) {
+    if (!(c.kept instanceof KeptDraftLine)) return null;
+    expected += Buffer.byteLength(`{"campaign_id":${JSON.stringify(c.campaign_id)}`) + c.kept.tail.length + 1;
+  }
+  return expected === length ? length : null;
+}
+
+/**
  * Writes the campaigns table in campaign_id order (the table's sort key, checked). A kept draft's
  * line is its kept tail after its id: copied from the last run's table when that table has the same
  * line (runs of them go out as whole segments, not hashed again), else written from the tail; the
  * other campaigns are written from their rows.
  */
-function writeCampaignRows(writer: TableWriter, schema: TableSchema, campaigns: readonly LinkedCampaign[], previous: PreviousTable | null): void {
+function writeCampaignRows(writer: TableWriter, schema: TableSchema, campaigns: readonly LinkedCampaign[], previous: PreviousTable | null, draftsUnchanged: boolean): void {
   if (orderColumns(schema).some((c) => c !== 'campaign_id')) throw new Error('the campaigns table is ordered by more than campaign_id, which writeCampaignRows does not do (see link.ts)');
+  const whole = previous && draftsUnchanged ? sameTableLength(previous, campaigns) : null;
+  if (whole !== null) return writer.copy(0, whole);
   const { bytes, lines } = previous ? campaignLines(previous) : { bytes: Buffer.alloc(0), lines: [] };
   let k = 0;
   for (const c of [...campaigns].sort((a, b) => byText(a.campaign_id, b.campaign_id))) {
@@ -509,7 +541,7 @@ async function rowsPlan(
  * The last run's linking, if the same link code wrote it: its cache, the old profiles of the
  * documents in `stale`, and its campaign drafts (KeptDrafts).
  */
-async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<PreviousLinking | null> {
+async function previousLinking(context: StageContext, stale: ReadonlyMap<string, Buffer>): Promise<(PreviousLinking & { drafts: KeptDrafts | null }) | null> {
   const file = await previousOutputFile(context, LINK_CACHE);
   if (file === null) return null;
   const units = [...linesWithRefs(file)].map(({ text }) => parseLinkCacheLine(text));
@@ -521,7 +553,7 @@ async function previousLinking(context: StageContext, stale: ReadonlyMap<string,
   // stage is built again from scratch). Collapse keys come with the profiles (link-docs/).
   const draftsFile = await untouchedCacheFile(context, LINK_DRAFTS);
   const drafts = draftsFile === null ? null : new KeptDrafts(draftsFile);
-  return { units, evidence, draft: (key) => drafts?.get(key) };
+  return { units, evidence, draft: (key) => drafts?.get(key), drafts };
 }
 
 /** The claim inputs of every document whose scope is in `scopes` (all by default), in document order. */
@@ -733,8 +765,11 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const previousCampaigns = previous ? await linkTables.previous('campaigns') : null;
   const campaignWriter = linkTables.writer('campaigns', schemas.campaigns, previousCampaigns);
   // A key stands for its draft (draftKey), so a kept draft's line is the one it had.
-  writeCacheLines(context, LINK_DRAFTS, drafts, (c) => (c.kept instanceof KeptDraftLine ? c.kept.line : draftLine(c.key, c.draft(), (row) => campaignWriter.format(row))));
-  writeCampaignRows(campaignWriter, schemas.campaigns, drafts, previousCampaigns);
+  // After one added article, often every campaign's draft is kept, in the same order: the same file.
+  const draftsUnchanged = previous?.drafts?.isWholeFile(drafts) ?? false;
+  if (draftsUnchanged) linkOrCopyFile(previous!.drafts!.file, path.join(context.outDir, LINK_DRAFTS));
+  else writeCacheLines(context, LINK_DRAFTS, drafts, (c) => (c.kept instanceof KeptDraftLine ? c.kept.line : draftLine(c.key, c.draft(), (row) => campaignWriter.format(row))));
+  writeCampaignRows(campaignWriter, schemas.campaigns, drafts, previousCampaigns, draftsUnchanged);
   const campaignsTable = campaignWriter.close();
   drafts.length = 0;
   linkCache.length = 0;

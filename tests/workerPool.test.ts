@@ -1,13 +1,17 @@
 // The worker pool behind the per-document stages: results come back per task (the stage writes them
 // in input order), a throwing document and a runaway document each become a one-line failure, and
 // the pool keeps serving afterwards. Plus the ordered per-document loop itself (mapDocuments).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonTask, leadingKeys, mapDocuments, type LazyRecord } from '../pipeline/lib/perdoc.js';
 import type { StageContext } from '../pipeline/lib/stage.js';
 import { TaskFailure, WorkerPool } from '../pipeline/lib/workerPool.js';
-import { tempDir } from './helpers/build.js';
+import { ROOT, tempDir } from './helpers/build.js';
+
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 const TASKS = { moduleUrl: new URL('./fixtures/worker-pool/tasks.ts', import.meta.url).href, exportName: 'echoOrMisbehave' };
 type Input = { id: number; mode: 'ok' | 'throw' | 'hang' | 'slow' };
@@ -132,6 +136,14 @@ describe('WorkerPool handBeforeReady', () => {
     } finally {
       await early.close();
     }
+  }, 30_000);
+
+  it('fails a task still running when the pool closes, and leaves nothing to keep the process alive', () => {
+    // In its own process: a budget timer left behind would keep it alive for its ~24 days, and the
+    // spawn's limit kills it. The limit bounds a failure; a pass takes a second or two.
+    const run = spawnSync(TSX, [fileURLToPath(new URL('./fixtures/worker-pool/closeWhileRunning.ts', import.meta.url))], { encoding: 'utf8', timeout: 25_000 });
+    expect(run.stdout.trim(), run.stderr).toBe('pool closed while the task ran');
+    expect(run.status).toBe(0);
   }, 30_000);
 
   it('fails a task handed to a thread that dies before it is ready as a setup failure', async () => {

@@ -77,7 +77,7 @@ export interface StageDefinition {
   /**
    * Called when the stage two before this one starts running: starts a thread that loads this
    * stage's modules (a third of a second of CPU) while that stage runs, for startAhead or the stage
-   * to take.
+   * to take. The thread's heap (about 20 MB) is held meanwhile.
    */
   warmAhead?(): void;
   /** Ends what warmAhead and startAhead started and the stage did not take (the build calls it when it ends). */

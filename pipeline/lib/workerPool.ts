@@ -216,6 +216,9 @@ export class WorkerPool<In, Out> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new TaskFailure('pool closed before the task ran', 'crash'));
     for (const resolve of this.dispatchWaiters.splice(0)) resolve();
+    // A task still running fails now: its worker is terminated below, and its budget timer (a
+    // referenced one) must not keep the process alive after it.
+    for (const slot of this.slots) this.finish(slot)?.reject(new TaskFailure('pool closed while the task ran', 'crash'));
     await Promise.all(this.slots.map((slot) => this.retire(slot)));
   }
 

@@ -380,9 +380,10 @@ function campaignLines(table: PreviousTable): { bytes: Buffer; lines: { id: stri
 
 /**
  * With every draft kept, in the last run's order (KeptDrafts.isWholeFile), the drafts are the ones
- * the last run wrote its campaigns table from, and so are their ids (which base ids collide depends
- * on the drafts alone): that table is this run's. Its length, if its rows and bytes are those of
- * these campaigns' lines (checked without reading it), else null.
+ * the last run wrote its campaigns table from (the same link code: previousOutputFile; the folder as
+ * its spans describe it: PreviousTable.ofTable), and so are their ids (which base ids collide depends
+ * on the drafts alone): that table is this run's. Its length, or null if its row count or length is
+ * not what these campaigns' lines add up to (a guard; its bytes are not read).
  */
 function sameTableLength(previous: PreviousTable, campaigns: readonly LinkedCampaign[]): number | null {
   const last = previous.spans[previous.spans.length - 1];

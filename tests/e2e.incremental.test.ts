@@ -10,7 +10,7 @@ import { TABLE_NAMES } from '../pipeline/lib/schema.js';
 import { hashFolder } from '../pipeline/lib/stage.js';
 import { STAGES } from '../pipeline/stages/index.js';
 import { cacheDigests } from '../pipeline/stages/link.js';
-import { digestsFileDigest } from '../pipeline/lib/validateRun.js';
+import { digestFileHashes } from '../pipeline/lib/validateRun.js';
 import { ROOT, SEEDS, build, folderHashes, tempDir } from './helpers/build.js';
 
 const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout/articles');
@@ -68,18 +68,20 @@ async function expectOutputHashesTrue(out: string, rule: SegmentRule = DEFAULT_S
       Object.assign(known, cacheDigests(stamp.code_hash, listed as { shard: string; extract: string }[]));
     }
     if (stage === 'validate') {
-      // Validate vouches for its digests by its index: the index must describe the file line by line.
-      const indexText = fs.readFileSync(path.join(dir, 'segments-index.json'), 'utf8');
-      const described: Record<string, [string, number, number, number][]> = Object.fromEntries(TABLE_NAMES.map((t) => [t, []]));
-      let offset = 0;
-      for (const line of fs.readFileSync(path.join(dir, 'segments.jsonl'), 'utf8').split('\n').slice(0, -1)) {
-        const { table, hash, rows } = JSON.parse(line) as { table: string; hash: string; rows: number };
-        const length = Buffer.byteLength(line) + 1;
-        described[table]!.push([hash, rows, offset, length]);
-        offset += length;
+      // Validate vouches for its digest files by their segments: the index must describe the folder
+      // file by file (name, size, and the digest's table, segment and rows inside).
+      type Entry = [string, number, string, number];
+      const index = JSON.parse(fs.readFileSync(path.join(dir, 'segments-index.json'), 'utf8')) as { tables: Record<string, Entry[]> };
+      for (const table of TABLE_NAMES) {
+        const entries = index.tables[table]!;
+        expect(fs.readdirSync(path.join(dir, 'segments', table)).sort(), table).toEqual(entries.map(([, , name]) => name));
+        for (const [hash, rows, name, length] of entries) {
+          const text = fs.readFileSync(path.join(dir, 'segments', table, name), 'utf8');
+          expect(Buffer.byteLength(text)).toBe(length);
+          expect(JSON.parse(text)).toMatchObject({ table, hash, rows });
+        }
       }
-      expect((JSON.parse(indexText) as { tables: unknown }).tables).toEqual(described);
-      known['segments.jsonl'] = digestsFileDigest(stamp.code_hash, indexText);
+      Object.assign(known, digestFileHashes(stamp.code_hash, index.tables));
     }
     expect(await hashFolder(dir, known), stage).toBe(stamp.output_hash);
   }
@@ -183,8 +185,9 @@ describe('incremental build', () => {
 
   it('rebuilds correctly when the caches of link, validate and emit are damaged, and says so', async () => {
     const { corpus, out, articles } = await builtFromSeeds('damaged');
-    const digests = path.join(out, 'validate', 'segments.jsonl');
-    fs.writeFileSync(digests, fs.readFileSync(digests, 'utf8').slice(0, 40)); // truncated mid-line
+    const digests = path.join(out, 'validate', 'segments', 'figures');
+    const digest = path.join(digests, fs.readdirSync(digests).sort()[0]!);
+    fs.writeFileSync(digest, fs.readFileSync(digest, 'utf8').slice(0, 40)); // truncated mid-line
     const index = path.join(out, '.cache', 'emit-segments.json');
     const { code_hash } = JSON.parse(fs.readFileSync(index, 'utf8')) as { code_hash: string };
     fs.writeFileSync(index, JSON.stringify({ code_hash, tables: { figures: { files: 7 }, documents: null, claims: { files: { csv: {} } } } })); // this code's, but not an index
@@ -204,7 +207,7 @@ describe('incremental build', () => {
       process.stderr.write = write;
     }
     expect(rebuilt.ok).toBe(true);
-    expect(messages.join('')).toMatch(/validate: ignoring segments\.jsonl of the last run/);
+    expect(messages.join('')).toMatch(/validate: ignoring the digests of the last run/);
     expect(messages.join('')).toMatch(/link: ignoring the last run's output \(.+\): building from scratch/);
     expect(rebuilt!.reports.find((r) => r.stage === 'link')?.fellBack).toBeDefined();
 

@@ -158,6 +158,37 @@ describe('the validate stage with the last run\'s key sets', () => {
     });
   }
 
+  it('links the last run\'s digest file of an unchanged segment, and writes those of changed ones', async () => {
+    const first = await validate(tables, null);
+    const lines = Object.fromEntries(TABLE_NAMES.map((t) => [t, [...tables[t]]])) as Record<TableName, string[]>;
+    lines.figures[40] = JSON.stringify({ ...parse(lines.figures[40]!), value: 7 });
+    const again = await validate(lines, first.dir);
+    const inodes = (dir: string, table: TableName) => new Map(fs.readdirSync(path.join(dir, 'segments', table)).map((name) => [name.slice(7), fs.statSync(path.join(dir, 'segments', table, name)).ino]));
+    for (const table of TABLE_NAMES) {
+      const before = inodes(first.dir, table);
+      const now = inodes(again.dir, table);
+      // Named by place and segment hash: the same hash (after the place) is the same file, a hard link.
+      const kept = [...now].filter(([hashPart]) => before.has(hashPart));
+      for (const [hashPart, ino] of kept) expect(ino, `${table} ${hashPart}`).toBe(before.get(hashPart));
+      if (table === 'figures') expect(kept.length).toBe(now.size - 1); // the edited segment's digest is new
+      else expect(kept.length).toBe(now.size);
+    }
+  });
+
+  it('does not trust a digest file edited after the last run (same size, newer), and checks everything', async () => {
+    const first = await validate(tables, null);
+    const folder = path.join(first.dir, 'segments', 'claims');
+    const file = path.join(folder, fs.readdirSync(folder).sort()[1]!);
+    const text = fs.readFileSync(file, 'utf8');
+    const later = new Date(fs.statSync(path.join(first.dir, 'segments-index.json')).mtimeMs + 5_000);
+    fs.writeFileSync(file, text.replace(/"rows":(\d)/, (_, d: string) => `"rows":${(Number(d) + 1) % 10}`)); // same size
+    fs.utimesSync(file, later, later);
+    const again = await validate(tables, first.dir);
+    expect(again.log.join('\n')).toContain('is not the folder its index describes');
+    expect(again.report.valid).toBe(true);
+    expect(folderHashes(again.dir)).toEqual(folderHashes((await validate(tables, null)).dir));
+  });
+
   it('checks everything again after a run that was not valid', async () => {
     const broken = Object.fromEntries(TABLE_NAMES.map((t) => [t, [...tables[t]]])) as Record<TableName, string[]>;
     broken.claims.push(broken.claims[0]!);

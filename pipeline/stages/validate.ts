@@ -2,14 +2,15 @@
 // (unique keys, references resolve). Writes out/validate/report.json; a dataset with problems is
 // not published (the build stops before emit and the previous out/dataset stays as it was).
 // Input: out/link. Output: out/validate/report.json; and, for the next run of the same code,
-// segments.jsonl, each table segment's digest (keys, references, schema problems);
-// segments-index.json, where each table's digests lie in it and whether the tables were valid; and
+// segments/<table>/, a file per table segment holding its digest (keys, references, schema
+// problems); segments-index.json, each table's digest files and whether the tables were valid; and
 // keys.bin, the tables' keys and references as exact 64-bit sets (validateDelta.ts). The segments
 // are those link recorded in out/link/segments.json (only a changed segment is read), or cut from
 // the tables.
 //
 // Incremental: when the last run's tables were valid, only the segments that changed are parsed and
-// checked, against the last run's key sets (checkChanges); the other digests are copied as bytes.
+// checked, against the last run's key sets (checkChanges); the other digests' files are hard links
+// to the last run's.
 // Anything that check finds or cannot decide sends the run to the full check, over every segment's
 // digest (those of unchanged segments taken from the last run), which gives the exact report.
 import path from 'node:path';

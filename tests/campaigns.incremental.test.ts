@@ -326,6 +326,15 @@ describe('linking from profiles kept between runs (the link stage keeps profiles
     const scratch = linkCampaigns(after, undefined, null, digestOf(after));
     expect(incremental.campaigns).toEqual(scratch.campaigns);
     expect(incremental.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
-    expect(() => linkCampaigns(docs.map(kept))).toThrow(/comes as a profile, and no digestOf was given/);
+    expect(() => linkCampaigns(docs.map(kept))).toThrow(/comes as a profile without its digest, and no digestOf was given/);
+    // Profiles that carry their digests (as the link stage makes them) need no digestOf.
+    const carrying = (list: DocCampaignEvidence[]) => {
+      const of = digestOf(list);
+      return list.map((d) => ({ ...kept(d), digest: of(d.doc_id) }));
+    };
+    expect(linkCampaigns(carrying(docs)).campaigns).toEqual(fromEvidence.campaigns);
+    const carried = linkCampaigns(carrying(after), undefined, { ...last, evidence: (docId) => byId.get(docId) });
+    expect(carried.campaigns).toEqual(scratch.campaigns);
+    expect(carried.linkCache.map(linkCacheLine)).toEqual(scratch.linkCache.map(linkCacheLine));
   });
 });

@@ -149,6 +149,11 @@ export interface DocProfile {
    * withCollapseKey); undefined: made when needed.
    */
   collapseKey?: CollapseKey;
+  /**
+   * The digest of the evidence it was made from, when the caller keeps one with it (link.ts does):
+   * linkCampaigns then takes it from here rather than asking digestOf for each document.
+   */
+  digest?: string;
 }
 
 function mostFrequent<T>(items: readonly T[]): T | null {
@@ -1775,14 +1780,14 @@ function clusterProfiles(
   profiles: DocProfile[],
   previous: PreviousLinking | null,
   evidenceOf: (docId: string) => LinkInput | undefined,
-  digestOf: (docId: string) => string,
+  digestOf: (doc: LinkInput) => string,
   /** The base keys the orphans will look up (attachOrphans uses the index this returns). */
   orphanBases: Iterable<number>,
   collapseKeyOf: (p: DocProfile) => CollapseKey,
 ): { groups: UnitGroups; index: KeyIndex; reps: DocProfile[]; digests: string[]; candidates: UnitCandidates[]; rescored: number; updated: number; recut: number; keptUnits: number } {
   const groups = new UnitGroups(collapseIdentical(profiles, collapseKeyOf));
   const reps = groups.units.map((u) => u[0]!);
-  const digests = reps.map((p) => digestOf(p.doc_id));
+  const digests = reps.map(digestOf);
   const positions = reps.map((p) => blockingPosition(p.doc_id));
   // One index of the units' keys serves the candidate links and then the orphans: all the units' for
   // a build from scratch. An incremental run indexes the units under the bases it will query: the
@@ -1803,7 +1808,7 @@ function clusterProfiles(
   // is now inside another unit (its evidence is the same as then).
   const evidenceBefore = (unit: LinkCacheUnit): LinkInput => {
     const now = evidenceOf(unit.id);
-    const evidence = now && digestOf(unit.id) === unit.digest ? now : previous!.evidence(unit.id);
+    const evidence = now && digestOf(now) === unit.digest ? now : previous!.evidence(unit.id);
     if (!evidence) throw new Error(`link cache: no earlier evidence of ${unit.id} (rebuild without out/link)`);
     return evidence;
   };
@@ -1998,8 +2003,8 @@ function tieBreakId(idKey: DraftCampaign['idKey'], firstDocId: string): string {
  * What a group's draft is made from: its members in merge order (mostFrequent and pickForm break
  * ties by first appearance) and each member's evidence digest. Equal keys, equal drafts.
  */
-function draftKey(members: readonly DocProfile[], digestOf: (docId: string) => string): string {
-  return hash('sha256', members.map((p) => `${p.doc_id}\t${digestOf(p.doc_id)}`).join('\n'), 'base64');
+function draftKey(members: readonly DocProfile[], digestOf: (doc: LinkInput) => string): string {
+  return hash('sha256', members.map((p) => `${p.doc_id}\t${digestOf(p)}`).join('\n'), 'base64');
 }
 
 /**
@@ -2128,17 +2133,19 @@ export function linkCampaigns(
     const doc = sortedDocs[partitionPoint(sortedDocs, (d) => d.doc_id < docId)];
     return doc?.doc_id === docId ? doc : undefined;
   };
-  const digest =
-    digestOf ??
-    ((docId: string): string => {
-      const doc = evidenceOf(docId)!;
-      if (!('mentions' in doc)) throw new Error(`linkCampaigns: ${docId} comes as a profile, and no digestOf was given`);
-      return evidenceDigest(doc);
-    });
+  /** A document's digest: the one its profile carries, else digestOf's, else that of its evidence. */
+  const digest = (doc: LinkInput): string => {
+    const carried = (doc as Partial<DocProfile>).digest;
+    if (carried !== undefined) return carried;
+    if (digestOf) return digestOf(doc.doc_id);
+    const evidence = 'mentions' in doc ? doc : evidenceOf(doc.doc_id);
+    if (!evidence || !('mentions' in evidence)) throw new Error(`linkCampaigns: ${doc.doc_id} comes as a profile without its digest, and no digestOf was given`);
+    return evidenceDigest(evidence);
+  };
   const collapseKeys = new Map<string, CollapseKey>();
   const collapseKeyOf = (p: DocProfile): CollapseKey => {
     if (p.collapseKey !== undefined) return p.collapseKey; // kept with the profile
-    const d = digest(p.doc_id);
+    const d = digest(p);
     let key = collapseKeys.get(d);
     if (key === undefined) {
       const cached = previous?.collapseKey?.(d);

@@ -127,6 +127,7 @@ function summarize(doc: ExtractedDocument, digest: string, file: number, ref: Li
   const figures = doc.figures.flatMap(({ measure, value, unit, qualifier, place_code }) => [measure, value, unit, qualifier, place_code]);
   // With its collapse key, which link-docs/ keeps with the profile for the next run.
   const profile = withCollapseKey(profileDocument({ doc_id: doc.doc_id, published_date: doc.metadata.published_date, mentions: doc.campaign_mentions, figures: [] }, headlineFigures(figures)));
+  profile.digest = digest; // linkCampaigns takes each document's digest from its profile
   const summary: DocSummary = {
     file,
     ref,
@@ -176,7 +177,9 @@ function parseDocEntry(entry: Buffer, file: number): SummarizedDocument {
   if (!Array.isArray(fields)) throw new Error(`${LINK_DOCS}: an entry without its campaign profile`);
   if (!Array.isArray(figures) || figures.length % FIGURE_FIELDS !== 0) throw new Error(`${LINK_DOCS}: an entry whose figures are not ${FIGURE_FIELDS} fields each`);
   const summary: DocSummary = { file, ref: { offset, length }, digest: entry.toString('latin1', 0, tab), doc_id, source_file, publisher, published_date, figures };
-  return { summary, profile: profileFromFields(doc_id, fields, headlineFigures(figures)) };
+  const profile = profileFromFields(doc_id, fields, headlineFigures(figures));
+  profile.digest = summary.digest;
+  return { summary, profile };
 }
 
 /** The entries of a link-docs file by doc_id (the line's bytes, and its digest). */
@@ -757,10 +760,8 @@ async function linkWith(context: StageContext, rowsWriter: RowsWriter): Promise<
   const builtMuch = parsedRecords * 10 >= summaries.length;
   if (builtMuch) collectGarbageIfGrown();
   const previous = await previousLinking(context, stale);
-  const digests = new Map<string, string>();
-  for (const s of summaries) digests.set(s.doc_id, s.digest); // no array per document, as new Map(summaries.map(...)) makes
-  const { docCampaign, linkCache, drafts, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiles, undefined, previous, (docId) => digests.get(docId)!);
-  digests.clear();
+  // Each profile carries its document's digest (summarize, parseDocEntry): no map of 100,000 doc_ids to look them up in.
+  const { docCampaign, linkCache, drafts, rescoredUnits, updatedUnits, recutUnits, reusedDrafts, keptClusteringUnits } = linkCampaigns(profiles, undefined, previous);
   withCampaigns(summaries, docCampaign);
   if (previous) {
     context.log(`${rescoredUnits} of ${linkCache.length} campaign units scored again, ${updatedUnits} scored against the added units they meet, ${recutUnits} against the candidates they had not kept, the rest reused`);

@@ -7,6 +7,7 @@
 
 import { hash } from 'node:crypto';
 import { sha256Bytes, sha256Hex } from './hash.js';
+import { byText } from './idOrder.js';
 import { valueInterval, type Qualifier } from './claims.js';
 import { KeyIndex, type MeetCounter } from './keyIndex.js';
 import { CAMPAIGN_LEXICON_EN, nameSimilarity, normalizeCampaignName, partitionPoint, titleCase, YEAR_RE, type CampaignLexicon, type CampaignMention } from './campaigns.js';
@@ -1890,7 +1891,6 @@ function attachOrphans(groups: UnitGroups, orphans: readonly DocProfile[], index
   });
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /**

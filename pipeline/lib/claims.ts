@@ -18,6 +18,7 @@
 // case) is therefore NOT a conflict: those are two claims that nobody disputes.
 
 import { sha256Hex } from './hash.js';
+import { byText } from './idOrder.js';
 import { flatJsonField } from './lineFile.js';
 
 export type Qualifier = 'exact' | 'about' | 'over' | 'under';
@@ -155,7 +156,6 @@ function valuesByDoc(figures: readonly ClaimInput[]): Map<string, Set<number>> {
   return out;
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Where a figure's claim lives: its campaign, or its own document when it has none. */
 const DOCUMENT_SCOPE = 'doc:';

@@ -10,7 +10,8 @@ const DOC_ID = /^doc_[0-9a-f]{16}$/;
 const PLACE_BITS = 21;
 const PLACES = 2 ** PLACE_BITS;
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Code-unit order of strings (machine independent, unlike localeCompare): the pipeline's sort order for text. */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The places of `ids` in code-unit order of the ids (a stable order for equal ids). */
 export function orderByDocId(ids: readonly string[]): number[] {

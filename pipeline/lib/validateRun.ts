@@ -1,9 +1,10 @@
 // The validate stage's files between runs, and its two ways to check: the delta check of the
 // segments that changed against the last valid run's key sets (validateDelta.ts), and the full check
 // over every segment's digest (validate.ts). Files, in the stage's folder: segments/<table>/, a file
-// per table segment holding its digest (`000042-<16 hex of the segment's hash>.json`, in table
-// order), segments-index.json (each table's digest files, and whether the tables were valid) and
-// keys.bin (the key sets). A digest a rebuild keeps is a hard link to the last run's file: after one
+// per table segment holding its digest as one JSON line, named as link names its segment files
+// (segmentFileName: `000042-<16 hex of the segment's hash>.jsonl`, in table order);
+// segments-index.json (each table's digest files, and whether the tables were valid); and keys.bin
+// (the key sets). A digest a rebuild keeps is a hard link to the last run's file: after one
 // added article at 100k, a few of 271 files are written instead of 62 MB. The stage
 // (stages/validate.ts) chooses and writes the report.
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import { linkOrCopyFile, readJson } from './fsutil.js';
 import { sha256Hex } from './hash.js';
 import { writeFileInPieces } from './lineFile.js';
 import { TABLE_NAMES, type TableName, type TableSchema } from './schema.js';
-import { tableSegments, type Segment } from './segments.js';
+import { segmentFileName, tableSegments, type Segment } from './segments.js';
 import { previousOutputFile, segmentRuleOf, type StageContext } from './stage.js';
 import { segmentDigester, validateJsonlFiles, type SegmentDigest, type ValidationReport } from './validate.js';
 import { checkChanges, deserializeKeyIndex, KeyIndexBuilder, serializeKeyIndex, type KeyIndex, type KeyIndexLayout, type KeyPlan, type TableChange } from './validateDelta.js';
@@ -43,10 +44,6 @@ type DigestEntry = [hash: string, rows: number, name: string, length: number];
 
 /** The file of a table's digest entry under a validate folder. */
 const digestFile = (dir: string, table: TableName, [, , name]: DigestEntry): string => path.join(dir, DIGESTS, table, name);
-
-function digestFileName(index: number, hash: string): string {
-  return `${String(index).padStart(6, '0')}-${hash.slice(0, 16)}.json`;
-}
 
 /** A digest file's content: the digest as one JSON line (its table first). */
 function parseDigest(text: string): StoredDigest {
@@ -105,7 +102,7 @@ class DigestWriter {
     for (const table of TABLE_NAMES) fs.mkdirSync(path.join(dir, DIGESTS, table), { recursive: true });
   }
   private entry(table: TableName, hash: string, rows: number, length: number): DigestEntry {
-    const entry: DigestEntry = [hash, rows, digestFileName(this.entries[table]!.length, hash), length];
+    const entry: DigestEntry = [hash, rows, segmentFileName(this.entries[table]!.length, hash), length];
     this.entries[table]!.push(entry);
     return entry;
   }

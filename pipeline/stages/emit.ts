@@ -104,10 +104,9 @@ class TablesInFlight {
       // A thread that could not start (no worker threads here), or died while starting, publishes
       // nothing: the tables it claimed, if any, are published here (a file it began is written anew).
       const there = this.onWorker ? await this.onWorker.catch((error: unknown) => (error instanceof TaskFailure && error.kind === 'setup' ? [] : Promise.reject(error))) : [];
-      const byTable = new Map([...here, ...there].map(([i, table]) => [this.plan.jobs[i]!.job.table, table]));
-      const published = this.plan.jobs.map(({ job }) => byTable.get(job.table) ?? publishTable(job));
-      const inTableOrder = new Map(published.map((table, i) => [this.plan.jobs[i]!.job.table, table]));
-      return { published: TABLE_NAMES.map((table) => inTableOrder.get(table)!), byWorker: there.map(([i]) => this.plan.jobs[i]!.job.table) };
+      const byJob = new Map([...here, ...there]);
+      const byTable = new Map(this.plan.jobs.map(({ job }, i) => [job.table, byJob.get(i) ?? publishTable(job)]));
+      return { published: TABLE_NAMES.map((table) => byTable.get(table)!), byWorker: there.map(([i]) => this.plan.jobs[i]!.job.table) };
     } finally {
       await this.pool?.close();
     }

@@ -45,7 +45,7 @@ import { TaskFailure, WorkerPool } from '../lib/workerPool.js';
 import { collectGarbageIfGrown } from '../lib/gcHint.js';
 import { BufferedLineWriter, flatJsonField, linesWithRefs, nonEmptyLines, rawLinesWithRefs, type LineRef } from '../lib/lineFile.js';
 import { loadSchemas, orderColumns, rowComparator, schemaFiles, sortRows, TABLE_NAMES, type Row, type TableName, type TableSchema } from '../lib/schema.js';
-import { orderByDocId } from '../lib/idOrder.js';
+import { byText, orderByDocId } from '../lib/idOrder.js';
 import { siblingModule } from '../lib/runtime.js';
 import { readShardManifest, shardNames, shardPath } from '../lib/shards.js';
 import { previousOutputFile, segmentRuleOf, type StageContext, type StageDefinition, type StageOutcome } from '../lib/stage.js';
@@ -293,7 +293,6 @@ async function summarizeDocuments(
   return { summaries, byDocId, profiles: profilesByDocId, extractFiles: shards.map((shard) => shardPath(extractDir, shard)), edited, stale, parsedRecords, docsRanges: ranges };
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const LINK_CACHE = 'link-cache.jsonl';
 /**

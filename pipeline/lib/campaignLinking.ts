@@ -689,12 +689,29 @@ class KeySpace {
     }
     return bases;
   }
+  /** Per figure base key: the measure and unit, and the bucket, it was made of (figureBase's arguments). */
+  private readonly figureOfBase = new Map<number, { measureUnit: string; bucket: number }>();
   figureBase(measureUnit: string, bucket: number): number {
     let buckets = this.figures.get(measureUnit);
     if (!buckets) this.figures.set(measureUnit, (buckets = new Map()));
     let id = buckets.get(bucket);
-    if (id === undefined) buckets.set(bucket, (id = this.base(`f:${measureUnit}|${bucket}`)));
+    if (id === undefined) {
+      buckets.set(bucket, (id = this.base(`f:${measureUnit}|${bucket}`)));
+      this.figureOfBase.set(id, { measureUnit, bucket });
+    }
     return id;
+  }
+  /** The figure base keys among `bases`, as buckets by measure and unit. */
+  figureBuckets(bases: Iterable<number>): Map<string, Set<number>> {
+    const byMeasureUnit = new Map<string, Set<number>>();
+    for (const id of bases) {
+      const figure = this.figureOfBase.get(id);
+      if (!figure) continue;
+      let buckets = byMeasureUnit.get(figure.measureUnit);
+      if (!buckets) byMeasureUnit.set(figure.measureUnit, (buckets = new Set()));
+      buckets.add(figure.bucket);
+    }
+    return byMeasureUnit;
   }
   /**
    * Years and agency facets are numbered apart, each within its field: a news archive names
@@ -799,15 +816,40 @@ function baseKeys(p: DocProfile, side: 'index' | 'probe'): number[] {
 }
 
 /**
- * Has `p` a base key in `bases` (one of baseKeys(p, side))? The figures' bases are found from the
- * figures themselves: an incremental run asks this of every unit, and building each one's figure
+ * Has `p` a base key among the query's (one of baseKeys(p, side))? The figures' are found from the
+ * figures themselves (BaseQuery.hasFigureBase): an incremental run asks this of every unit, and building each one's figure
  * table only to answer it (most are never scored) cost half a second and a million live objects at
  * 100k documents.
  */
-function hasBaseKeyIn(p: DocProfile, side: 'index' | 'probe', bases: ReadonlySet<number>): boolean {
-  for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) if (bases.has(key)) return true;
-  for (const key of figureBasesOf(p)) if (bases.has(key)) return true;
-  return false;
+function hasBaseKeyIn(p: DocProfile, side: 'index' | 'probe', query: BaseQuery): boolean {
+  for (const name of allNames(p)) for (const key of keySpace.nameBases(name)[side]) if (query.bases.has(key)) return true;
+  return query.hasFigureBase(p);
+}
+
+/**
+ * A set of base keys asked about every unit (hasBaseKeyIn), with its figure keys as buckets by
+ * measure and unit: a unit's figures are then tested against those without their keys being made
+ * and interned (after one added article at 100k, about 0.1 s of making the keys of 60,000 units'
+ * figures, to test them against a few dozen).
+ */
+class BaseQuery {
+  private readonly figureBuckets: Map<string, Set<number>>;
+  constructor(readonly bases: ReadonlySet<number>) {
+    this.figureBuckets = keySpace.figureBuckets(bases);
+  }
+  /** Is one of figureBasesOf(p) among the bases? The same buckets, found the same way (pushFigureBases). */
+  hasFigureBase(p: DocProfile): boolean {
+    if (this.figureBuckets.size === 0) return false;
+    for (let i = 0; i < headlineCount(p.figures); i++) {
+      const figure = headlineAt(p.figures, i);
+      if (!(figure.value >= MIN_INDEXED_FIGURE)) continue;
+      const buckets = this.figureBuckets.get(`${figure.measure}|${figure.unit ?? ''}`);
+      if (!buckets) continue;
+      const [lo, hi] = valueInterval(figure.value, figure.qualifier);
+      for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) if (buckets.has(b)) return true;
+    }
+    return false;
+  }
 }
 
 /** Per profile, its figures' base keys in this linkCampaigns call's key space (made anew with it). */
@@ -815,7 +857,7 @@ let figureBaseCache = new WeakMap<DocProfile, number[]>();
 
 /**
  * The base keys of a profile's figures, from the figures themselves (no figure table: most units
- * are never scored), kept for the call: an incremental run asks for them of every unit twice.
+ * are never scored), kept for the call: a unit's index keys and probe keys both need them.
  */
 function figureBasesOf(p: DocProfile): number[] {
   let keys = figureBaseCache.get(p);
@@ -853,7 +895,8 @@ function probeKeys(p: DocProfile): BlockingKey[] {
  */
 function unitIndex(reps: readonly DocProfile[], positions: readonly number[], bases: ReadonlySet<number> | null): { index: KeyIndex; full: boolean } {
   // A unit's index keys refine its names' and figures' bases, and its month keys (each its own base).
-  const under = bases && reps.flatMap((p, i) => (hasBaseKeyIn(p, 'index', bases) || monthKeys(p).some((k) => bases.has(keyBase(k))) ? [i] : []));
+  const query = bases && new BaseQuery(bases);
+  const under = bases && reps.flatMap((p, i) => (hasBaseKeyIn(p, 'index', query!) || monthKeys(p).some((k) => bases.has(keyBase(k))) ? [i] : []));
   const full = under === null || 2 * under.length > reps.length;
   const covered = new Set(bases); // the caller's set may grow later; this index holds these bases only
   const index = new KeyIndex((unit) => positions[unit]!, full ? null : (key) => covered.has(keyBase(key)));
@@ -1546,7 +1589,8 @@ function reusableLinks(
 
   // A probe key refines one of the unit's probe base keys (or is a month key, its own base): a unit
   // none of whose bases is touched meets no change in the index, and its probe keys are not built.
-  const mayMeetChanges = (p: DocProfile): boolean => hasBaseKeyIn(p, 'probe', touchedBases) || monthKeys(p).some((k) => touched.has(k));
+  const touchedQuery = new BaseQuery(touchedBases);
+  const mayMeetChanges = (p: DocProfile): boolean => hasBaseKeyIn(p, 'probe', touchedQuery) || monthKeys(p).some((k) => touched.has(k));
   const viable = new Map<number, number>();
   const candidates = new Map<number, number[]>();
   reps.forEach((p, i) => {

@@ -1,6 +1,12 @@
 // A file written in pieces while its sha256 and size are computed, so a published file's hash never
 // needs the whole file in memory (or a second read). Writes are synchronous: the bytes are on their
 // way to disk, and hashed, when `write` returns, so the caller may reuse its buffer.
+//
+// A file may be written over a spare one (emit's: the dataset before the last, whose files nothing
+// else links to): the spare is moved to the file's place and written from its start, then cut to
+// length. Its pages are in the page cache already, so the kernel need not find new ones. On this
+// project's machine (a VM whose host takes freed memory back) writing 172 MB into a new file took
+// 30 ms or 400 ms, depending on whether freed pages were at hand, and over a cached file 13 ms.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { writeAll } from './lineFile.js';
@@ -9,9 +15,14 @@ export class HashedFile {
   private readonly hash = createHash('sha256');
   private readonly fd: number;
   private bytes = 0;
+  /** Written over a spare file, which may be longer than this one: cut to length on close. */
+  private readonly overSpare: boolean;
 
-  constructor(file: string) {
-    this.fd = fs.openSync(file, 'w');
+  /** `spare`: a file to write over if it is a regular file that no other path links to (else a new file is made). */
+  constructor(file: string, spare: string | null = null) {
+    const fd = openOverSpare(file, spare);
+    this.overSpare = fd !== null;
+    this.fd = fd ?? fs.openSync(file, 'w');
   }
 
   write(bytes: Uint8Array): void {
@@ -22,7 +33,25 @@ export class HashedFile {
 
   /** Closes the file; its size and sha256 (hex). */
   close(): { bytes: number; sha256: string } {
+    if (this.overSpare) fs.ftruncateSync(this.fd, this.bytes);
     fs.closeSync(this.fd);
     return { bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+}
+
+/**
+ * Moves `spare` to `file` and opens it for writing from its start; null when there is no spare, or
+ * it is not a regular file, or another path links to it (a hard link someone made to an old
+ * dataset file must not change under them), or it cannot be moved.
+ */
+function openOverSpare(file: string, spare: string | null): number | null {
+  if (spare === null) return null;
+  try {
+    const stat = fs.lstatSync(spare);
+    if (!stat.isFile() || stat.nlink !== 1) return null;
+    fs.renameSync(spare, file);
+    return fs.openSync(file, 'r+');
+  } catch {
+    return null; // no spare (the first builds, or taken already): a new file
   }
 }

@@ -85,6 +85,11 @@ export interface StageDefinition {
   inputs(config: BuildConfig): Record<string, string>;
   /** Extra files whose content counts as code (e.g. schemas). */
   codeFiles?(config: BuildConfig): string[];
+  /**
+   * Where the output a run replaces goes instead of being deleted (replacing what was there): emit
+   * keeps the dataset before the last one, whose files its next run writes over (hashedFile.ts).
+   */
+  keepSupersededAt?(config: BuildConfig): string;
   run(context: StageContext): Promise<StageOutcome>;
 }
 
@@ -215,7 +220,7 @@ export async function runStage(
   }
   const outputHash = await hashFolder(staged, outcome.knownHashes);
   // Folder first, stamp second: a crash in between leaves a stale stamp, which only causes a rerun.
-  await publishFolder(staged, target, { removeOldInBackground: true }); // runBuild waits for it at the end
+  await publishFolder(staged, target, { removeOldInBackground: true, keepOldAt: stage.keepSupersededAt?.(config) ?? null }); // runBuild waits for it at the end
   const newStamp: StageStamp = { stage: stage.name, code_hash: code, inputs_hash: inputsHash, output_hash: outputHash, ok: outcome.ok, summary: outcome.summary };
   await writeFileAtomic(stampFile, JSON.stringify(newStamp, null, 2) + '\n');
   return { stage: stage.name, status: 'built', ok: outcome.ok, summary: outcome.summary, seconds: seconds(), ...(fellBack === undefined ? {} : { fellBack }) };

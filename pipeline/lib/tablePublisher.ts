@@ -55,6 +55,8 @@ export interface PublishTableInput {
   previous: { dir: string; segments: TableSegments } | null;
   /** How rows are cut into segments (row groups); tests use small ones. */
   rule?: SegmentRule;
+  /** A folder of spare files to write the table's files over, by name (HashedFile): emit's, the dataset before the last. */
+  spareDir?: string | null;
 }
 
 export interface PublishedTable {
@@ -121,14 +123,15 @@ function lastBuildSegments(previous: PublishTableInput['previous']): (segment: {
 }
 
 /** One table's CSV and Parquet files (and their hashes), card statistics and segment index. Exported for the worker. */
-export function publishTable({ table, linkDir, outDir, root, previous, rule = DEFAULT_SEGMENT_RULE }: PublishTableInput): PublishedTable {
+export function publishTable({ table, linkDir, outDir, root, previous, rule = DEFAULT_SEGMENT_RULE, spareDir = null }: PublishTableInput): PublishedTable {
   const schema = loadSchemas(root)[table];
   const lines = csvLines(schema);
   const tableStats = new CardStats();
   const csvPath = `${table}.csv`;
   const parquetPath = `${table}.parquet`;
-  const csv = new HashedFile(path.join(outDir, csvPath));
-  const parquetOut = new HashedFile(path.join(outDir, parquetPath));
+  const spare = (file: string): string | null => (spareDir === null ? null : path.join(spareDir, file));
+  const csv = new HashedFile(path.join(outDir, csvPath), spare(csvPath));
+  const parquetOut = new HashedFile(path.join(outDir, parquetPath), spare(parquetPath));
   const parquetWriter = new SpillingByteWriter((bytes) => parquetOut.write(bytes));
   const parquet = new ParquetFileWriter(parquetWriter, parquetSchema(schema));
   const lastBuild = lastBuildSegments(previous);

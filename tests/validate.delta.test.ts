@@ -33,6 +33,32 @@ describe('KeyList', () => {
   });
 });
 
+describe('KeyList against the key pattern', () => {
+  const reference = /^([a-z][a-z0-9]*)_([0-9a-f]{16})$/;
+  const keyish = fc.oneof(
+    { arbitrary: fc.stringMatching(/^[0-9a-f]{16}$/).map((hex) => `fig_${hex}`), weight: 6 },
+    fc.tuple(fc.constantFrom('fig', 'doc', 'f1', 'Fig', '1fig', ''), fc.constantFrom('_', '-', '__'), fc.stringMatching(/^[0-9a-gA-F]{15,17}$/)).map(([p, sep, hex]) => `${p}${sep}${hex}`),
+    fc.string({ maxLength: 24 }),
+  );
+  it('is exact exactly when every key matches the pattern with one prefix, and holds their numbers', () => {
+    let exactRuns = 0;
+    fc.assert(
+      fc.property(fc.array(keyish, { maxLength: 6 }), (keys) => {
+        const list = new KeyList();
+        list.addAll(keys);
+        const matches = keys.map((k) => reference.exec(k));
+        const exact = matches.every((m) => m !== null && m[1] === matches[0]![1]);
+        const sorted = list.sorted();
+        expect(sorted !== null, JSON.stringify(keys)).toBe(exact);
+        exactRuns += exact && keys.length > 1 ? 1 : 0;
+        if (exact) expect([...sorted!]).toEqual(matches.map((m) => BigInt(`0x${m![2]}`)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(exactRuns).toBeGreaterThan(100); // the generator reaches the exact case, with several keys
+  });
+});
+
 describe('replaceKeys', () => {
   const sorted = (values: bigint[]) => BigUint64Array.from(values).sort();
   it('takes one occurrence of each removed number out and puts the added in, as multisets', () => {

@@ -9,6 +9,21 @@ const HEX_KEY = /^([a-z][a-z0-9]*)_([0-9a-f]{16})$/;
 /** Where the high and low 32-bit halves of a 64-bit number lie in its two 32-bit words. */
 const [HI, LO] = os.endianness() === 'LE' ? [1, 0] : [0, 1];
 
+const HEX_DIGITS = 16;
+const UNDERSCORE = 0x5f;
+
+/** The number written in lowercase hex digits in `text[start, end)` (at most 8: exact), or -1 if one is not. */
+function hexValue(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
 /** Keys collected one at a time (in any order), all of one prefix; `sorted()` gives the set. */
 export class KeyList {
   private words = new Uint32Array(2 * 1024);
@@ -19,20 +34,24 @@ export class KeyList {
 
   add(key: string): void {
     if (!this.exact) return;
-    const match = HEX_KEY.exec(key);
-    if (!match || (this.prefix !== null && match[1] !== this.prefix)) {
+    // As HEX_KEY, read by hand: after one added article at 100k, validate adds about 120,000 keys,
+    // and a match with its two slices and two parseInt cost four times as much (about 0.04 s).
+    const digits = key.length - HEX_DIGITS;
+    const samePrefix = this.prefix !== null ? digits === this.prefix.length + 1 && key.startsWith(this.prefix) : HEX_KEY.test(key);
+    const hi = samePrefix && key.charCodeAt(digits - 1) === UNDERSCORE ? hexValue(key, digits, digits + 8) : -1;
+    const lo = hi >= 0 ? hexValue(key, digits + 8, digits + 16) : -1;
+    if (lo < 0) {
       this.exact = false;
       return;
     }
-    this.prefix ??= match[1]!;
+    this.prefix ??= key.slice(0, digits - 1);
     if (2 * this.length === this.words.length) {
       const grown = new Uint32Array(2 * this.words.length);
       grown.set(this.words);
       this.words = grown;
     }
-    const hex = match[2]!;
-    this.words[2 * this.length + HI] = Number.parseInt(hex.slice(0, 8), 16);
-    this.words[2 * this.length + LO] = Number.parseInt(hex.slice(8), 16);
+    this.words[2 * this.length + HI] = hi;
+    this.words[2 * this.length + LO] = lo;
     this.length++;
   }
 

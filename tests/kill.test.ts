@@ -125,7 +125,7 @@ describe('SIGKILL at random moments', () => {
     const final = await runBuild(out);
     expect(final.code).toBe(0);
     expect(folderHashes(path.join(out, 'dataset'))).toEqual(reference);
-    const leftovers = fs.readdirSync(out).filter((name) => /\.tmp-\d+$|\.previous$/.test(name));
+    const leftovers = fs.readdirSync(out).filter((name) => /\.tmp-\d+$|\.previous$|\.displaced$/.test(name));
     expect(leftovers, 'temp folders and backups of killed runs are cleaned up').toEqual([]);
   }, 240_000);
 });

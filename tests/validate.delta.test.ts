@@ -59,6 +59,23 @@ describe('KeyList against the key pattern', () => {
   });
 });
 
+describe('KeyList with a prefix set from outside (validate sets the last run\'s)', () => {
+  it('checks the set prefix against the pattern with the first key', () => {
+    for (const [prefix, key, exact] of [
+      ['fig', 'fig_0123456789abcdef', true],
+      ['fig', 'doc_0123456789abcdef', false],
+      ['Fig', 'Fig_0123456789abcdef', false],
+      ['', '_0123456789abcdef', false],
+      ['a_b', 'a_b_0123456789abcdef', false],
+    ] as const) {
+      const list = new KeyList();
+      list.prefix = prefix;
+      list.addAll([key, key]);
+      expect(list.sorted() !== null, `${prefix} ${key}`).toBe(exact);
+    }
+  });
+});
+
 describe('replaceKeys', () => {
   const sorted = (values: bigint[]) => BigUint64Array.from(values).sort();
   it('takes one occurrence of each removed number out and puts the added in, as multisets', () => {

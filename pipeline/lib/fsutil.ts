@@ -251,21 +251,28 @@ export async function publishFolder(staged: string, target: string, options: { r
   if (hadTarget) await fsp.rename(target, backup);
   await fsp.rename(staged, target);
   if (!hadTarget) return;
-  let old = backup;
   if (options.keepOldAt) {
-    // The old folder takes the kept one's place; the kept one is deleted in its stead (a leftover of
-    // a crash in between is deleted by the next publish).
+    // The old folder takes the kept one's place; the kept one is deleted in its stead. A kept
+    // folder that cannot be moved (on another file system) is deleted, and the old folder with it.
     const kept = options.keepOldAt;
-    const displaced = `${backup}.displaced`;
+    const displaced = displacedPathFor(target);
     await fsp.rm(displaced, { recursive: true, force: true });
-    const hadKept = await exists(kept);
-    if (hadKept) await fsp.rename(kept, displaced);
-    await fsp.mkdir(path.dirname(kept), { recursive: true });
-    await fsp.rename(backup, kept);
-    if (!hadKept) return;
-    old = displaced;
+    try {
+      if (await exists(kept)) await fsp.rename(kept, displaced);
+      await fsp.mkdir(path.dirname(kept), { recursive: true });
+      await fsp.rename(backup, kept);
+    } catch {
+      await fsp.rm(kept, { recursive: true, force: true });
+    }
+    for (const old of [displaced, backup]) if (await exists(old)) await removeOld(old, target, options.removeOldInBackground ?? false);
+    return;
   }
-  if (!options.removeOldInBackground) {
+  await removeOld(backup, target, options.removeOldInBackground ?? false);
+}
+
+/** Deletes a superseded folder: at once, or renamed aside and deleted in the background (publishFolder). */
+async function removeOld(old: string, target: string, inBackground: boolean): Promise<void> {
+  if (!inBackground) {
     await fsp.rm(old, { recursive: true, force: true });
     return;
   }
@@ -301,8 +308,12 @@ export async function supersededFoldersRemoved(): Promise<void> {
   while (pendingRemovals.size > 0) await Promise.all(pendingRemovals);
 }
 
-/** After a crash: restore a backup whose replacement never arrived, drop one that was superseded. */
+/**
+ * After a crash: restore a backup whose replacement never arrived, drop one that was superseded,
+ * and a kept folder's predecessor that was still to be deleted (publishFolder's keepOldAt).
+ */
 export async function recoverFolder(target: string): Promise<void> {
+  await fsp.rm(displacedPathFor(target), { recursive: true, force: true });
   const backup = backupPathFor(target);
   if (!(await exists(backup))) return;
   if (await exists(target)) await fsp.rm(backup, { recursive: true, force: true });
@@ -311,4 +322,8 @@ export async function recoverFolder(target: string): Promise<void> {
 
 function backupPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.previous`);
+}
+
+function displacedPathFor(target: string): string {
+  return `${backupPathFor(target)}.displaced`;
 }

@@ -31,13 +31,18 @@ export class KeyList {
   prefix: string | null = null;
   /** False once a key was not `<prefix>_<16 hex>` with the list's one prefix. */
   exact = true;
+  /** The prefix a key was matched against HEX_KEY with (a prefix set from outside is checked by the next key's match). */
+  private matchedPrefix: string | null = null;
 
   add(key: string): void {
     if (!this.exact) return;
     // As HEX_KEY, read by hand: after one added article at 100k, validate adds about 120,000 keys,
     // and a match with its two slices and two parseInt cost four times as much (about 0.04 s).
     const digits = key.length - HEX_DIGITS;
-    const samePrefix = this.prefix !== null ? digits === this.prefix.length + 1 && key.startsWith(this.prefix) : HEX_KEY.test(key);
+    const samePrefix =
+      this.prefix !== null && this.prefix === this.matchedPrefix
+        ? digits === this.prefix.length + 1 && key.startsWith(this.prefix)
+        : HEX_KEY.test(key) && (this.prefix === null || key.slice(0, digits - 1) === this.prefix);
     const hi = samePrefix && key.charCodeAt(digits - 1) === UNDERSCORE ? hexValue(key, digits, digits + 8) : -1;
     const lo = hi >= 0 ? hexValue(key, digits + 8, digits + 16) : -1;
     if (lo < 0) {
@@ -45,6 +50,7 @@ export class KeyList {
       return;
     }
     this.prefix ??= key.slice(0, digits - 1);
+    this.matchedPrefix = this.prefix;
     if (2 * this.length === this.words.length) {
       const grown = new Uint32Array(2 * this.words.length);
       grown.set(this.words);

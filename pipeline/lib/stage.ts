@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { codeHash } from './codehash.js';
+import { sha256OfFile } from './hashedFile.js';
 import { exists, publishFolder, readJson, recoverFolder, walkFiles, type FolderWalk } from './fsutil.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 
@@ -89,7 +90,7 @@ export interface StageDefinition {
    * Where the output a run replaces goes instead of being deleted (replacing what was there): emit
    * keeps the dataset before the last one, whose files its next run writes over (hashedFile.ts).
    */
-  keepSupersededAt?(config: BuildConfig): string;
+  keepSupersededAt?(config: BuildConfig): string | null;
   run(context: StageContext): Promise<StageOutcome>;
 }
 
@@ -268,23 +269,9 @@ export async function hashFolder(dir: string, known: Readonly<Record<string, str
   return sha256Hex(lines.join('\n'));
 }
 
-/** Bytes read per call when hashing a file. */
-const HASH_CHUNK_BYTES = 8 << 20;
-
-/**
- * sha256 of a file, read synchronously in large chunks: a stage output of 280 MB hashed through a
- * read stream (64 KB chunks, a promise each) took about a second; this takes about a quarter.
- */
+/** sha256 of a file (sha256OfFile). */
 export async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const chunk = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
-    for (let read = fs.readSync(fd, chunk, 0, HASH_CHUNK_BYTES, null); read > 0; read = fs.readSync(fd, chunk, 0, HASH_CHUNK_BYTES, null)) hash.update(chunk.subarray(0, read));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest('hex');
+  return sha256OfFile(file);
 }
 
 /** `.<stage>.tmp-<pid>` folders and `<file>.tmp-<pid>` files: what runStage and writeFileAtomic stage into. */

@@ -5,9 +5,10 @@
 // segment hash, where its CSV lines and row group stand in those files, the row group's metadata and
 // the segment's card statistics. Output bytes are the same whether a segment was encoded or copied.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CardStats, type CardStatsPart } from './card.js';
-import { HashedFile } from './hashedFile.js';
+import { HashedFile, sha256OfFile } from './hashedFile.js';
 import { csvLines, ParquetColumns, ParquetFileWriter, parquetSchema, parseRowGroupMetadata, rowGroupMetadataJson, SpillingByteWriter, type ParquetRowGroup, type ResourceFile } from './publish.js';
 import { loadSchemas, type Row, type TableName } from './schema.js';
 import { copyRange } from './lineFile.js';
@@ -80,6 +81,11 @@ class RangeReader {
   close(): void {
     fs.closeSync(this.fd);
   }
+}
+
+/** When this machine started (ms since the epoch), taken a minute later: files written in its first minute are checked too. */
+function startedAtMs(): number {
+  return Date.now() - os.uptime() * 1000 + 60_000;
 }
 
 /** What publishTable would do for a table: the segments (and their rows) it would encode, and the bytes it would copy from the last build. */
@@ -255,7 +261,11 @@ export function usableSegments(index: SegmentIndex | null, codeHash: string, tab
     if (published.get(file.path) !== file.sha256) return false;
     try {
       const stat = fs.statSync(path.join(dir, file.path));
-      return stat.size === file.bytes && stat.mtimeMs === file.mtimeMs;
+      if (stat.size !== file.bytes || stat.mtimeMs !== file.mtimeMs) return false;
+      // A file written before the machine last started may not hold what was written: a file
+      // written over a spare (HashedFile) keeps its size and mtime after a power loss, but the
+      // bytes the page cache had not yet put on disk are the spare's. Its bytes are checked then.
+      return stat.mtimeMs > startedAtMs() || sha256OfFile(path.join(dir, file.path)) === file.sha256;
     } catch {
       return false;
     }

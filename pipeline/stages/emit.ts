@@ -49,6 +49,14 @@ const SEGMENT_INDEX = 'emit-segments.json';
  */
 const SPARE = 'emit-spare';
 
+/**
+ * CC_EMIT_SPARE=0: no spare is kept (the replaced dataset is deleted), for a reader that keeps the
+ * files of a dataset two builds old open or memory-mapped: a spare's file is rewritten in place.
+ */
+function spareDirOf(config: BuildConfig): string | null {
+  return process.env.CC_EMIT_SPARE === '0' ? null : buildCachePath(config.out, SPARE);
+}
+
 /** What emit's tables are made from, beside the code: compared before a head start is taken. */
 interface EmitInputs {
   config: BuildConfig;
@@ -81,7 +89,7 @@ async function planTables(inputs: EmitInputs, outDir: string): Promise<{ jobs: {
     // Checking the last build's files for reuse stats them: once per table.
     const segments = previousDir === null ? null : usableSegments(index, inputs.codeHash, table, published, previousDir);
     const previous = segments && previousDir !== null ? { dir: previousDir, segments } : null;
-    const job: PublishTableInput = { table, linkDir: inputs.linkDir, outDir, root: inputs.config.root, previous, rule: segmentRuleOf(inputs.config), spareDir: buildCachePath(inputs.config.out, SPARE) };
+    const job: PublishTableInput = { table, linkDir: inputs.linkDir, outDir, root: inputs.config.root, previous, rule: segmentRuleOf(inputs.config), spareDir: spareDirOf(inputs.config) };
     return { job, work: publishingWork(job) };
   });
   // Costliest first (publishingSeconds; ties in table order): each thread takes the next one left.
@@ -203,7 +211,7 @@ export const emitStage: StageDefinition = {
     card: path.join(config.root, 'DATASET_CARD.md'),
   }),
   codeFiles: (config) => schemaFiles(config.root),
-  keepSupersededAt: (config) => buildCachePath(config.out, SPARE),
+  keepSupersededAt: spareDirOf,
   warmAhead() {
     if (warmThread || defaultWorkerCount() === 0) return;
     warmThread = newPool();
@@ -236,6 +244,7 @@ export const emitStage: StageDefinition = {
     // load
     const report = await readJson<ValidationReport>(path.join(context.inputs.validate!, 'report.json'));
     if (!report.valid) throw new Error('refusing to publish: out/validate/report.json lists problems');
+    if (spareDirOf(context.config) === null) fs.rmSync(buildCachePath(context.config.out, SPARE), { recursive: true, force: true });
     const schemas = loadSchemas(context.config.root);
     const packageJson = JSON.parse(fs.readFileSync(path.join(context.config.root, 'package.json'), 'utf8')) as { name: string; version: string; description: string; license: string };
 

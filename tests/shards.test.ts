@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonTask, mapDocumentShards, readLazyRecords } from '../pipeline/lib/perdoc.js';
 import { DOCUMENT_SHARDS, PreviousShards, readShardManifest, shardOf, shardPath, writeShardManifest, type ShardEntry } from '../pipeline/lib/shards.js';
-import { hashFile, type StageContext } from '../pipeline/lib/stage.js';
+import { sha256OfFile } from '../pipeline/lib/hashedFile.js';
+import type { StageContext } from '../pipeline/lib/stage.js';
 import { tempDir } from './helpers/build.js';
 
 function context(outDir: string, previousDir: string | null = null): StageContext {
@@ -31,7 +32,7 @@ async function writeInput(dir: string, names: string[], text: (name: string) => 
     const file = shardPath(dir, shard);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, members.map((name) => JSON.stringify({ doc_id: `doc_${name}`, source_file: name, text: text(name) }) + '\n').join(''));
-    entries.set(shard, { sha256: await hashFile(file), bytes: fs.statSync(file).size, documents: members.length, inputs: members.join(' '), failures: [] });
+    entries.set(shard, { sha256: sha256OfFile(file), bytes: fs.statSync(file).size, documents: members.length, inputs: members.join(' '), failures: [] });
   }
   await writeShardManifest(dir, entries);
 }
@@ -108,7 +109,7 @@ describe('mapDocumentShards', () => {
       for (const file of ['shards.json', 'failures.json', ...Object.keys(again.knownHashes)]) {
         expect(fs.readFileSync(path.join(second, file), 'utf8'), file).toBe(fs.readFileSync(path.join(scratch, file), 'utf8'));
       }
-      for (const [file, hash] of Object.entries(again.knownHashes)) expect(await hashFile(path.join(second, file))).toBe(hash);
+      for (const [file, hash] of Object.entries(again.knownHashes)) expect(sha256OfFile(path.join(second, file))).toBe(hash);
     } finally {
       if (saved === undefined) delete process.env.CC_WORKERS;
       else process.env.CC_WORKERS = saved;
@@ -123,7 +124,7 @@ describe('PreviousShards.reuse', () => {
     const file = shardPath(dir, shard);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, '{"doc_id":"doc_a","source_file":"a.txt"}\n');
-    await writeShardManifest(dir, new Map([[shard, { sha256: await hashFile(file), bytes: fs.statSync(file).size, documents: 1, inputs: 'in-1', failures: [] }]]));
+    await writeShardManifest(dir, new Map([[shard, { sha256: sha256OfFile(file), bytes: fs.statSync(file).size, documents: 1, inputs: 'in-1', failures: [] }]]));
     return { dir, shard, inputs: 'in-1' };
   }
 

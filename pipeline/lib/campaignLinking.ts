@@ -367,7 +367,7 @@ function buildFigureTable(figures: HeadlineFigures): FigureTable {
     const figure = headlineAt(figures, i);
     const [lo, hi] = valueInterval(figure.value, figure.qualifier);
     const entry: FigureEntry = { unit: canonical(figure.unit), place: canonical(figure.place_code), value: figure.value, lo, hi };
-    const measureUnit = canonical(`${figure.measure}|${figure.unit ?? ''}`);
+    const measureUnit = canonical(measureUnitOf(figure));
     const key = `${measureUnit}|${figure.place_code ?? ''}`;
     const group = byKeyMap.get(key);
     if (group) group.items.push(entry);
@@ -611,10 +611,20 @@ function figureGroupBases(group: FigureTable['byKey'][number]): number[] {
   return keys;
 }
 
+/** The first and last bucket a figure's interval [lo, hi] touches, or null below MIN_INDEXED_FIGURE (not indexed). */
+function figureBucketRange(value: number, lo: number, hi: number): [first: number, last: number] | null {
+  return value >= MIN_INDEXED_FIGURE ? [logBucket(lo, FIGURE_BUCKET_RATIO), logBucket(hi, FIGURE_BUCKET_RATIO)] : null;
+}
+
+/** What a headline figure's base keys are made of beside its bucket: its measure and unit. */
+function measureUnitOf(figure: { measure: string; unit: string | null }): string {
+  return `${figure.measure}|${figure.unit ?? ''}`;
+}
+
 /** Pushes the base keys of one figure (none below MIN_INDEXED_FIGURE): the buckets its interval [lo, hi] touches. */
 function pushFigureBases(keys: number[], measureUnit: string, value: number, lo: number, hi: number): void {
-  if (!(value >= MIN_INDEXED_FIGURE)) return;
-  for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) keys.push(keySpace.figureBase(measureUnit, b));
+  const range = figureBucketRange(value, lo, hi);
+  if (range) for (let b = range[0]; b <= range[1]; b += 1) keys.push(keySpace.figureBase(measureUnit, b));
 }
 
 /** Two durations that are sameDuration() share at least one of these keys. */
@@ -842,11 +852,10 @@ class BaseQuery {
     if (this.figureBuckets.size === 0) return false;
     for (let i = 0; i < headlineCount(p.figures); i++) {
       const figure = headlineAt(p.figures, i);
-      if (!(figure.value >= MIN_INDEXED_FIGURE)) continue;
-      const buckets = this.figureBuckets.get(`${figure.measure}|${figure.unit ?? ''}`);
+      const buckets = this.figureBuckets.get(measureUnitOf(figure));
       if (!buckets) continue;
-      const [lo, hi] = valueInterval(figure.value, figure.qualifier);
-      for (let b = logBucket(lo, FIGURE_BUCKET_RATIO); b <= logBucket(hi, FIGURE_BUCKET_RATIO); b += 1) if (buckets.has(b)) return true;
+      const range = figureBucketRange(figure.value, ...valueInterval(figure.value, figure.qualifier));
+      if (range) for (let b = range[0]; b <= range[1]; b += 1) if (buckets.has(b)) return true;
     }
     return false;
   }
@@ -866,7 +875,7 @@ function figureBasesOf(p: DocProfile): number[] {
   for (let i = 0; i < headlineCount(p.figures); i++) {
     const figure = headlineAt(p.figures, i);
     const [lo, hi] = valueInterval(figure.value, figure.qualifier);
-    pushFigureBases(keys, `${figure.measure}|${figure.unit ?? ''}`, figure.value, lo, hi);
+    pushFigureBases(keys, measureUnitOf(figure), figure.value, lo, hi);
   }
   figureBaseCache.set(p, keys);
   return keys;

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { linkOrCopyFile, readJson, writeJson } from './fsutil.js';
-import { hashFile, previousOutputFile, type StageContext } from './stage.js';
+import { sha256OfFile } from './hashedFile.js';
+import { previousOutputFile, type StageContext } from './stage.js';
 
 /** How many shards a stage's documents are spread over (fixed: a shard's name is part of the layout). */
 export const DOCUMENT_SHARDS = 64;
@@ -85,7 +86,7 @@ export function newShardPath(outDir: string, shard: string): string {
 
 /** The manifest entry of a shard this run wrote (its hash and size read from the file). */
 export async function builtShard(file: string, fields: Pick<ShardEntry, 'documents' | 'inputs' | 'failures'>): Promise<ShardEntry> {
-  return { sha256: await hashFile(file), bytes: fs.statSync(file).size, ...fields };
+  return { sha256: sha256OfFile(file), bytes: fs.statSync(file).size, ...fields };
 }
 
 /** A stage folder's manifest; an error naming the folder when it is missing or damaged. */

@@ -265,13 +265,8 @@ async function fingerprintInputs(inputs: Record<string, string>, config: BuildCo
 export async function hashFolder(dir: string, known: Readonly<Record<string, string>> = {}): Promise<string> {
   const { files } = await walkFiles(dir);
   const lines: string[] = [];
-  for (const file of files) lines.push(`${file.relPath}\t${Object.hasOwn(known, file.relPath) ? known[file.relPath] : await hashFile(file.absPath)}`);
+  for (const file of files) lines.push(`${file.relPath}\t${Object.hasOwn(known, file.relPath) ? known[file.relPath] : sha256OfFile(file.absPath)}`);
   return sha256Hex(lines.join('\n'));
-}
-
-/** sha256 of a file (sha256OfFile). */
-export async function hashFile(file: string): Promise<string> {
-  return sha256OfFile(file);
 }
 
 /** `.<stage>.tmp-<pid>` folders and `<file>.tmp-<pid>` files: what runStage and writeFileAtomic stage into. */

@@ -7,7 +7,7 @@ import { extractFigures, type ExtractedFigure } from '../pipeline/lib/extract.js
 import { loadSentenceCases, type ExpectedFigure, type SentenceCase } from './helpers/sentence-fixtures.js';
 
 /** Floors measured on the fixture set; raise as extraction improves, never lower. */
-const FLOORS = { f1: 0.96, qualifier: 0.98, unit: 0.98, place: 0.95, valueText: 0.98, noneCasesClean: 0.97 };
+const FLOORS = { f1: 0.985, qualifier: 0.98, unit: 0.98, place: 0.97, valueText: 0.98, noneCasesClean: 0.97 };
 
 function runCase(c: SentenceCase): ExtractedFigure[] {
   const text = c.title ? `${c.text}\n\nThe article body follows.` : `Article\n\n${c.text}`;

@@ -149,6 +149,29 @@ const cases: Case[] = [
     date: '2018-09-30',
   },
   {
+    style: 'a masthead and a section menu above the headline are not the headline',
+    text: `AP NEWS\nWorld News | Asia Pacific\n\nChina says police arrested 263,000 people in a crackdown on scams\n\nBy JOANNA REYES\n${BODY}`,
+    title: 'China says police arrested 263,000 people in a crackdown on scams',
+  },
+  {
+    style: 'a breadcrumb ending in the headline is not the headline',
+    text: `THE TIMES OF INDIA\nNews / City News / Mumbai News / Maharashtra Cyber nets 214 in month-long drive\n\nMaharashtra Cyber nets 214 in month-long drive, freezes Rs 12.5 crore\n\n${BODY}`,
+    title: 'Maharashtra Cyber nets 214 in month-long drive, freezes Rs 12.5 crore',
+  },
+  {
+    style: 'a press release under "News and Events > News"',
+    text: `INTERPOL\nNews and Events > News\n\n1,063 arrests in global operation against online fraud\n\n12 December 2024\n\n${BODY}`,
+    title: '1,063 arrests in global operation against online fraud',
+    date: '2024-12-12',
+  },
+  {
+    style: 'Markdown front matter gives title, author and date',
+    text: `---\ntitle: "Clear Tide: what 1,840 detentions tell us"\ndate: 2024-11-12\nauthor: "Mara Lindqvist"\ntags: [china, gambling]\n---\n\nLast week the provincial police closed the books on the campaign.\n\n${BODY}`,
+    title: 'Clear Tide: what 1,840 detentions tell us',
+    authors: ['Mara Lindqvist'],
+    date: '2024-11-12',
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

@@ -240,6 +240,12 @@ class Matchers {
     return this.related.has(normalise(line));
   }
 
+  /** "ALSO READ: Pune techie loses Rs 1.2 crore ...": another story's headline after a related label. */
+  isRelatedTeaser(line: string): boolean {
+    const label = /^([^:|]{1,30})\s*[:|]\s*\S/u.exec(line);
+    return label !== null && this.related.has(normalise(label[1]!));
+  }
+
   isLegal(line: string): boolean {
     const lower = line.toLowerCase();
     if (this.legalPrefixes.some((p) => lower.startsWith(p))) return true;
@@ -370,6 +376,10 @@ export function classifyLines(lines: readonly string[], lexicon: CleanLexicon = 
 /** "Related Posts" and the link list under it, up to the next line of prose. */
 function dropRelatedLinkLists(lines: readonly string[], verdicts: LineVerdict[], m: Matchers): void {
   for (let i = 0; i < lines.length; i++) {
+    if (m.isRelatedTeaser(lines[i]!)) {
+      verdicts[i] = { keep: false, rule: RULES.relatedLinks };
+      continue;
+    }
     if (!m.isRelatedHeading(lines[i]!)) continue;
     verdicts[i] = { keep: false, rule: RULES.relatedLinks };
     let j = i + 1;

@@ -127,6 +127,14 @@ function cleanPlainText(text: string, lexicon: CleanLexicon): TextCleanResult {
     }
     const verdict = verdicts[i]!;
     const role = meta.roles.get(i);
+    if (i === meta.titleLine && meta.titleSpan) {
+      // A front matter's title: only its value is article text.
+      titleIndex = keptPieces.length;
+      keptPieces.push(sliceMappedText(trimmed[i]!, meta.titleSpan.start, meta.titleSpan.end));
+      blankBefore.push(true);
+      sawBlank = false;
+      return;
+    }
     if (!verdict.keep) {
       dropped.push({ line: lineText, rule: verdict.rule });
       return;

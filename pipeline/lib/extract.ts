@@ -14,7 +14,7 @@
 import {
   AUTHORITY_NOUNS, COUNTED_NOUNS, COUNTRY_CUES, CURRENCY_WORDS, EVENT_NOUNS, MEASURE_BY_CLASS_AND_VERB, MONEY_CUES,
   NATIONWIDE_MARKERS, NON_FIGURE_NOUNS, NON_LOCATIVE_AFTER, NON_LOCATIVE_BEFORE, NOUN_PHRASE_STOPS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE,
-  CLASSIFIER_WORDS, DEFAULT_COUNTRY, REGION_WIDE_MARKERS, UNIT_OF_CLASS, VERBS, VICTIM_CONTEXT, WEAK_MONEY_CUES,
+  CLASSIFIER_WORDS, COUNTRY_OF_CURRENCY, DEFAULT_COUNTRY, REGION_WIDE_MARKERS, UNIT_OF_CLASS, VERBS, VICTIM_CONTEXT, WEAK_MONEY_CUES,
   type Measure, type MoneyCue, type NounClass, type Qualifier, type VerbGroup,
 } from './lexicon/en.js';
 import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
@@ -133,6 +133,9 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     while (cursor < mentions.length && mentions[cursor]!.start < sentence.span.end) {
       const mention = mentions[cursor++]!;
       if (mention.start < sentence.span.start || mention.end > sentence.span.end) continue;
+      // An ordinal word ("third-party", "the second case") counts nothing and must not cut the
+      // window of the number before it ("froze 9,100 bank and third-party payment accounts").
+      if (mention.form === 'words' && nonFigureReason(doc.text, mention) === 'ordinal') continue;
       inSentence.push({
         mention,
         sentence,
@@ -206,7 +209,7 @@ function locativePlaces(text: string, lower: string): PlaceMatch[] {
   for (const place of findPlaces(text)) {
     // "on the border with Laos and Myanmar": a place coordinated with a dropped one is dropped too.
     const coordinated = previousDropped !== null && /^\s*(?:,|and|or|&|,\s*and)\s*$/u.test(lower.slice(previousDropped.end, place.start));
-    if (coordinated || isNonLocative(lower, place) || isDateline(text, place) || isCurrencyName(lower, place)) previousDropped = place;
+    if (coordinated || isNonLocative(lower, place) || isDateline(text, place) || isCurrencyName(lower, place) || isCapitalForGovernment(lower, place)) previousDropped = place;
     else {
       kept.push(place);
       previousDropped = null;
@@ -214,6 +217,20 @@ function locativePlaces(text: string, lower: string): PlaceMatch[] {
   }
   return kept;
 }
+
+/**
+ * "as Beijing presses a campaign", "Beijing has vowed": the capital standing for the government
+ * (metonymy), not where a figure applies. Only national capitals, and only before a verb.
+ */
+function isCapitalForGovernment(lower: string, place: PlaceMatch): boolean {
+  if (!GOVERNMENT_CAPITALS.has(place.name)) return false;
+  // "Authorities in Beijing said": after a preposition the capital is a place again.
+  if (/\b(?:in|at|from|of|near|to|across|around|outside|inside|within)\s+$/u.test(lower.slice(Math.max(0, place.start - 12), place.start))) return false;
+  return CAPITAL_AS_SUBJECT.test(lower.slice(place.end, place.end + 30));
+}
+
+const GOVERNMENT_CAPITALS = new Set(['Beijing', 'Washington', 'Moscow', 'Tokyo', 'Seoul', 'New Delhi', 'Manila', 'Phnom Penh', 'Bangkok', 'Hanoi', 'Vientiane']);
+const CAPITAL_AS_SUBJECT = /^\s+(?:has|have|had|is|was|will|would|says|said|presses|pressed|pushes|pushed|vows|vowed|wants|wanted|launched|launches|urges|urged|warns|warned|insists|insisted|accuses|accused|sees|saw|denies|denied|claims|claimed|announced|announces|steps|stepped|intensifies|intensified|seeks|sought|hopes|hoped|views|regards|considers|blames|blamed)\b/u;
 
 /** "US$30 million", "Hong Kong dollars", "Singapore dollar": a currency, not a place. */
 function isCurrencyName(lower: string, place: PlaceMatch): boolean {
@@ -225,7 +242,10 @@ function isCurrencyName(lower: string, place: PlaceMatch): boolean {
  * the figures apply. A dateline opens the sentence, usually in capitals, and ends in a dash.
  */
 function isDateline(text: string, place: PlaceMatch): boolean {
-  if (place.start > 3) return false;
+  // "LYON, France –": the country after a city the gazetteer does not know, in capitals.
+  const cityBefore = place.start > 3 && /^\s{0,3}\p{Lu}[\p{Lu}\p{M}' .-]{1,30},\s*$/u.test(text.slice(0, place.start));
+  if (place.start > 3 && !cityBefore) return false;
+  if (cityBefore) return /^[^\n]{0,40}?(?:\)\s*|\s)(?:--|—|–|-)\s/u.test(text.slice(place.end, place.end + 60));
   const after = text.slice(place.end, place.end + 60);
   const upper = text.slice(place.start, place.end) === text.slice(place.start, place.end).toUpperCase();
   return /^[^\n]{0,40}?(?:\)\s*|\s)(?:--|—|–|-)\s/u.test(after) && (upper || /\((?:\p{Lu}[\p{L} ]{1,30})\)/u.test(after));
@@ -362,7 +382,7 @@ function readFigure(
     if (typed && /verb:(?:held|being held|holding)$/u.test(typed.rule) && matchers.victimContext.findAll(sentence.lower).length) return null;
   }
   if (!typed) return null;
-  let place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget });
+  let place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget }, currency ? COUNTRY_OF_CURRENCY[currency] : undefined);
   // Repatriated suspects are counted where they arrive: "Myanmar handed over 1,207 suspects",
   // "flown back to Shanghai from Cambodia".
   if (typed.measure === 'persons_repatriated' && docCountry) {
@@ -480,6 +500,12 @@ function typeMoney(left: string, right: string, wideLeft: string, currency: stri
     if (cue === 'not_enforcement') return null;
     // ... except that a weak noun ("worth", "funds", "losses") yields to an enforcement verb before it:
     // "seized assets worth 1.2 billion baht", "recover economic losses of 46 million yuan".
+    // "41.6 billion yuan of fraud-related funds were frozen", "assets worth EUR 3.6 million were
+    // seized": a weak or trailing cue yields to the authorities' verb after the amount in its clause.
+    if (WEAK_MONEY_CUE_SET.has(key) || index >= near.length) {
+      const predicate = rightHits.find((h) => (cuesOfMoneyWord.get(lexiconKey(h.phrase)) ?? [])[0] === 'assets_frozen' && isPredicateOfAmount(right.slice(0, h.start)));
+      if (predicate && predicate !== hit && index < near.length + rightHits.length) return { measure: 'assets_frozen', unit: currency, rule: `money:${key}<${lexiconKey(predicate.phrase)}`, nounClass: null };
+    }
     if (WEAK_MONEY_CUE_SET.has(key) && index < near.length) {
       const stronger = leftHits.slice(leftHits.indexOf(hit) + 1).find((h) => (cuesOfMoneyWord.get(lexiconKey(h.phrase)) ?? [])[0] === 'assets_frozen');
       // Not when the verb acts on counted goods in between: "seized 1.3 million fake items worth 90 million yuan".
@@ -492,6 +518,15 @@ function typeMoney(left: string, right: string, wideLeft: string, currency: stri
 }
 
 const WEAK_MONEY_CUE_SET = new Set(WEAK_MONEY_CUES);
+
+/**
+ * Whether a verb after an amount, `gap` after it, has the amount as its subject: "[yuan of funds]
+ * were frozen", "[in illicit funds] frozen". Not when the gap starts another clause or names
+ * another subject ("... and police froze 200 million": that verb is the next amount's).
+ */
+function isPredicateOfAmount(gap: string): boolean {
+  return !/[,;]/u.test(gap) && wordsBetween(gap) <= 8 && !/\b(?:and|or|but|while|as|police|authorities|officers|they|it|he|she|which|who)\b/u.test(gap);
+}
 /** "froze 5,000 bank accounts holding 600 million yuan": the money in what was frozen is frozen. */
 const HOLDING_CUES = new Set(['holding', 'containing']);
 
@@ -516,6 +551,12 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   // "bank card 12,000 Zhang": a translated measure word after the number; the noun stands before it.
   const classifier = matchers.classifiers.startsWith(right.replace(/^\s*(?:more\s+)?/u, ''));
   let noun = (classifier ? null : nounAfter(right)) ?? nounBefore(tail);
+  // "cleaned up harmful information 1.06 million pieces": a bare measure word after the number
+  // counts the noun before it (translation style).
+  if (noun?.side === 'right' && MEASURE_WORDS.has(noun.phrase)) {
+    const before = nounBefore(tail);
+    if (before?.cls) noun = before;
+  }
   if (noun?.event) return { measure: noun.event, unit: unitOfMeasure(noun.event), rule: `event:${noun.phrase}`, nounClass: null };
   if (noun && noun.cls === null) return null; // a non-figure noun: population, records, cities ...
   // "cracked 290 of them", "checked 5,200 websites, blocked 610": the noun of the previous figure.
@@ -525,7 +566,8 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   const verbs = verbsAround(left, right, wideLeft, wideRight);
   if (noun?.cls) {
     const cls = noun.cls;
-    const verb = verbs.find((v) => MEASURE_BY_CLASS_AND_VERB[cls][v.group]);
+    const fits = (v: VerbHit): boolean => MEASURE_BY_CLASS_AND_VERB[cls][v.group] !== undefined;
+    const verb = verbs.find((v) => v.agentive && fits(v)) ?? verbs.find(fits);
     if (!verb) return null;
     const measure = MEASURE_BY_CLASS_AND_VERB[cls][verb.group]!;
     return { measure, unit: UNIT_OF_CLASS[cls], rule: `noun:${noun.phrase}+verb:${verb.phrase}`, nounClass: cls };
@@ -537,8 +579,14 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   if (/\bof\s*$/u.test(left)) return null;
   const adjacent = verbs.find((v) => v.adjacent && MEASURE_BY_CLASS_AND_VERB.person[v.group]);
   if (!adjacent) return null;
+  // "flown to Kunming on six chartered flights": a number that a preposition governs is not the
+  // object of the verb before it (one after it still may be: "led to 4 arrests").
+  if (adjacent.side === 'left' && PREPOSITION_BEFORE_NUMBER.test(tail)) return null;
   return { measure: MEASURE_BY_CLASS_AND_VERB.person[adjacent.group]!, unit: 'people', rule: `implicit-people+verb:${adjacent.phrase}`, nounClass: 'person' };
 }
+
+/** Prepositions that take the number as their object (the qualifier words before it stripped first). */
+const PREPOSITION_BEFORE_NUMBER = /\b(?:on|aboard|onto|into|in|at|by|via|with|within|from|across|per|to|for)\s*$/iu;
 
 /** Nothing after the number but a conjunction, punctuation or the sentence end: the noun was elided. */
 function isElided(right: string): boolean {
@@ -656,6 +704,10 @@ interface VerbHit {
   phrase: string;
   distance: number;
   adjacent: boolean;
+  /** Which side of the number the verb stands on. */
+  side: 'left' | 'right';
+  /** A participle with its agent right after the counted noun: "4,618 cases cracked by police". */
+  agentive?: boolean;
 }
 
 /**
@@ -666,32 +718,34 @@ interface VerbHit {
  */
 function verbsAround(left: string, right: string, wideLeft: string, wideRight: string): VerbHit[] {
   const hits: VerbHit[] = [];
-  const add = (hit: { phrase: string }, distance: number, adjacent: boolean) => {
-    for (const group of groupsOfVerb.get(lexiconKey(hit.phrase)) ?? []) hits.push({ group, phrase: lexiconKey(hit.phrase), distance, adjacent });
+  const add = (hit: { phrase: string }, distance: number, adjacent: boolean, side: VerbHit['side']) => {
+    for (const group of groupsOfVerb.get(lexiconKey(hit.phrase)) ?? []) hits.push({ group, phrase: lexiconKey(hit.phrase), distance, adjacent, side });
   };
   const rightHits = matchers.verbs.findAll(right);
   const aux = PASSIVE_AUX.exec(right);
   if (aux) {
     const predicate = rightHits.find((h) => h.start >= aux[0].length - 1 && wordsBetween(right.slice(aux[0].length, h.start)) <= 3);
-    if (predicate) add(predicate, predicate.start, true);
+    if (predicate) add(predicate, predicate.start, true, 'right');
   }
   for (const hit of matchers.verbs.findAll(left).reverse()) {
     const gap = left.slice(hit.end);
-    add(hit, left.length - hit.end, wordsBetween(gap) <= 3 && !/[,;]/u.test(gap));
+    add(hit, left.length - hit.end, wordsBetween(gap) <= 3 && !/[,;]/u.test(gap), 'left');
   }
   for (const hit of rightHits) {
     const gap = right.slice(0, hit.start);
-    add(hit, hit.start, wordsBetween(gap) <= 4 && !/[,;]/u.test(gap));
+    const adjacent = wordsBetween(gap) <= 4 && !/[,;]/u.test(gap);
+    add(hit, hit.start, adjacent, 'right');
+    if (adjacent && /^\s+by\b/u.test(right.slice(hit.end))) for (const h of hits) if (h.side === 'right' && h.distance === hit.start) h.agentive = true;
   }
   if (wideRight.length > right.length) {
     const beyond = wideRight.slice(right.length);
     const passive = PASSIVE_AUX.exec(beyond);
     const predicate = passive ? matchers.verbs.findAll(beyond).find((h) => h.start >= passive[0].length - 1) : undefined;
-    if (predicate) add(predicate, right.length + predicate.start, false);
+    if (predicate) add(predicate, right.length + predicate.start, false, 'right');
   }
   const extra = wideLeft.length - left.length;
   if (extra > 0) {
-    for (const hit of matchers.verbs.findAll(wideLeft.slice(0, extra)).reverse()) add(hit, wideLeft.length - hit.end, false);
+    for (const hit of matchers.verbs.findAll(wideLeft.slice(0, extra)).reverse()) add(hit, wideLeft.length - hit.end, false, 'left');
   }
   return hits;
 }
@@ -699,9 +753,15 @@ function verbsAround(left: string, right: string, wideLeft: string, wideRight: s
 /**
  * The place a figure applies to: a place its own sentence names (nearest before the number, else
  * after); else the nearest earlier sentence of its paragraph that names a place or says
- * "nationwide"; else the document's main country.
+ * "nationwide"; else, for money in another country's currency, that country ("cost victims Rs 50
+ * crore" in a report that names no place); else the document's main country.
  */
-function resolvePlace(candidate: Candidate, { sentences, docCountry, docRegion, regionWideTarget }: DocPlaces): { code: string | null; name: string | null } {
+function resolvePlace(
+  candidate: Candidate,
+  { sentences, docCountry, docRegion, regionWideTarget }: DocPlaces,
+  /** The country (or region) whose currency a money figure is in, if only one uses it. */
+  currencyCountry?: string,
+): { code: string | null; name: string | null } {
   const own = candidate.sentence;
   const fromOwn = placeInSentence(own, candidate.start, false);
   const national = { code: docCountry, name: null };
@@ -719,6 +779,7 @@ function resolvePlace(candidate: Candidate, { sentences, docCountry, docRegion, 
     const place = placeInSentence(framing, framing.text.length, true);
     if (place) return place;
   }
+  if (currencyCountry && placeCountry(currencyCountry) !== docCountry) return countryPlace(currencyCountry);
   return docRegion ?? national;
 }
 

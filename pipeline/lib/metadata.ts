@@ -8,12 +8,14 @@ import { classifyLines } from './boilerplate.js';
 import type { DocMetadata } from './types.js';
 
 /** Roles a line can play in the page's metadata; such lines are not article body. */
-export type MetaRole = 'byline' | 'dateline' | 'sign-off' | 'signature';
+export type MetaRole = 'byline' | 'dateline' | 'sign-off' | 'signature' | 'front-matter';
 
 export interface TextMetadataResult {
   metadata: DocMetadata;
   /** Index (into the given lines) of the headline, or null. */
   titleLine: number | null;
+  /** Where the headline stands in its line when it is not the whole line (a front matter's `title: "..."`). */
+  titleSpan?: { start: number; end: number };
   /** Lines that are bylines, datelines, sign-offs or signatures. */
   roles: Map<number, MetaRole>;
 }
@@ -457,11 +459,27 @@ function readCopyrightHolder(line: string): string | null {
 // ---------------------------------------------------------------------------------------------
 // Headline
 
+/** Separators of navigation lines: "News / City News / Mumbai News", "World News | Asia Pacific", "News and Events > News". */
+const NAV_SEPARATOR = /\s(?:[|>/»›]|::)\s/gu;
+
+/**
+ * Page furniture above a headline in a page copied as text: a breadcrumb or section menu (two or
+ * more separators, or one between short items) or an all-capital masthead ("THE TIMES OF INDIA").
+ */
+export function isNavigationOrMasthead(line: string): boolean {
+  const separators = line.match(NAV_SEPARATOR)?.length ?? 0;
+  if (separators >= 2) return true;
+  if (separators === 1 && line.split(NAV_SEPARATOR).every((item) => wordCount(item) <= 3)) return true;
+  const letters = line.replace(/[^\p{L}]/gu, '');
+  return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6;
+}
+
 function isHeadlineLike(line: string): boolean {
   if (line.length > MAX_TITLE_CHARS) return false;
   const n = line.split(/\s+/u).filter(Boolean).length;
   if (n < MIN_TITLE_WORDS || n > MAX_TITLE_WORDS || line.length > MAX_TITLE_CHARS) return false;
   if (/^[(\[]/u.test(line)) return false;
+  if (isNavigationOrMasthead(line)) return false;
   // A headline has no final full stop ("... Arrests", "... 'Clean Up the Internet'", "... op “X”").
   return !/[.。:;,]$/u.test(line);
 }
@@ -493,6 +511,52 @@ function nonBlankIndices(lines: readonly string[]): number[] {
   return out;
 }
 
+/** The keys of a front matter block (Jekyll, Hugo, Pandoc) that hold the post's metadata. */
+const FRONT_MATTER_KEYS = { title: ['title'], authors: ['author', 'authors', 'byline'], date: ['date', 'published', 'pubdate', 'publishdate'], publisher: ['publisher', 'site', 'source'] } as const;
+
+interface FrontMatter {
+  /** The block's lines (fences included). */
+  lines: number[];
+  title?: { line: number; start: number; end: number };
+  authors: string[];
+  date: string | null;
+  publisher: string | null;
+}
+
+/**
+ * A YAML front matter block ("---" lines around `key: value` lines) opening a Markdown post: its
+ * title, authors, date and publisher. Only flat keys are read (no YAML parser is needed for them);
+ * a list value ("[A, B]") gives several authors.
+ */
+function readFrontMatter(lines: readonly string[], nonBlank: readonly number[], lexicon: CleanLexicon): FrontMatter | null {
+  const open = nonBlank[0];
+  if (open === undefined || lines[open] !== '---') return null;
+  const close = nonBlank.slice(1, 60).find((i) => lines[i] === '---' || lines[i] === '...');
+  if (close === undefined) return null;
+  const block: FrontMatter = { lines: nonBlank.filter((i) => i >= open && i <= close), authors: [], date: null, publisher: null };
+  for (let i = open + 1; i < close; i++) {
+    const field = /^([A-Za-z_-]{1,20}):[ \t]*(.*)$/u.exec(lines[i]!);
+    if (!field) continue;
+    const key = field[1]!.toLowerCase();
+    const raw = field[2]!;
+    const quoted = /^(["'])(.*)\1$/u.exec(raw);
+    const value = quoted ? quoted[2]! : raw.trim();
+    if (!value) continue;
+    if ((FRONT_MATTER_KEYS.title as readonly string[]).includes(key)) {
+      const start = lines[i]!.length - raw.length + (quoted ? 1 : 0);
+      block.title = { line: i, start, end: start + value.length };
+    } else if ((FRONT_MATTER_KEYS.authors as readonly string[]).includes(key)) {
+      const items = /^\[(.*)\]$/u.exec(value)?.[1]?.split(',') ?? [value];
+      for (const item of items) block.authors.push(...splitAuthorNames(item.trim().replace(/^(["'])(.*)\1$/u, '$2'), lexicon));
+    } else if ((FRONT_MATTER_KEYS.date as readonly string[]).includes(key)) {
+      block.date ??= findDate(value, lexicon)?.iso ?? null;
+    } else if ((FRONT_MATTER_KEYS.publisher as readonly string[]).includes(key)) {
+      block.publisher ??= value;
+    }
+  }
+  return block;
+}
+
 /**
  * Metadata of a plain-text page. `lines` are the page's trimmed lines; `kept[i]` says whether the
  * boilerplate filter kept line i as article text (dropped furniture still shows the publisher).
@@ -513,8 +577,17 @@ export function extractTextMetadata(
     if (name) publishers.push({ name, rank });
   };
 
+  const frontMatter = readFrontMatter(lines, nonBlank, lexicon);
+  if (frontMatter) {
+    for (const i of frontMatter.lines) if (i !== frontMatter.title?.line) roles.set(i, 'front-matter');
+    authors.push(...frontMatter.authors);
+    addPublisher(frontMatter.publisher, 0);
+    date = frontMatter.date;
+  }
+
   let pageText: string | null = null;
   for (const i of nonBlank) {
+    if (frontMatter?.lines.includes(i)) continue;
     const line = lines[i]!;
     const byline = readBylineLine(line, lexicon);
     if (byline && (top.has(i) || bottom.has(i) || byline.authors.length > 0 || byline.date)) {
@@ -560,8 +633,9 @@ export function extractTextMetadata(
     }
   }
 
-  let titleLine: number | null = null;
-  const articleLines = nonBlank.filter((i) => kept[i] && !roles.has(i)).slice(0, TITLE_WINDOW);
+  let titleLine: number | null = frontMatter?.title?.line ?? null;
+  const titleSpan = frontMatter?.title ? { start: frontMatter.title.start, end: frontMatter.title.end } : undefined;
+  const articleLines = titleLine !== null ? [] : nonBlank.filter((i) => kept[i] && !roles.has(i)).slice(0, TITLE_WINDOW);
   for (const i of articleLines) {
     if (isHeadlineLike(lines[i]!)) {
       titleLine = i;
@@ -572,13 +646,14 @@ export function extractTextMetadata(
   publishers.sort((a, b) => a.rank - b.rank);
   return {
     metadata: {
-      title: titleLine === null ? null : plainHeadline(lines[titleLine]!) || null,
+      title: titleLine === null ? null : plainHeadline(titleSpan ? lines[titleLine]!.slice(titleSpan.start, titleSpan.end) : lines[titleLine]!) || null,
       publisher: publishers[0] ? squashSpaces(publishers[0].name) : null,
       // Pages glue names with no-break spaces; a name is the same name with plain spaces.
       authors: [...new Set(authors.map(squashSpaces))],
       published_date: date,
     },
     titleLine,
+    ...(titleSpan ? { titleSpan } : {}),
     roles,
   };
 }

@@ -66,6 +66,8 @@ export const ENGLISH_NUMBER_WORDS: ReadonlyMap<string, NumberWord> = new Map([
   ...cardinals('tens', { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 }),
   ...cardinals('hundred', { hundred: 100 }),
   ...cardinals('scale', { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 }),
+  // The Indian numbering system's scale words ("two lakh", "five crore"): 10^5 and 10^7.
+  ...cardinals('scale', { lakh: 1e5, lac: 1e5, crore: 1e7 }),
   ...cardinals('dozen', { dozen: 12 }),
   ...ordinals('unit', {
     first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9,
@@ -89,9 +91,14 @@ export const ENGLISH_HALF_WORDS: ReadonlySet<string> = new Set(['half']);
 /** "one hundred and twenty". */
 export const ENGLISH_NUMBER_CONJUNCTIONS: ReadonlySet<string> = new Set(['and']);
 
-/** Scale words after digits, as powers of ten: "1.88 million", "700 thousand". Case-insensitive. */
+/**
+ * Scale words after digits, as powers of ten: "1.88 million", "700 thousand", and the Indian
+ * numbering system's "3.2 lakh" (10^5) and "12.5 crore" (10^7), which Indian outlets use for money
+ * and counts alike ("Rs 50 crore", "1.5 lakh SIM cards"). Case-insensitive.
+ */
 export const DIGIT_SCALE_WORDS: ReadonlyMap<string, number> = new Map([
   ['hundred', 2], ['thousand', 3], ['million', 6], ['billion', 9], ['trillion', 12],
+  ['lakh', 5], ['lakhs', 5], ['lac', 5], ['lacs', 5], ['crore', 7], ['crores', 7],
 ]);
 
 /** Abbreviations glued to digits ("15K", "3.5m", "1.2bn"), case-sensitive, as powers of ten. */
@@ -100,6 +107,7 @@ export const ATTACHED_SCALE_ABBREVIATIONS: ReadonlyMap<string, number> = new Map
   ['m', 6], ['M', 6], ['mn', 6], ['mln', 6], ['Mn', 6],
   ['b', 9], ['B', 9], ['bn', 9], ['bln', 9], ['Bn', 9],
   ['tn', 12], ['trn', 12], ['Tn', 12],
+  ['cr', 7], ['Cr', 7], // crore: "Rs 12cr"
 ]);
 
 /**
@@ -107,7 +115,7 @@ export const ATTACHED_SCALE_ABBREVIATIONS: ReadonlyMap<string, number> = new Map
  * on purpose: "5 m" is usually metres, "15 K" is rare and ambiguous.
  */
 export const SPACED_SCALE_ABBREVIATIONS: ReadonlyMap<string, number> = new Map([
-  ['mn', 6], ['mln', 6], ['bn', 9], ['bln', 9], ['tn', 12], ['trn', 12],
+  ['mn', 6], ['mln', 6], ['bn', 9], ['bln', 9], ['tn', 12], ['trn', 12], ['cr', 7], ['Cr', 7],
 ]);
 
 /** Suffixes glued to digits that make an ordinal: "10th", "2nd". */
@@ -171,6 +179,12 @@ export const CURRENCY_PREFIXES: ReadonlyArray<readonly [string, string]> = [
   ['₦', 'NGN'], ['NGN', 'NGN'],
   ['ZAR', 'ZAR'],
 ];
+
+/**
+ * Codes that are a currency only before an amount that looks like money (a scale word, or digit
+ * groups: "PHP 120 million", "PHP 4,500,000"): "PHP 8" and "PHP 7.4" are the programming language.
+ */
+const AMOUNT_ONLY_CURRENCY_PREFIXES: ReadonlyArray<readonly [string, string]> = [['PHP', 'PHP']];
 
 /** Prefixes grouped by their last character (longest first), so most numbers need one Map lookup. */
 const CURRENCY_PREFIXES_BY_LAST_CHAR: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>> = (() => {
@@ -338,10 +352,24 @@ interface Emit {
   plusSuffix: boolean;
 }
 
+function looksLikeAmount(text: string, found: Emit): boolean {
+  return found.form === 'scaled' || found.form === 'abbreviated' || /\d[,\u2009\u202F]\d{3}/u.test(text.slice(found.start, found.end));
+}
+
+/** An amount-only code (AMOUNT_ONLY_CURRENCY_PREFIXES) one space before `start`, as a whole word. */
+function amountOnlyCurrencyPrefix(text: string, start: number): CurrencyMatch | null {
+  if (start === 0 || !PREFIX_SPACES.has(text[start - 1] as string)) return null;
+  for (const [symbol, code] of AMOUNT_ONLY_CURRENCY_PREFIXES) {
+    const from = start - 1 - symbol.length;
+    if (from >= 0 && text.startsWith(symbol, from) && !isAlnumAt(text, from - 1)) return { code, prefixStart: from };
+  }
+  return null;
+}
+
 /** Builds the mention (adding the currency prefix) and returns where scanning resumes. */
 function emit(text: string, out: NumberMention[], found: Emit): number {
   const suffix = plusSuffixLength(text, found.end);
-  const currency = findCurrencyPrefix(text, found.start);
+  const currency = findCurrencyPrefix(text, found.start) ?? (looksLikeAmount(text, found) ? amountOnlyCurrencyPrefix(text, found.start) : null);
   const previous = out[out.length - 1];
   // A prefix never reaches back into the previous mention.
   const usable = currency !== null && (previous === undefined || currency.prefixStart >= previous.end);
@@ -1024,7 +1052,10 @@ function isDuration(c: MentionContext): boolean {
 }
 
 function isReference(c: MentionContext): boolean {
-  return c.m.form === 'digits' && (RX.referenceBefore.test(c.before) || RX.referenceListBefore.test(c.before));
+  if (c.m.form !== 'digits') return false;
+  // "319(2)", "66(c)": a section with its sub-section glued on is a clause of a law, never a count.
+  if (/^\((?:\d{1,3}|[a-z]{1,3})\)/u.test(c.after)) return true;
+  return RX.referenceBefore.test(c.before) || RX.referenceListBefore.test(c.before);
 }
 
 function isInUrl(c: MentionContext): boolean {

@@ -45,7 +45,11 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
     'residents', 'activists', 'lawyers', 'dealers', 'sellers', 'traffickers', 'money mules', 'mules', 'staff',
     'others', 'juveniles', 'minors', 'officials', 'officers', 'agents', 'hacker', 'criminal', 'man', 'woman',
   ],
-  case: ['cases', 'case', 'criminal cases', 'incidents', 'crimes', 'offences', 'offenses', 'investigations'],
+  case: [
+    'cases', 'case', 'criminal cases', 'incidents', 'crimes', 'offences', 'offenses', 'investigations',
+    // India: a case is registered as a First Information Report.
+    'firs', 'fir', 'first information reports',
+  ],
   group: [
     'gangs', 'gang', 'rings', 'ring', 'groups', 'group', 'organisations', 'organizations', 'organization',
     'organisation', 'syndicates', 'syndicate', 'networks', 'crime groups', 'criminal groups', 'cartels',
@@ -133,7 +137,8 @@ export const VERBS: Record<VerbGroup, string[]> = {
   ],
   punish: [
     'punished', 'punishment', 'punishing', 'penalized', 'penalised', 'penalties', 'fined', 'administrative penalties',
-    'administrative punishment', 'disciplined', 'warned',
+    'administrative punishment', 'disciplined', 'warned', 'punishments', 'administrative punishments',
+    'administrative sanctions', 'administratively punished', 'administratively detained',
   ],
   repatriate: [
     'repatriated', 'repatriate', 'repatriation', 'returned', 'extradited', 'extradition', 'escorted back', 'escorted',
@@ -270,11 +275,14 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
     'recovering', 'recovery', 'intercepted', 'intercepting', 'retrieved', 'clawed back', 'returned', 'recouped',
     'blocked', 'stopped', 'halted payments', 'restored', 'refunded', 'salvaged', 'recover', 'retrieving',
     'retrieve', 'recovers', 'freezes', 'seizes', 'confiscates', 'recouping', 'clawing back',
+    'interception', 'interceptions', 'intercept', 'seizures', 'attached', 'attachment of',
   ],
   victim_losses: [
     'lost', 'losses', 'loss', 'losing', 'cheated of', 'cheated out of', 'swindled out of', 'scammed out of',
     'defrauded of', 'duped out of', 'economic losses', 'damage', 'damages', 'stolen', 'stole', 'defrauding',
     'defrauded', 'swindling', 'swindled', 'cheated', 'cheating', 'conned', 'fleeced', 'scammed', 'duped',
+    'made to transfer', 'made to pay', 'forced to transfer', 'forced to pay', 'tricked into paying',
+    'tricked into transferring', 'duped into paying', 'cost victims', 'costing victims', 'cost its victims', 'cost their victims', 'cost residents', 'cost consumers',
   ],
   not_enforcement: [
     'borrowed', 'borrow', 'loan', 'loans', 'owed', 'owe', 'owes', 'debt', 'debts', 'repay', 'repaid', 'salary',
@@ -296,6 +304,7 @@ export const CLASSIFIER_WORDS: string[] = [
 /** People counted around these words are victims, not suspects: "100,000 people were held by scam gangs". */
 export const VICTIM_CONTEXT: string[] = [
   'by scam gangs', 'by the gangs', 'by gangs', 'by criminal gangs', 'by fraud gangs', 'by syndicates', 'held captive',
+  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such', 'may be held',
   'trafficked', 'lured', 'forced to', 'trapped', 'rescued', 'freed', 'enslaved', 'kidnapped', 'tricked', 'victims',
   'victim', 'held hostage', 'held against their will',
   // People who were NOT caught or are no longer held.
@@ -329,6 +338,22 @@ export const COUNTRY_CUES: Record<string, string> = wordTable({
   "supreme people's procuratorate": 'CN', "supreme people's court": 'CN', procuratorate: 'CN', "people's court": 'CN',
   'global times': 'CN', 'china daily': 'CN', cgtn: 'CN', "people's daily": 'CN', yuan: 'CN', rmb: 'CN', mps: 'CN',
   'public security organs': 'CN', 'public security bureau': 'CN', 'ministry of state security': 'CN',
+  // Elsewhere: national currencies and the numbering words and agencies only one country uses.
+  rupees: 'IN', crore: 'IN', lakh: 'IN', 'enforcement directorate': 'IN', 'central bureau of investigation': 'IN',
+  naira: 'NG', efcc: 'NG', 'economic and financial crimes commission': 'NG', ringgit: 'MY', baht: 'TH',
+  'philippine pesos': 'PH', 'philippine national police': 'PH', fbi: 'US', 'federal bureau of investigation': 'US',
+  'department of justice': 'US', 'national crime agency': 'GB', 'action fraud': 'GB',
+});
+
+/**
+ * Currencies of a single country (ISO 4217 -> ISO 3166-1): a money figure in one, with no place
+ * named around it, applies in that country ("the gang cost victims Rs 50 crore"). Currencies that
+ * reporting uses across borders (USD, EUR) are left out.
+ */
+export const COUNTRY_OF_CURRENCY: Record<string, string> = wordTable({
+  CNY: 'CN', INR: 'IN', NGN: 'NG', PHP: 'PH', THB: 'TH', MYR: 'MY', IDR: 'ID', KRW: 'KR', JPY: 'JP', VND: 'VN',
+  KHR: 'KH', MMK: 'MM', GBP: 'GB', RUB: 'RU', SGD: 'SG', AUD: 'AU', CAD: 'CA', NZD: 'NZ', BRL: 'BR', ZAR: 'ZA',
+  CHF: 'CH', TWD: 'TW', HKD: 'CN-HK', MOP: 'CN-MO',
 });
 
 /** Nouns an authority's nationality adjective stands before ("Cambodian police"): the acting country. */
@@ -358,4 +383,5 @@ export const DEFAULT_COUNTRY = 'CN';
 export const NOUN_PHRASE_STOPS: string[] = [
   'and', 'or', 'but', 'who', 'which', 'that', 'were', 'was', 'are', 'is', 'had', 'have', 'has', 'been', 'with',
   'in', 'on', 'at', 'for', 'from', 'by', 'to', 'since', 'after', 'before', 'during', 'while', 'as', 'than', 'over',
+  'besides', 'including', 'among', 'alongside',
 ];

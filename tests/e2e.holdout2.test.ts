@@ -5,26 +5,11 @@
 // First score, before any fix it prompted: figures F1 0.872 (tp 133, fp 16, fn 23), titles 42%.
 // Its misses then guided general fixes (session 20), so from here on it guards against
 // regressions; a new held-out set is needed to measure generalisation again.
-import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, build, expectScoreAtLeast, scoreDataset, tempDir, type ScoreFloors } from './helpers/build.js';
+import { ROOT, describeHeldOutSet, type ScoreFloors } from './helpers/build.js';
 
 const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout2');
 /** Measured when the set was added (F1 0.946, titles 91.7%, publishers 50%, authors 66.7%, dates 100%, campaigns 80%), less a margin. */
 const FLOORS: ScoreFloors = { figuresF1: 0.93, provenance: 1, qualifier: 0.97, place: 0.8, currency: 1, title: 0.9, publisher: 0.5, authors: 0.65, published_date: 1, campaignF1: 0.8 };
 
-const out = tempDir('holdout2');
-beforeAll(async () => {
-  const result = await build(path.join(HOLDOUT, 'articles'), out);
-  expect(result.ok, result.lines.join('\n')).toBe(true);
-}, 120_000);
-
-describe('second set of held-out articles', () => {
-  it('score at or above the floors', () => {
-    expect(fs.existsSync(path.join(out, 'dataset/figures.csv'))).toBe(true);
-    const { report, stdout } = scoreDataset(path.join(out, 'dataset'), path.join(HOLDOUT, 'gold'), path.join(HOLDOUT, 'articles'));
-    console.log(stdout);
-    expectScoreAtLeast(report, FLOORS);
-  });
-});
+describeHeldOutSet('second set of held-out articles', HOLDOUT, FLOORS);

@@ -172,6 +172,16 @@ const cases: Case[] = [
     date: '2024-11-12',
   },
   {
+    style: 'an all-capital headline with a number is a headline, not a masthead',
+    text: `CHINA ARRESTS 300 IN FRAUD CRACKDOWN\n\n${BODY}`,
+    title: 'CHINA ARRESTS 300 IN FRAUD CRACKDOWN',
+  },
+  {
+    style: 'a text that opens with a "---" rule has no front matter',
+    text: `---\n\nPolice bust scam ring in Pune\n\n${BODY}\n\n---\n\nCopyright 2024`,
+    title: 'Police bust scam ring in Pune',
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

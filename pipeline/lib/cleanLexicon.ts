@@ -86,7 +86,7 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = withWordTables({
     'you may also like', 'you might also like', 'read also', 'see also', 'more stories', 'more news',
     'recommended', 'recommended for you', 'most popular', 'most read', 'trending', 'latest news',
     'more from', 'further reading', 'popular posts', 'recent posts', 'editor\'s picks',
-    'also read', 'must read', 'also see', 'read next', 'related story', 'related article', 'read more',
+    'also read', 'must read', 'also see', 'read next', 'related story', 'related article',
   ],
   legalLinePrefixes: [
     'copyright', 'license for', 'licence for', 'registration number', 'registration no', 'icp',

@@ -230,7 +230,8 @@ function isCapitalForGovernment(lower: string, place: PlaceMatch): boolean {
 }
 
 const GOVERNMENT_CAPITALS = new Set(['Beijing', 'Washington', 'Moscow', 'Tokyo', 'Seoul', 'New Delhi', 'Manila', 'Phnom Penh', 'Bangkok', 'Hanoi', 'Vientiane']);
-const CAPITAL_AS_SUBJECT = /^\s+(?:has|have|had|is|was|will|would|says|said|presses|pressed|pushes|pushed|vows|vowed|wants|wanted|launched|launches|urges|urged|warns|warned|insists|insisted|accuses|accused|sees|saw|denies|denied|claims|claimed|announced|announces|steps|stepped|intensifies|intensified|seeks|sought|hopes|hoped|views|regards|considers|blames|blamed)\b/u;
+/** Verbs of policy and opinion only: "Beijing has cracked 1,200 cases" is the city's police. */
+const CAPITAL_AS_SUBJECT = /^\s+(?:presses|pressed|pushes|pushed|vows|vowed|wants|wanted|urges|urged|warns|warned|insists|insisted|accuses|accused|denies|denied|seeks|sought|hopes|hoped|views|regards|considers|blames|blamed)\b/u;
 
 /** "US$30 million", "Hong Kong dollars", "Singapore dollar": a currency, not a place. */
 function isCurrencyName(lower: string, place: PlaceMatch): boolean {
@@ -525,7 +526,12 @@ const WEAK_MONEY_CUE_SET = new Set(WEAK_MONEY_CUES);
  * another subject ("... and police froze 200 million": that verb is the next amount's).
  */
 function isPredicateOfAmount(gap: string): boolean {
-  return !/[,;]/u.test(gap) && wordsBetween(gap) <= 8 && !/\b(?:and|or|but|while|as|police|authorities|officers|they|it|he|she|which|who)\b/u.test(gap);
+  return (
+    !/[,;]/u.test(gap) &&
+    wordsBetween(gap) <= 8 &&
+    // Another clause or subject, or a negation ("were not recovered", "have yet to be", "before the accounts were frozen").
+    !/\b(?:and|or|but|while|as|police|authorities|officers|they|it|he|she|which|who|not|never|yet|no|cannot|could|failed|before|after|until|since|the)\b/u.test(gap)
+  );
 }
 /** "froze 5,000 bank accounts holding 600 million yuan": the money in what was frozen is frozen. */
 const HOLDING_CUES = new Set(['holding', 'containing']);
@@ -555,7 +561,8 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   // counts the noun before it (translation style).
   if (noun?.side === 'right' && MEASURE_WORDS.has(noun.phrase)) {
     const before = nounBefore(tail);
-    if (before?.cls) noun = before;
+    // Not a person or a den: "seized from the suspects 300 items".
+    if (before?.cls && before.cls !== 'person' && before.cls !== 'den') noun = before;
   }
   if (noun?.event) return { measure: noun.event, unit: unitOfMeasure(noun.event), rule: `event:${noun.phrase}`, nounClass: null };
   if (noun && noun.cls === null) return null; // a non-figure noun: population, records, cities ...
@@ -567,7 +574,10 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   if (noun?.cls) {
     const cls = noun.cls;
     const fits = (v: VerbHit): boolean => MEASURE_BY_CLASS_AND_VERB[cls][v.group] !== undefined;
-    const verb = verbs.find((v) => v.agentive && fits(v)) ?? verbs.find(fits);
+    // The agentive participle wins over verbs away from the number, not over one next to it
+    // ("courts sentenced 40 suspects detained by police").
+    const adjacentLeft = verbs.some((v) => v.adjacent && v.side === 'left' && fits(v));
+    const verb = (adjacentLeft ? undefined : verbs.find((v) => v.agentive && fits(v))) ?? verbs.find(fits);
     if (!verb) return null;
     const measure = MEASURE_BY_CLASS_AND_VERB[cls][verb.group]!;
     return { measure, unit: UNIT_OF_CLASS[cls], rule: `noun:${noun.phrase}+verb:${verb.phrase}`, nounClass: cls };
@@ -586,7 +596,8 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
 }
 
 /** Prepositions that take the number as their object (the qualifier words before it stripped first). */
-const PREPOSITION_BEFORE_NUMBER = /\b(?:on|aboard|onto|into|in|at|by|via|with|within|from|across|per|to|for)\s*$/iu;
+// Not "to", "by" or "from": "the number arrested rose to 300", "up by 40" are counts.
+const PREPOSITION_BEFORE_NUMBER = /\b(?:on|aboard|onto|into|in|at|via|with|within|across|per|for)\s*$/iu;
 
 /** Nothing after the number but a conjunction, punctuation or the sentence end: the noun was elided. */
 function isElided(right: string): boolean {
@@ -779,7 +790,9 @@ function resolvePlace(
     const place = placeInSentence(framing, framing.text.length, true);
     if (place) return place;
   }
-  if (currencyCountry && placeCountry(currencyCountry) !== docCountry) return countryPlace(currencyCountry);
+  // Only when the document names no place at all: "¥", "Rs" and "pesos" are read as one country's
+  // currency, which a story from Tokyo, Karachi or Mexico City contradicts.
+  if (currencyCountry && placeCountry(currencyCountry) !== docCountry && sentences.every((s) => s.places.length === 0)) return countryPlace(currencyCountry);
   return docRegion ?? national;
 }
 

@@ -467,11 +467,15 @@ const NAV_SEPARATOR = /\s(?:[|>/»›]|::)\s/gu;
  * more separators, or one between short items) or an all-capital masthead ("THE TIMES OF INDIA").
  */
 export function isNavigationOrMasthead(line: string): boolean {
-  const separators = line.match(NAV_SEPARATOR)?.length ?? 0;
-  if (separators >= 2) return true;
-  if (separators === 1 && line.split(NAV_SEPARATOR).every((item) => wordCount(item) <= 3)) return true;
+  const items = line.split(NAV_SEPARATOR);
+  // A page title "Headline | Section | Site" starts with a long item; a breadcrumb with a short one.
+  if (items.length >= 3 && wordCount(items[0]!) <= 3) return true;
+  if (items.length === 2 && items.every((item) => wordCount(item) <= 2)) return true;
+  // ">", "»" and "›" only ever join a breadcrumb: "News and Events > News".
+  if (items.length === 2 && /\s[>»›]\s/u.test(line) && items.every((item) => wordCount(item) <= 4)) return true;
+  // A masthead has no digits: "CHINA ARRESTS 300 IN FRAUD CRACKDOWN" is an all-capital headline.
   const letters = line.replace(/[^\p{L}]/gu, '');
-  return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6;
+  return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6 && !/\d/u.test(line);
 }
 
 function isHeadlineLike(line: string): boolean {
@@ -533,6 +537,12 @@ function readFrontMatter(lines: readonly string[], nonBlank: readonly number[], 
   if (open === undefined || lines[open] !== '---') return null;
   const close = nonBlank.slice(1, 60).find((i) => lines[i] === '---' || lines[i] === '...');
   if (close === undefined) return null;
+  // Only YAML: every line a `key:`, a `- item` or an indented continuation, one of them a known key
+  // (a text that merely opens with a "---" rule is an article).
+  const inner = nonBlank.filter((i) => i > open && i < close).map((i) => lines[i]!);
+  const known = Object.values(FRONT_MATTER_KEYS).flat() as string[];
+  if (inner.length === 0 || !inner.every((l) => /^(?:[A-Za-z_-]{1,20}:(?:\s|$)|-\s)/u.test(l))) return null;
+  if (!inner.some((l) => known.includes(l.slice(0, l.indexOf(':')).toLowerCase()))) return null;
   const block: FrontMatter = { lines: nonBlank.filter((i) => i >= open && i <= close), authors: [], date: null, publisher: null };
   for (let i = open + 1; i < close; i++) {
     const field = /^([A-Za-z_-]{1,20}):[ \t]*(.*)$/u.exec(lines[i]!);
@@ -541,7 +551,7 @@ function readFrontMatter(lines: readonly string[], nonBlank: readonly number[], 
     const raw = field[2]!;
     const quoted = /^(["'])(.*)\1$/u.exec(raw);
     const value = quoted ? quoted[2]! : raw.trim();
-    if (!value) continue;
+    if (!value || value === '>' || value === '|') continue; // empty, or a block value on the next lines
     if ((FRONT_MATTER_KEYS.title as readonly string[]).includes(key)) {
       const start = lines[i]!.length - raw.length + (quoted ? 1 : 0);
       block.title = { line: i, start, end: start + value.length };

@@ -1054,7 +1054,8 @@ function isDuration(c: MentionContext): boolean {
 function isReference(c: MentionContext): boolean {
   if (c.m.form !== 'digits') return false;
   // "319(2)", "66(c)": a section with its sub-section glued on is a clause of a law, never a count.
-  if (/^\((?:\d{1,3}|[a-z]{1,3})\)/u.test(c.after)) return true;
+  // ("6(six) persons" is a count written twice: only a letter or a roman numeral is a clause.)
+  if (/^\((?:\d{1,3}|[a-z]|[ivx]{1,4})\)/u.test(c.after)) return true;
   return RX.referenceBefore.test(c.before) || RX.referenceListBefore.test(c.before);
 }
 

@@ -1,6 +1,6 @@
 // Test helpers: build the dataset in-process into a temp folder, hash a folder's files.
 import { spawnSync } from 'node:child_process';
-import { expect, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,4 +136,24 @@ export function expectScoreAtLeast(report: ScoreReport, floors: ScoreFloors): vo
     const floor = floors[name];
     if (floor !== undefined) expect(value, name).toBeGreaterThanOrEqual(floor);
   }
+}
+
+/**
+ * A held-out gold set (`folder`/articles and `folder`/gold): builds its articles once and checks
+ * that every score of the scorer's report is at or above `floors` (printing the report).
+ */
+export function describeHeldOutSet(title: string, folder: string, floors: ScoreFloors): void {
+  const out = tempDir(path.basename(folder));
+  beforeAll(async () => {
+    const result = await build(path.join(folder, 'articles'), out);
+    expect(result.ok, result.lines.join('\n')).toBe(true);
+  }, 120_000);
+  describe(title, () => {
+    it('score at or above the floors', () => {
+      expect(fs.existsSync(path.join(out, 'dataset/figures.csv'))).toBe(true);
+      const { report, stdout } = scoreDataset(path.join(out, 'dataset'), path.join(folder, 'gold'), path.join(folder, 'articles'));
+      console.log(stdout);
+      expectScoreAtLeast(report, floors);
+    });
+  });
 }

@@ -304,7 +304,7 @@ export const CLASSIFIER_WORDS: string[] = [
 /** People counted around these words are victims, not suspects: "100,000 people were held by scam gangs". */
 export const VICTIM_CONTEXT: string[] = [
   'by scam gangs', 'by the gangs', 'by gangs', 'by criminal gangs', 'by fraud gangs', 'by syndicates', 'held captive',
-  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such', 'may be held',
+  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such',
   'trafficked', 'lured', 'forced to', 'trapped', 'rescued', 'freed', 'enslaved', 'kidnapped', 'tricked', 'victims',
   'victim', 'held hostage', 'held against their will',
   // People who were NOT caught or are no longer held.
@@ -342,7 +342,7 @@ export const COUNTRY_CUES: Record<string, string> = wordTable({
   rupees: 'IN', crore: 'IN', lakh: 'IN', 'enforcement directorate': 'IN', 'central bureau of investigation': 'IN',
   naira: 'NG', efcc: 'NG', 'economic and financial crimes commission': 'NG', ringgit: 'MY', baht: 'TH',
   'philippine pesos': 'PH', 'philippine national police': 'PH', fbi: 'US', 'federal bureau of investigation': 'US',
-  'department of justice': 'US', 'national crime agency': 'GB', 'action fraud': 'GB',
+  'national crime agency': 'GB', 'action fraud': 'GB',
 });
 
 /**

@@ -20,6 +20,7 @@ import {
 import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
 import { PhraseMatcher, lowerSameLength } from './phrases.js';
 import { demonymCountry, findPlaces, type PlaceMatch } from './places.js';
+import { cellAt, pipeTableCells, type TableCell } from './tables.js';
 import type { CleanDoc, Span } from './types.js';
 
 export interface ExtractedFigure {
@@ -127,6 +128,7 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
   const regionWideTarget = docRegion ?? dominantRegion(sentences, docCountry);
   const mentions = readNumbers(doc.text);
   const figures: ExtractedFigure[] = [];
+  const cells = doc.text.includes('|') ? pipeTableCells(doc.text) : [];
   let cursor = 0;
   for (const sentence of sentences) {
     const inSentence: Candidate[] = [];
@@ -149,6 +151,12 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     let previousClass: NounClass | null = null;
     inSentence.forEach((candidate, i) => {
       if (nonFigureReason(doc.text, candidate.mention) || isYearOfDate(doc.text, candidate.mention)) return;
+      const cell = cells.length ? cellAt(cells, candidate.mention.start) : undefined;
+      if (cell) {
+        const figure = tableFigure(doc.text, candidate, cell, { sentences, docCountry, docRegion, regionWideTarget });
+        if (figure) figures.push(figure);
+        return;
+      }
       const figure = readFigure(candidate, inSentence[i - 1] ?? null, inSentence[i + 1] ?? null, { sentences, docCountry, docRegion, regionWideTarget }, previousClass);
       if (figure) {
         figures.push(figure.figure);
@@ -157,6 +165,58 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     });
   }
   return mergeRepeats(figures);
+}
+
+/** "(100 million yuan)", "(10,000 yuan)": the unit a table's money column is given in. */
+const TABLE_MONEY_SCALES: readonly [RegExp, number][] = [
+  [/\b(?:hundred million|100 million)\b/u, 1e8], [/\bbillion\b/u, 1e9], [/\bmillion\b/u, 1e6],
+  [/\b(?:ten thousand|10,000)\b/u, 1e4], [/\bthousand\b/u, 1e3],
+];
+
+/**
+ * The figure a number in a pipe-table cell states: typed by its column's header or its row's label
+ * ("Suspects detained" over "Fujian": 1,512 persons detained, in Fujian), as if that label were
+ * the noun phrase after the number; the other label may name its place. A number in a row's
+ * first cell (a year, a total's label) is not a figure.
+ */
+function tableFigure(text: string, candidate: Candidate, cell: TableCell, places: DocPlaces): ExtractedFigure | null {
+  const { mention, sentence } = candidate;
+  if (cell.isLabel) return null;
+  const left = text.slice(cell.start, mention.prefixStart).toLowerCase();
+  const right = text.slice(mention.end, cell.end).toLowerCase();
+  let typed: Typed | null = null;
+  let scale = 1;
+  let other = '';
+  for (const [label, rest] of [[cell.header, cell.rowLabel], [cell.rowLabel, cell.header]] as const) {
+    const words = ` ${label.toLowerCase()}`;
+    const currency = mention.currencyPrefix ?? matchers.currencyWords.findAll(words).map((h) => CURRENCY_WORDS[lexiconKey(h.phrase)]).find(Boolean);
+    typed = currency ? typeMoney('', words, '', currency) : typeCount({ left: '', right: words, wideLeft: '', wideRight: words, mention, previousClass: null });
+    if (!typed) continue;
+    if (currency && !mention.currencyPrefix) scale = TABLE_MONEY_SCALES.find(([pattern]) => pattern.test(words))?.[1] ?? 1;
+    other = rest;
+    break;
+  }
+  if (!typed) return null;
+  const named = findPlaces(other)[0];
+  const place = named
+    ? { code: SPECIAL_REGIONS[named.code] ?? (named.level === 'country' || named.country === 'CN' ? named.code : named.country), name: named.level === 'country' && named.code === 'CN' ? null : named.name }
+    : // Not the rows above (other provinces): a row naming no place ("Total") is the document's.
+      (places.docRegion ?? { code: places.docCountry, name: null });
+  return {
+    measure: typed.measure,
+    value: Math.round(mention.value * scale),
+    unit: typed.unit,
+    qualifier: readQualifier(left, right, mention),
+    cleanStart: mention.start,
+    cleanEnd: mention.end,
+    sentenceIndex: sentence.index,
+    sentence: sentence.text.trim(),
+    place_code: place.code,
+    place_name: place.name,
+    rule: `table:${typed.rule}`,
+    mentions: 1,
+    inTitle: sentence.inTitle,
+  };
 }
 
 /** "on Aug 9, 2022 shows ...": a year completing a date, even with a noun after it. */

@@ -182,6 +182,32 @@ const cases: Case[] = [
     title: 'Police bust scam ring in Pune',
   },
   {
+    style: 'a masthead names the outlet, before the wire service in the byline; names first in a slashed byline',
+    text: `THE TIMES OF INDIA\n\nMaharashtra Cyber nets 214 in month-long drive\n\nShreya Kulkarni & Aamir Shaikh / TNN / Updated: Feb 3, 2025, 05:14 IST\n\n${BODY}`,
+    title: 'Maharashtra Cyber nets 214 in month-long drive',
+    publisher: 'THE TIMES OF INDIA',
+    authors: ['Shreya Kulkarni', 'Aamir Shaikh'],
+    date: '2025-02-03',
+  },
+  {
+    style: 'an agency desk before the names is not a name',
+    text: `China repatriates 1,200 fraud suspects\n\nby Xinhua writers Yang Wenming, Zhao Ruoyu\n\n${BODY}`,
+    authors: ['Yang Wenming', 'Zhao Ruoyu'],
+  },
+  {
+    style: 'a Markdown byline in bold, and the company suffix of a copyright holder',
+    text: `# China's watchdog scrubs 1.2 million posts\n\n**Vivian Loh** in Beijing\n\n${BODY}\n\nCopyright (c) 2024 South China Morning Post Publishers Ltd. All rights reserved.`,
+    authors: ['Vivian Loh'],
+    publisher: 'South China Morning Post',
+  },
+  {
+    style: 'the outlet on a line of its own is not the headline',
+    text: `Hunan Provincial Public Security Department\nHome > Police Information > Work Dynamics\n\nThe whole province organs special action achieve remarkable results\n\nRelease time: 2024-11-08 10:15   Source: Hunan Provincial Public Security Department\n\n${BODY}`,
+    title: 'The whole province organs special action achieve remarkable results',
+    publisher: 'Hunan Provincial Public Security Department',
+    date: '2024-11-08',
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

@@ -329,7 +329,7 @@ function unwrapBrackets(line: string): string {
 function bylineFields(line: string, lexicon: CleanLexicon): string[] {
   const { labelStart } = lineMatchers(lexicon);
   return unwrapBrackets(line)
-    .split(/\s+[|｜]\s+|\s*[|｜]\s*/u)
+    .split(/\s+[|｜/]\s+|\s*[|｜]\s*/u)
     .flatMap((field) => field.split(FIELD_GAP))
     .flatMap((field) => splitBeforeLabels(field, labelStart))
     // Markdown emphasis around a field ("*By Jane Doe*") is styling, not part of the value.
@@ -371,7 +371,9 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
       const by = /\bby\s+(.{2,80})$/iu.exec(field);
       if (by) facts.authors.push(...splitAuthorNames(by[1]!, lexicon));
     } else if (authorMatch && authorMatch[0].length < field.length) {
-      const names = splitAuthorNames(field.slice(authorMatch[0].length), lexicon);
+      // "by Xinhua writers Yang Wenming, Zhao Ruoyu": the desk before the names is not a name.
+      const named = field.slice(authorMatch[0].length).replace(/^\s*(?:\p{Lu}[\p{L}.]*\s+)?(?:staff\s+)?(?:writers?|reporters?|correspondents?)\s+/u, '');
+      const names = splitAuthorNames(named, lexicon);
       const isLabelWithColon = /:\s*$/u.test(authorMatch[0]);
       // "By" must be followed by names; "Reporter:" is a label even for one-word names.
       if (names.length > 0 || isLabelWithColon) {
@@ -389,6 +391,15 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
   // In a masthead line, a short capitalised field is the outlet ("| China Daily |").
   // Names already came through the author label, so a name-like field here is the outlet too.
   // A bare web address in the line ("| example.com.cn |") names the outlet through its domain.
+  // "Shreya Kulkarni & Aamir Shaikh / TNN / Updated: ...": names first in a labelled byline.
+  const first = unlabelled[0];
+  if (first && fields[0] === first && facts.authors.length === 0) {
+    const names = splitAuthorNames(first, lexicon);
+    if (names.length > 0 && names.length === first.split(/\s*(?:&|\band\b|,)\s*/u).length) {
+      facts.authors.push(...names);
+      unlabelled.shift();
+    }
+  }
   for (const field of unlabelled) {
     if (!field) continue;
     const outlet = outletOfBareHost(field, lexicon) ?? (isOutletName(field) ? field : null);
@@ -446,13 +457,18 @@ function readCommentVia(line: string, lexicon: CleanLexicon): string | null {
 }
 
 /** "© 2020 Global Times", "Copyright © The Foo Post. All rights reserved." */
+/** "South China Morning Post Publishers Ltd" -> "South China Morning Post": the outlet, not its company. */
+export function withoutCompanySuffix(name: string): string {
+  return name.replace(/(?:\s+(?:publishers|publishing|publications|newspapers))?(?:,?\s+(?:ltd\.?|limited|inc\.?|llc|plc|co\.?,?\s*ltd\.?|corp\.?|corporation|gmbh|s\.a\.))+$/iu, '').trim() || name;
+}
+
 function readCopyrightHolder(line: string): string | null {
   if (line.length > MAX_META_LINE_CHARS) return null;
   // A bare "©" also marks photo credits ("© Flickr / Dennis Skley"); a notice has a year or the word.
   if (!/\bcopyright\b|\b(?:19|20)\d{2}\b/iu.test(line)) return null;
   const m = /^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*(?:[-–]\s*(?:(?:19|20)\d{2})?\s*)?)?([^.|,]{2,60}?)(?:\.|,|\||$)/iu.exec(line);
   if (!m) return null;
-  const name = m[1]!.replace(/\ball rights reserved\b/iu, '').trim();
+  const name = withoutCompanySuffix(m[1]!.replace(/\ball rights reserved\b/iu, '').trim());
   return isOutletName(name) && !/^all\b/iu.test(name) ? name : null;
 }
 
@@ -473,7 +489,11 @@ export function isNavigationOrMasthead(line: string): boolean {
   if (items.length === 2 && items.every((item) => wordCount(item) <= 2)) return true;
   // ">", "»" and "›" only ever join a breadcrumb: "News and Events > News".
   if (items.length === 2 && /\s[>»›]\s/u.test(line) && items.every((item) => wordCount(item) <= 4)) return true;
-  // A masthead has no digits: "CHINA ARRESTS 300 IN FRAUD CRACKDOWN" is an all-capital headline.
+  return isMasthead(line);
+}
+
+/** An all-capital outlet name of a few words; a masthead has no digits ("CHINA ARRESTS 300 ..." is a headline). */
+function isMasthead(line: string): boolean {
   const letters = line.replace(/[^\p{L}]/gu, '');
   return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6 && !/\d/u.test(line);
 }
@@ -596,8 +616,19 @@ export function extractTextMetadata(
   }
 
   let pageText: string | null = null;
+  // A masthead on the page's first line is the page's own outlet ("THE TIMES OF INDIA",
+  // "INTERPOL"): before a byline's wire service ("TNN", "Xinhua") that the page carries.
+  const firstLine = nonBlank[0] === undefined ? '' : lines[nonBlank[0]]!;
+  if (!frontMatter && isMasthead(firstLine) && isOutletName(firstLine)) addPublisher(firstLine, -1);
   for (const i of nonBlank) {
     if (frontMatter?.lines.includes(i)) continue;
+    // "**Vivian Loh** in Beijing": a Markdown byline, the name in bold.
+    const boldByline = top.has(i) ? /^\*\*([^*]{3,60})\*\*\s+(?:in|from)\s+\p{Lu}[\p{L} ]{1,30}$/u.exec(lines[i]!) : null;
+    if (boldByline && isPersonName(boldByline[1]!.trim(), lexicon)) {
+      roles.set(i, 'byline');
+      authors.push(boldByline[1]!.trim());
+      continue;
+    }
     const line = lines[i]!;
     const byline = readBylineLine(line, lexicon);
     if (byline && (top.has(i) || bottom.has(i) || byline.authors.length > 0 || byline.date)) {
@@ -643,17 +674,19 @@ export function extractTextMetadata(
     }
   }
 
+  publishers.sort((a, b) => a.rank - b.rank);
   let titleLine: number | null = frontMatter?.title?.line ?? null;
   const titleSpan = frontMatter?.title ? { start: frontMatter.title.start, end: frontMatter.title.end } : undefined;
   const articleLines = titleLine !== null ? [] : nonBlank.filter((i) => kept[i] && !roles.has(i)).slice(0, TITLE_WINDOW);
+  // The outlet's name on a line of its own ("Hunan Provincial Public Security Department") is not the headline.
+  const outletName = publishers[0]?.name.toLowerCase();
   for (const i of articleLines) {
-    if (isHeadlineLike(lines[i]!)) {
+    if (isHeadlineLike(lines[i]!) && lines[i]!.toLowerCase() !== outletName) {
       titleLine = i;
       break;
     }
   }
 
-  publishers.sort((a, b) => a.rank - b.rank);
   return {
     metadata: {
       title: titleLine === null ? null : plainHeadline(titleSpan ? lines[titleLine]!.slice(titleSpan.start, titleSpan.end) : lines[titleLine]!) || null,

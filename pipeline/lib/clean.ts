@@ -23,6 +23,8 @@ export interface CleanInput {
 export interface ArticleLine {
   line: MappedText;
   startsParagraph: boolean;
+  /** The line goes on from the one before, hard-wrapped (a PDF export, a mail at 72 columns): joined by a space. */
+  continuesLine?: boolean;
 }
 
 interface SourceLine {
@@ -67,10 +69,12 @@ export function assembleLines(lines: readonly ArticleLine[]): { text: string; se
   const paragraphs: Span[] = [];
   const lineSpans: Span[] = [];
   let paragraphStart = -1;
-  for (const { line, startsParagraph } of lines) {
+  for (const { line, startsParagraph, continuesLine } of lines) {
     if (line.text.length === 0) continue;
     if (paragraphStart < 0) {
       paragraphStart = 0;
+    } else if (continuesLine) {
+      builder.appendUnmapped(' ');
     } else if (startsParagraph) {
       paragraphs.push({ start: paragraphStart, end: builder.textLength });
       builder.appendUnmapped('\n\n');
@@ -99,6 +103,19 @@ function paragraphBreaks(blankBefore: readonly boolean[]): boolean[] {
   const blankShare = steps.length === 0 ? 0 : steps.filter(Boolean).length / steps.length;
   const groupsByBlankLines = blankShare >= BLANK_SEPARATED_SHARE;
   return blankBefore.map((blank, i) => i > 0 && (groupsByBlankLines ? blank : true));
+}
+
+/** A wrapped line is long; a line that ends a sentence, a heading or a list item is not wrapped. */
+const MIN_WRAPPED_LINE_CHARS = 50;
+
+/**
+ * Whether `next` goes on from `previous` mid-sentence: `previous` is long and ends without a
+ * sentence's or clause's end, and `next` starts in lower case or with a digit ("froze 4.68" /
+ * "billion yuan of ..."). Lines of a list or a table start otherwise.
+ */
+export function isHardWrapped(previous: string, next: string): boolean {
+  if (previous.length < MIN_WRAPPED_LINE_CHARS || /[.!?:;"”’)\]|]\s*$/u.test(previous)) return false;
+  return /^[\p{Ll}\d]/u.test(next) && !/^\d+[.)]\s/u.test(next);
 }
 
 interface TextCleanResult {
@@ -153,7 +170,7 @@ function cleanPlainText(text: string, lexicon: CleanLexicon): TextCleanResult {
   });
 
   const breaks = paragraphBreaks(blankBefore);
-  const lines = keptPieces.map((line, i) => ({ line, startsParagraph: breaks[i]! }));
+  const lines = keptPieces.map((line, i) => ({ line, startsParagraph: breaks[i]!, ...(i > 0 && !blankBefore[i] && i - 1 !== titleIndex && i !== titleIndex && isHardWrapped(keptPieces[i - 1]!.text, line.text) ? { continuesLine: true } : {}) }));
   return { lines, titleIndex, metadata: meta.metadata, dropped };
 }
 

@@ -15,6 +15,12 @@ export interface CleanLexicon {
   backToTopPhrases: readonly string[];
   /** Headings that open a list of links to other stories. */
   relatedHeadings: readonly string[];
+  /**
+   * Word stems that crackdown headlines are made of ("police", "arrest", "fraud"): among the lines at
+   * the top of a page copied as text, the headline is told from taglines, menus and the outlet's
+   * name by them and by its numbers (metadata.ts, headlineEvidence).
+   */
+  headlineCueStems: readonly string[];
   /** Prefixes of lines that are site legal notices (licences, registrations, policies). */
   legalLinePrefixes: readonly string[];
   /** Phrases that mark a legal/copyright notice anywhere in a line. */
@@ -87,6 +93,13 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = withWordTables({
     'recommended', 'recommended for you', 'most popular', 'most read', 'trending', 'latest news',
     'more from', 'further reading', 'popular posts', 'recent posts', 'editor\'s picks',
     'also read', 'must read', 'also see', 'read next', 'related story', 'related article',
+  ],
+  headlineCueStems: [
+    'police', 'arrest', 'crackdown', 'crack', 'fraud', 'scam', 'cyber', 'campaign', 'bust', 'raid', 'seiz',
+    'gang', 'suspect', 'operation', 'criminal', 'crime', 'telecom', 'gambl', 'internet', 'online', 'detain',
+    'sweep', 'launder', 'ring', 'syndicate', 'hacker', 'repatriat', 'deport', 'freez', 'froze', 'sentenc',
+    'convict', 'prosecut', 'clean', 'dens', 'nab', 'probe', 'network', 'results', 'crypto', 'ministry',
+    '破获', '抓获', '打击', '专项', '行动', '诈骗', '犯罪', '公安', '警方', '网络', '战果',
   ],
   legalLinePrefixes: [
     'copyright', 'license for', 'licence for', 'registration number', 'registration no', 'icp',

@@ -442,7 +442,7 @@ function readFigure(
     // "Held" is also what gangs do to their victims: with trafficking or captivity in the sentence, it is not a detention.
     if (typed && /verb:(?:held|being held|holding)$/u.test(typed.rule) && matchers.victimContext.findAll(sentence.lower).length) return null;
   }
-  if (!typed) return null;
+  if (!typed || isImplausibleCount(typed.unit, mention.value)) return null;
   let place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget }, currency ? COUNTRY_OF_CURRENCY[currency] : undefined);
   // Repatriated suspects are counted where they arrive: "Myanmar handed over 1,207 suspects",
   // "flown back to Shanghai from Cambodia".
@@ -468,6 +468,16 @@ function readFigure(
     inTitle: sentence.inTitle,
   };
   return { figure, nounClass: typed.nounClass };
+}
+
+/**
+ * Counts no crackdown reaches: ten million people, a million gangs or dens. Such a number is money
+ * whose currency was not read ("B2bn") or a misreading, never a count.
+ */
+const MAX_PLAUSIBLE_COUNT: Readonly<Record<string, number>> = { people: 1e7, groups: 1e6, sites: 1e7, cases: 1e8 };
+
+function isImplausibleCount(unit: string, value: number): boolean {
+  return value > (MAX_PLAUSIBLE_COUNT[unit] ?? Infinity);
 }
 
 interface Typed {
@@ -636,7 +646,7 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
     const fits = (v: VerbHit): boolean => MEASURE_BY_CLASS_AND_VERB[cls][v.group] !== undefined;
     // The agentive participle wins over verbs away from the number, not over one next to it
     // ("courts sentenced 40 suspects detained by police").
-    const adjacentLeft = verbs.some((v) => v.adjacent && v.side === 'left' && fits(v));
+    const adjacentLeft = verbs.some((v) => v.adjacent && v.side === 'left' && fits(v) && !ASSOCIATION_VERBS.has(v.phrase));
     const verb = (adjacentLeft ? undefined : verbs.find((v) => v.agentive && fits(v))) ?? verbs.find(fits);
     if (!verb) return null;
     const measure = MEASURE_BY_CLASS_AND_VERB[cls][verb.group]!;
@@ -654,6 +664,9 @@ function typeCount({ left, right, wideLeft, wideRight, mention, previousClass }:
   if (adjacent.side === 'left' && PREPOSITION_BEFORE_NUMBER.test(tail)) return null;
   return { measure: MEASURE_BY_CLASS_AND_VERB.person[adjacent.group]!, unit: 'people', rule: `implicit-people+verb:${adjacent.phrase}`, nounClass: 'person' };
 }
+
+/** Verbs that only associate a count with the subject ("linked to 4,618 cases cracked by police"): an agentive participle after the noun says more. */
+const ASSOCIATION_VERBS: ReadonlySet<string> = new Set(['linked to', 'linked', 'connected to', 'tied to']);
 
 /** Prepositions that take the number as their object (the qualifier words before it stripped first). */
 // Not "to", "by" or "from": "the number arrested rose to 300", "up by 40" are counts.
@@ -753,7 +766,8 @@ function firstStop(window: string): number {
   let stop = window.length;
   // A verb ends the noun phrase: in "dens 28 seized imitation guns" the guns are not counted by 28.
   const nouns = matchers.nouns.findAll(window);
-  const verb = matchers.verbs.findAll(window).find((h) => !nouns.some((n) => n.start <= h.start && n.end >= h.end));
+  // Not a verb inside a hyphenated modifier: "8,000 pre-registered SIM cards".
+  const verb = matchers.verbs.findAll(window).find((h) => !nouns.some((n) => n.start <= h.start && n.end >= h.end) && window[h.start - 1] !== '-' && window[h.end] !== '-');
   if (verb) stop = Math.min(stop, verb.start);
   const punctuation = /[,.;:!?()（）\[\]]|\s-\s|\d/u.exec(window);
   if (punctuation) stop = Math.min(stop, punctuation.index);

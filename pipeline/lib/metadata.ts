@@ -498,6 +498,39 @@ function isMasthead(line: string): boolean {
   return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6 && !/\d/u.test(line);
 }
 
+/**
+ * How much a line reads like a crackdown headline: numbers (2), the genre's words (2), length (1);
+ * less (-2) for a name or a menu (every word capitalised but "of", "the" ...: "Ministry of Public
+ * Security of the People's Republic of China", "THAILAND WORLD POLITICS CRIME") and for a ticker
+ * (more digits and signs than letters: "BTC $26,608 -0.42% ETH $1,627").
+ */
+function headlineEvidence(line: string, lexicon: CleanLexicon): number {
+  const cue = headlineCueMatcher(lexicon).test(line.toLowerCase());
+  const words = line.split(/\s+/u).filter(Boolean);
+  const nameLike = !/\d/u.test(line) && words.every((w) => /^[^\p{Ll}]/u.test(w) || NAME_FUNCTION_WORDS.has(w));
+  const letters = line.replace(/[^\p{L}]/gu, '').length;
+  const ticker = letters * 2 < line.replace(/\s/gu, '').length;
+  return (/\d/u.test(line) ? 2 : 0) + (cue ? 2 : 0) + (wordCount(line) >= 6 ? 1 : 0) - (nameLike || ticker ? 2 : 0);
+}
+
+/** Words an organisation's name or a menu may hold in lower case. */
+const NAME_FUNCTION_WORDS: ReadonlySet<string> = new Set(['of', 'the', 'and', 'for', 'on', 'in', 'at', 'to', 'a', 'de', 'du', 'des', 'la', 'le', 'y', 'e', 'und']);
+
+const headlineCueMatchers = new WeakMap<CleanLexicon, RegExp>();
+
+/** One expression for the lexicon's headline cues: a Latin stem starts a word; a CJK one stands anywhere. */
+function headlineCueMatcher(lexicon: CleanLexicon): RegExp {
+  let matcher = headlineCueMatchers.get(lexicon);
+  if (!matcher) {
+    const latin = lexicon.headlineCueStems.filter((stem) => /^[a-z]/u.test(stem)).map(escapeRegExp);
+    const other = lexicon.headlineCueStems.filter((stem) => !/^[a-z]/u.test(stem)).map(escapeRegExp);
+    const parts = [...(latin.length ? [`\\b(?:${latin.join('|')})`] : []), ...(other.length ? [`(?:${other.join('|')})`] : [])];
+    matcher = new RegExp(parts.length ? parts.join('|') : '(?!)', 'u');
+    headlineCueMatchers.set(lexicon, matcher);
+  }
+  return matcher;
+}
+
 function isHeadlineLike(line: string): boolean {
   if (line.length > MAX_TITLE_CHARS) return false;
   const n = line.split(/\s+/u).filter(Boolean).length;
@@ -515,6 +548,8 @@ function isHeadlineLike(line: string): boolean {
  */
 export function plainHeadline(line: string): string {
   const plain = line
+    .replace(/^(?:subject|headline|title)\s*:\s*/iu, '')
+    .replace(/^【([^【】]{1,300})】$/u, '$1')
     .replace(/^#{1,6}[ \t]+/u, '')
     .replace(/[ \t]+#{1,6}$/u, '')
     .replace(/!?\[([^[\]\n]{0,500})\]\([^()\s]{0,2000}(?:[ \t]{1,10}"[^"\n]{0,200}")?\)/gu, '$1')
@@ -680,12 +715,13 @@ export function extractTextMetadata(
   const articleLines = titleLine !== null ? [] : nonBlank.filter((i) => kept[i] && !roles.has(i)).slice(0, TITLE_WINDOW);
   // The outlet's name on a line of its own ("Hunan Provincial Public Security Department") is not the headline.
   const outletName = publishers[0]?.name.toLowerCase();
-  for (const i of articleLines) {
-    if (isHeadlineLike(lines[i]!) && lines[i]!.toLowerCase() !== outletName) {
-      titleLine = i;
-      break;
-    }
-  }
+  const candidates = articleLines.filter((i) => isHeadlineLike(lines[i]!) && lines[i]!.toLowerCase() !== outletName);
+  // Above a headline a page copied as text may show a tagline ("The World's Window on Thailand"), a
+  // menu or its own name: the first line with nearly the best evidence of a headline is the headline.
+  const evidence = candidates.map((i) => headlineEvidence(lines[i]!, lexicon));
+  const best = Math.max(-Infinity, ...evidence);
+  const first = candidates.find((_, k) => evidence[k]! >= best - 2);
+  if (first !== undefined && titleLine === null) titleLine = first;
 
   return {
     metadata: {

@@ -185,6 +185,11 @@ export const CURRENCY_PREFIXES: ReadonlyArray<readonly [string, string]> = [
  * groups: "PHP 120 million", "PHP 4,500,000"): "PHP 8" and "PHP 7.4" are the programming language.
  */
 const AMOUNT_ONLY_CURRENCY_PREFIXES: ReadonlyArray<readonly [string, string]> = [['PHP', 'PHP']];
+/**
+ * Single letters glued to a scaled amount, as the Philippine and Thai press write pesos and baht
+ * ("P15 million", "B450m", "B1.2bn"); never before a bare number ("B2", "P3").
+ */
+const GLUED_LETTER_CURRENCY_PREFIXES: ReadonlyMap<string, string> = new Map([['P', 'PHP'], ['B', 'THB']]);
 
 /** Prefixes grouped by their last character (longest first), so most numbers need one Map lookup. */
 const CURRENCY_PREFIXES_BY_LAST_CHAR: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>> = (() => {
@@ -357,7 +362,9 @@ function looksLikeAmount(text: string, found: Emit): boolean {
 }
 
 /** An amount-only code (AMOUNT_ONLY_CURRENCY_PREFIXES) one space before `start`, as a whole word. */
-function amountOnlyCurrencyPrefix(text: string, start: number): CurrencyMatch | null {
+function amountOnlyCurrencyPrefix(text: string, start: number, scaled: boolean): CurrencyMatch | null {
+  const letter = GLUED_LETTER_CURRENCY_PREFIXES.get(text[start - 1] ?? '');
+  if (letter && scaled && !isAlnumAt(text, start - 2)) return { code: letter, prefixStart: start - 1 };
   if (start === 0 || !PREFIX_SPACES.has(text[start - 1] as string)) return null;
   for (const [symbol, code] of AMOUNT_ONLY_CURRENCY_PREFIXES) {
     const from = start - 1 - symbol.length;
@@ -369,7 +376,7 @@ function amountOnlyCurrencyPrefix(text: string, start: number): CurrencyMatch | 
 /** Builds the mention (adding the currency prefix) and returns where scanning resumes. */
 function emit(text: string, out: NumberMention[], found: Emit): number {
   const suffix = plusSuffixLength(text, found.end);
-  const currency = findCurrencyPrefix(text, found.start) ?? (looksLikeAmount(text, found) ? amountOnlyCurrencyPrefix(text, found.start) : null);
+  const currency = findCurrencyPrefix(text, found.start) ?? (looksLikeAmount(text, found) ? amountOnlyCurrencyPrefix(text, found.start, found.form !== 'digits') : null);
   const previous = out[out.length - 1];
   // A prefix never reaches back into the previous mention.
   const usable = currency !== null && (previous === undefined || currency.prefixStart >= previous.end);
@@ -461,9 +468,13 @@ function readScaleSuffix(text: string, numberEnd: number): ScaleSuffix | null {
 }
 
 function readDigitMention(text: string, start: number, out: NumberMention[]): number {
-  if (isGluedToIdentifierBefore(text, start) && !findCurrencyPrefix(text, start)) return skipAlnumRun(text, start);
   const integerEnd = scanIntegerPart(text, start);
   const numberEnd = scanFraction(text, start, integerEnd);
+  if (isGluedToIdentifierBefore(text, start) && !findCurrencyPrefix(text, start)) {
+    // "B450m", "P15 million": a currency letter before a scaled amount (amountOnlyCurrencyPrefix).
+    const glued = GLUED_LETTER_CURRENCY_PREFIXES.has(text[start - 1] ?? '') && !isAlnumAt(text, start - 2) ? readScaleSuffix(text, numberEnd) : null;
+    if (!glued) return skipAlnumRun(text, start);
+  }
 
   // "1920x1080": the "x" is a dimension sign, not a glued identifier.
   const next = text[numberEnd];

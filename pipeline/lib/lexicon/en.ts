@@ -44,6 +44,7 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
     'masterminds', 'fugitives', 'defendants', 'accomplices', 'lawbreakers', 'cybercriminals', 'netizens', 'users',
     'residents', 'activists', 'lawyers', 'dealers', 'sellers', 'traffickers', 'money mules', 'mules', 'staff',
     'others', 'juveniles', 'minors', 'officials', 'officers', 'agents', 'hacker', 'criminal', 'man', 'woman',
+    'guards', 'security guards', 'account holders', 'recruiters', 'accused',
   ],
   case: [
     'cases', 'case', 'criminal cases', 'incidents', 'crimes', 'offences', 'offenses', 'investigations',
@@ -59,6 +60,7 @@ export const COUNTED_NOUNS: Record<NounClass, string[]> = {
     'dens', 'den', 'bases', 'base', 'hideouts', 'hideout', 'warehouses', 'warehouse', 'call centres', 'call centers',
     'call centre', 'call center', 'compounds', 'workshops', 'factories', 'premises', 'strongholds', 'nests', 'lairs',
     'studios', 'locations', 'venues', 'internet cafes', 'dens and', 'parks', 'scam centres', 'scam centers',
+    'hubs', 'scam hubs', 'pogo hubs',
   ],
   website: [
     'websites', 'website', 'sites', 'site', 'web sites', 'web pages', 'webpages', 'apps', 'app', 'applications',
@@ -152,6 +154,7 @@ export const VERBS: Record<VerbGroup, string[]> = {
     'investigations of', 'filed', 'opened', 'handled', 'probed', 'probing', 'placed on file', 'registered', 'looked into',
     'launched investigations', 'dealt with', 'prosecuted', 'prosecuting', 'uncovered', 'detected', 'exposed',
     'initiated', 'accepted', 'investigates', 'probes', 'files', 'handles', 'probe', 'probe into', 'opens',
+    'linked to', 'linked', 'connected to', 'tied to',
     'referred', 'transferred', 'handed to prosecutors', 'prosecution', 'registered for investigation',
   ],
   solve: [

@@ -180,7 +180,7 @@ const TABLE_MONEY_SCALES: readonly [RegExp, number][] = [
  * first cell (a year, a total's label) is not a figure.
  */
 function tableFigure(text: string, candidate: Candidate, cell: TableCell, places: DocPlaces): ExtractedFigure | null {
-  const { mention, sentence } = candidate;
+  const { mention } = candidate;
   if (cell.isLabel) return null;
   const left = text.slice(cell.start, mention.prefixStart).toLowerCase();
   const right = text.slice(mention.end, cell.end).toLowerCase();
@@ -202,18 +202,24 @@ function tableFigure(text: string, candidate: Candidate, cell: TableCell, places
     ? { code: SPECIAL_REGIONS[named.code] ?? (named.level === 'country' || named.country === 'CN' ? named.code : named.country), name: named.level === 'country' && named.code === 'CN' ? null : named.name }
     : // Not the rows above (other provinces): a row naming no place ("Total") is the document's.
       (places.docRegion ?? { code: places.docCountry, name: null });
+  return figureOf(candidate, { ...typed, rule: `table:${typed.rule}` }, mention.value * scale, readQualifier(left, right, mention), place);
+}
+
+/** The figure row of a typed candidate: its value rounded, at the number's first mention. */
+function figureOf(candidate: Candidate, typed: Typed, value: number, qualifier: Qualifier, place: { code: string | null; name: string | null }): ExtractedFigure {
+  const { mention, sentence } = candidate;
   return {
     measure: typed.measure,
-    value: Math.round(mention.value * scale),
+    value: Math.round(value),
     unit: typed.unit,
-    qualifier: readQualifier(left, right, mention),
+    qualifier,
     cleanStart: mention.start,
     cleanEnd: mention.end,
     sentenceIndex: sentence.index,
     sentence: sentence.text.trim(),
     place_code: place.code,
     place_name: place.name,
-    rule: `table:${typed.rule}`,
+    rule: typed.rule,
     mentions: 1,
     inTitle: sentence.inTitle,
   };
@@ -452,22 +458,7 @@ function readFigure(
     else if (!place.code || placeCountry(place.code) !== docCountry) place = docRegion ?? { code: docCountry, name: null };
   }
   if (place.code && SPECIAL_REGIONS[place.code]) place = { code: SPECIAL_REGIONS[place.code]!, name: place.name ?? SPECIAL_REGION_NAMES[place.code] ?? null };
-  const figure: ExtractedFigure = {
-    measure: typed.measure,
-    value: Math.round(mention.value),
-    unit: typed.unit,
-    qualifier,
-    cleanStart: mention.start,
-    cleanEnd: mention.end,
-    sentenceIndex: sentence.index,
-    sentence: sentence.text.trim(),
-    place_code: place.code,
-    place_name: place.name,
-    rule: typed.rule,
-    mentions: 1,
-    inTitle: sentence.inTitle,
-  };
-  return { figure, nounClass: typed.nounClass };
+  return { figure: figureOf(candidate, typed, mention.value, qualifier, place), nounClass: typed.nounClass };
 }
 
 /**

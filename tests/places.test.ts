@@ -98,8 +98,12 @@ describe('findPlaces match details', () => {
 
   it('gives UTF-16 offsets that slice the matched text, after astral and CJK characters', () => {
     const text = '😀 北京 — police in Beijing and 七台河 Qitaihe';
-    for (const m of findPlaces(text)) expect(['Beijing', 'Qitaihe']).toContain(text.slice(m.start, m.end));
-    expect(findPlaces(text)).toHaveLength(2);
+    expect(findPlaces(text).map((m) => [text.slice(m.start, m.end), m.code])).toEqual([['北京', 'CN-BJ'], ['Beijing', 'CN-BJ'], ['七台河', 'CN-HL'], ['Qitaihe', 'CN-HL']]);
+  });
+
+  it('reads names in Chinese characters, full and without 省 / 市, longest first; not base names that are words', () => {
+    const text = '浙江省公安厅通报，杭州市公安局、宁波警方与广东联合行动，东方红';
+    expect(findPlaces(text).map((m) => [text.slice(m.start, m.end), m.code])).toEqual([['浙江省', 'CN-ZJ'], ['杭州市', 'CN-ZJ'], ['宁波', 'CN-ZJ'], ['广东', 'CN-GD']]);
   });
 
   it('needs a capital and a word boundary', () => {

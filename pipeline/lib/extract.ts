@@ -21,6 +21,7 @@ import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
 import { PhraseMatcher, lowerSameLength } from './phrases.js';
 import { demonymCountry, findPlaces, type PlaceMatch } from './places.js';
 import { cellAt, pipeTableCells, type TableCell } from './tables.js';
+import { ZH_MEASURE_WORDS, ZH_MONEY_NOUNS, ZH_MONEY_VERBS, ZH_NON_FIGURE_NOUNS, ZH_NOUNS, ZH_QUALIFIERS_AFTER, ZH_QUALIFIERS_BEFORE, ZH_VERBS } from './lexicon/zh.js';
 import type { CleanDoc, Span } from './types.js';
 
 export interface ExtractedFigure {
@@ -165,6 +166,96 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     });
   }
   return mergeRepeats(figures);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chinese: "抓获犯罪嫌疑人1.2万余名", "冻结涉案资金3.5亿元", "对17名被告人作出有罪判决"
+// ---------------------------------------------------------------------------------------------
+
+const HAN_CHAR = /\p{Script=Han}/u;
+/** Ends a clause in Chinese text (full-width and ASCII punctuation). */
+const ZH_CLAUSE_END = /[，。；：、！？,;:!?]/u;
+
+/**
+ * A number written in Chinese prose: a Han character right before it, or right after it in a
+ * sentence mostly in Chinese. Not a Chinese amount in English prose ("frozen involved funds 1.2亿元").
+ */
+function isChineseCandidate(text: string, candidate: Candidate): boolean {
+  if (HAN_CHAR.test(text.slice(0, candidate.prefixStart).trimEnd().slice(-1))) return true; // "网站及APP 1300余个" too
+  if (!HAN_CHAR.test(text[candidate.end] ?? '')) return false;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  return han > latin;
+}
+
+/** Each phrase of a table with the values it stands for, longest phrases first. */
+function phraseTable<K extends string>(table: Partial<Record<K, readonly string[]>>): [string, K[]][] {
+  const byPhrase = new Map<string, K[]>();
+  for (const [key, phrases] of Object.entries(table) as [K, readonly string[]][]) for (const phrase of phrases) byPhrase.set(phrase, [...(byPhrase.get(phrase) ?? []), key]);
+  return [...byPhrase].sort((a, b) => b[0].length - a[0].length);
+}
+const ZH_VERB_TABLE = phraseTable(ZH_VERBS);
+const ZH_NOUN_TABLE = phraseTable(ZH_NOUNS);
+const ZH_MONEY_CUE_ORDER = ['assets_frozen', 'criminal_proceeds', 'victim_losses'] as const;
+const ZH_MONEY_NOUN_TABLE = phraseTable(ZH_MONEY_NOUNS);
+
+/** The phrase of `table` that ends last in `text` (the one nearest a number after it), or the first in it (`first`). */
+function nearestPhrase<K extends string>(text: string, table: [string, K[]][], first = false): { phrase: string; keys: K[]; at: number } | null {
+  let best: { phrase: string; keys: K[]; at: number } | null = null;
+  for (const [phrase, keys] of table) {
+    const at = first ? text.indexOf(phrase) : text.lastIndexOf(phrase);
+    if (at < 0) continue;
+    const better = best === null || (first ? at < best.at : at + phrase.length > best.at + best.phrase.length);
+    if (better) best = { phrase, keys, at };
+  }
+  return best;
+}
+
+function chineseQualifier(left: string, right: string, mention: NumberMention): Qualifier {
+  if (mention.plusSuffix) return 'over';
+  const before = left.replace(/(?:共计|累计|总计|合计|共|计|达|为)+$/u, '');
+  for (const qualifier of ['over', 'under', 'about'] as const) {
+    if (ZH_QUALIFIERS_BEFORE[qualifier].some((w) => before.endsWith(w))) return qualifier;
+    if (ZH_QUALIFIERS_AFTER[qualifier].some((w) => right.startsWith(w))) return qualifier;
+  }
+  return 'exact';
+}
+
+const ZH_CURRENCIES: [string, string][] = [['美元', 'USD'], ['港元', 'HKD'], ['港币', 'HKD'], ['欧元', 'EUR'], ['元', 'CNY']];
+
+/**
+ * Types a number in Chinese text from its clause: the verb and noun before it (bulletin order:
+ * verb, noun, number, measure word), else the measure word after it and a verb after it ("对17名
+ * 被告人作出有罪判决"); money by the authorities' verb, else the case's noun (涉案金额).
+ */
+function typeChinese(text: string, candidate: Candidate, previous: Candidate | null, next: Candidate | null): (Typed & { qualifier: Qualifier }) | null {
+  let clauseStart = previous ? previous.end : 0;
+  for (let i = candidate.prefixStart - 1; i >= clauseStart; i--) if (ZH_CLAUSE_END.test(text[i]!)) { clauseStart = i + 1; break; }
+  let clauseEnd = next ? next.prefixStart : text.length;
+  for (let i = candidate.end; i < clauseEnd; i++) if (ZH_CLAUSE_END.test(text[i]!)) { clauseEnd = i; break; }
+  const left = text.slice(clauseStart, candidate.prefixStart);
+  const right = text.slice(candidate.end, clauseEnd);
+  const qualifier = chineseQualifier(left, right, candidate.mention);
+  const afterQualifier = right.replace(/^(?:余|多|以上|左右)/u, '');
+  const currency = ZH_CURRENCIES.find(([word]) => afterQualifier.startsWith(word))?.[1] ?? candidate.mention.currencyPrefix;
+  if (currency) {
+    // The authorities' act first: "挽回经济损失1.8亿元" is money recovered, not lost.
+    const cue = ZH_MONEY_CUE_ORDER.map((key) => ZH_MONEY_VERBS[key].find((verb) => left.includes(verb)) && key).find(Boolean) ?? nearestPhrase(left, ZH_MONEY_NOUN_TABLE)?.keys[0];
+    return cue ? { measure: cue, unit: currency, rule: `zh-money:${cue}`, nounClass: null, qualifier } : null;
+  }
+  if (ZH_NON_FIGURE_NOUNS.some((noun) => left.includes(noun) || afterQualifier.startsWith(noun))) return null;
+  const verb = nearestPhrase(left, ZH_VERB_TABLE) ?? nearestPhrase(right, ZH_VERB_TABLE, true);
+  if (!verb) return null;
+  const noun = nearestPhrase(left.slice(verb.at), ZH_NOUN_TABLE) ?? nearestPhrase(afterQualifier, ZH_NOUN_TABLE, true);
+  const measureWord = ZH_MEASURE_WORDS[afterQualifier[0] ?? ''];
+  const classes = [...new Set([...(noun?.keys ?? []), ...(measureWord ? [measureWord] : [])])];
+  for (const cls of classes) {
+    for (const group of verb.keys) {
+      const measure = MEASURE_BY_CLASS_AND_VERB[cls][group];
+      if (measure) return { measure, unit: UNIT_OF_CLASS[cls], rule: `zh:${noun?.phrase ?? afterQualifier[0]}+${verb.phrase}`, nounClass: cls, qualifier };
+    }
+  }
+  return null;
 }
 
 /** "(100 million yuan)", "(10,000 yuan)": the unit a table's money column is given in. */
@@ -421,6 +512,12 @@ function readFigure(
   // document made emit throw and nothing was published). No enforcement count is that large.
   if (!Number.isFinite(mention.value) || mention.value <= 0 || Math.round(mention.value) > Number.MAX_SAFE_INTEGER) return null;
   if (isRangeUpperBound(candidate, previous)) return null;
+  if (isChineseCandidate(sentence.text, candidate)) {
+    const typed = typeChinese(sentence.text, candidate, previous, next);
+    if (!typed || isImplausibleCount(typed.unit, mention.value)) return null;
+    const place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget });
+    return { figure: figureOf(candidate, typed, mention.value, typed.qualifier, place), nounClass: typed.nounClass };
+  }
   const leftStart = Math.max(previous ? previous.end : 0, candidate.prefixStart - MAX_LEFT_CHARS);
   const rightEnd = Math.min(next ? next.prefixStart : sentence.text.length, candidate.end + MAX_RIGHT_CHARS);
   const left = clauseLeft(sentence.lower.slice(leftStart, candidate.prefixStart));

@@ -417,7 +417,8 @@ function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
     .replace(/\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?\b/giu, ' ')
     .replace(/\b(?:GMT|UTC|CST|BST|EST|EDT|PST|PDT)\b\s*(?:[+-]\d{1,4})?/gu, ' ')
     .replace(/[^\p{L}\d\s]/gu, ' ');
-  const extra = rest.split(/\s+/u).filter((w) => w.length > 0);
+  // Chinese runs have no spaces: each character counts as a word ("2023年9月5日，河南警方抓获..." is prose).
+  const extra = rest.split(/\s+/u).filter((w) => w.length > 0).flatMap((w) => (/\p{Script=Han}/u.test(w) ? [...w] : [w]));
   return extra.length <= MAX_DATELINE_EXTRA_WORDS ? found.iso : null;
 }
 

@@ -347,6 +347,8 @@ interface DesignatorForm {
 
 interface Gazetteer {
   byFirstKey: Map<string, SurfaceForm[]>;
+  /** Provinces and prefecture-level cities by their names in Chinese characters (浙江省, 浙江, 杭州市, 杭州). */
+  byChineseName: Map<string, PlaceRecord>;
   byCode: Map<string, { name: string; level: PlaceLevel }>;
   /** Designators by normalised first word, longest first. */
   designators: Map<string, DesignatorForm[]>;
@@ -610,8 +612,22 @@ interface DivisionRow {
 
 const requireData = createRequire(import.meta.url);
 
+/**
+ * Base names (the name without 省 / 市) that are also common words, matched in Chinese text only
+ * with their designator: 东方 "east", 来宾 "guest", 开封 "to unseal", 白银 "silver", 普洱 (the tea),
+ * 中山 (a university, a park), 大同 "great harmony".
+ */
+const CHINESE_BASE_NAMES_AS_WORDS: ReadonlySet<string> = new Set(['东方', '来宾', '开封', '白银', '普洱', '中山', '大同', '四平', '长治', '吉安', '安顺', '永州', '三明', '黄山', '白山', '白城', '通化', '和田', '阿里']);
+
 class GazetteerBuilder {
   private readonly forms = new Map<string, SurfaceForm>();
+  /** Names in Chinese characters: the full name, and the base name unless it is also a common word. */
+  readonly chinese = new Map<string, PlaceRecord>();
+
+  addChinese(fullName: string, base: string, record: PlaceRecord): void {
+    if (!this.chinese.has(fullName)) this.chinese.set(fullName, record);
+    if (base.length >= 2 && !CHINESE_BASE_NAMES_AS_WORDS.has(base) && !this.chinese.has(base)) this.chinese.set(base, record);
+  }
   /** Normalised names that denote at least one place (to keep county names off province/prefecture names). */
   private readonly namedKeys = new Set<string>();
   readonly byCode = new Map<string, { name: string; level: PlaceLevel }>();
@@ -681,6 +697,7 @@ function addProvinces(builder: GazetteerBuilder, provinces: DivisionRow[]): void
     };
     builder.byCode.set(iso, { name: canonical, level: 'province' });
     for (const surface of [canonical, ...variants]) builder.add(surface, record);
+    builder.addChinese(province.name, chineseBaseName(province.name), record);
   }
 }
 
@@ -715,6 +732,7 @@ function addPrefectures(builder: GazetteerBuilder, cities: DivisionRow[], county
     for (const surface of [canonical, ...variants]) {
       if (!nonPlace.has(normaliseWord(surface))) builder.add(surface, record);
     }
+    builder.addChinese(city.name, chineseBaseName(city.name), record);
   }
 }
 
@@ -883,8 +901,12 @@ function buildGazetteer(): Gazetteer {
   addCounties(builder, areas, nonPlace);
   for (const name of NON_PLACE_PROPER_NAMES) builder.block(name);
 
+  // The country itself, and the special administrative regions, in characters.
+  const country: PlaceRecord = { name: 'China', code: 'CN', level: 'country', country: 'CN', designatorLevels: ['country'], gbLineage: [], rank: RANK.country, eligibleAlone: true };
+  for (const name of ['中国', '全国']) builder.chinese.set(name, country);
   return {
     byFirstKey: builder.build(),
+    byChineseName: builder.chinese,
     byCode: builder.byCode,
     designators: buildDesignators(),
     surnames: new Set(CHINESE_SURNAMES.map(normaliseWord)),
@@ -1095,6 +1117,7 @@ function toPlaceMatch(m: RawMatch, chosen: PlaceRecord, pool: PlaceRecord[]): Pl
  */
 export function findPlaces(text: string): PlaceMatch[] {
   const g = getGazetteer();
+  if (HAN.test(text)) return findChinesePlaces(text, g);
   const raw = scan(text, g);
   const anchors = contextAnchors(raw);
   const out: PlaceMatch[] = [];
@@ -1103,6 +1126,38 @@ export function findPlaces(text: string): PlaceMatch[] {
     if (choice !== undefined) out.push(toPlaceMatch(m, choice.chosen, choice.pool));
   }
   return out;
+}
+
+const HAN = /\p{Script=Han}/u;
+/** The longest name in characters the gazetteer holds is shorter than this. */
+const MAX_CHINESE_NAME_CHARS = 12;
+
+/**
+ * Place names written in Chinese characters, longest match first at each position (Chinese has no
+ * spaces to stop at). Text in Latin letters around them is read as English text is.
+ */
+function findChinesePlaces(text: string, g: Gazetteer): PlaceMatch[] {
+  const out: PlaceMatch[] = [];
+  let latinFrom = 0;
+  const flushLatin = (to: number): void => {
+    if (to > latinFrom && /\p{Script=Latin}/u.test(text.slice(latinFrom, to))) {
+      for (const m of findPlaces(text.slice(latinFrom, to).replace(/\p{Script=Han}/gu, (han) => ' '.repeat(han.length)))) out.push({ ...m, start: m.start + latinFrom, end: m.end + latinFrom });
+    }
+  };
+  for (let i = 0; i < text.length; i++) {
+    if (!HAN.test(text[i]!)) continue;
+    for (let length = Math.min(MAX_CHINESE_NAME_CHARS, text.length - i); length >= 2; length--) {
+      const record = g.byChineseName.get(text.slice(i, i + length));
+      if (record === undefined) continue;
+      flushLatin(i);
+      out.push({ start: i, end: i + length, name: record.name, code: record.code, level: record.level, country: record.country });
+      i += length - 1;
+      latinFrom = i + 1;
+      break;
+    }
+  }
+  flushLatin(text.length);
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /**

@@ -208,6 +208,17 @@ const cases: Case[] = [
     date: '2024-11-08',
   },
   {
+    style: 'the outlet\'s name on the first line of a copy names the outlet when nothing else does; a tagline and a menu are not the headline',
+    text: `Bangkok Post\nThe World's Window on Thailand\nHOME   NEWS   BUSINESS   OPINION\n\nPolice net 312 in call-centre, mule account sweep\n\n${BODY}`,
+    title: 'Police net 312 in call-centre, mule account sweep',
+    publisher: 'Bangkok Post',
+  },
+  {
+    style: 'a wrapped headline\'s second line is not the headline',
+    text: `Work Report on Combating Telecommunications and Online Fraud\nand Other Cybercrimes in the Province (2023)\n\n${BODY}`,
+    title: 'Work Report on Combating Telecommunications and Online Fraud',
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

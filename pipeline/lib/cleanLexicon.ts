@@ -21,6 +21,8 @@ export interface CleanLexicon {
    * name by them and by its numbers (metadata.ts, headlineEvidence).
    */
   headlineCueStems: readonly string[];
+  /** Section names a page shows at its top ("World", "Business"): never the outlet's name. */
+  sectionWords: readonly string[];
   /** Prefixes of lines that are site legal notices (licences, registrations, policies). */
   legalLinePrefixes: readonly string[];
   /** Phrases that mark a legal/copyright notice anywhere in a line. */
@@ -100,6 +102,11 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = withWordTables({
     'sweep', 'launder', 'ring', 'syndicate', 'hacker', 'repatriat', 'deport', 'freez', 'froze', 'sentenc',
     'convict', 'prosecut', 'clean', 'dens', 'nab', 'probe', 'network', 'results', 'crypto', 'ministry',
     '破获', '抓获', '打击', '专项', '行动', '诈骗', '犯罪', '公安', '警方', '网络', '战果',
+  ],
+  sectionWords: [
+    'world', 'news', 'home', 'china', 'asia', 'business', 'politics', 'opinion', 'latest', 'society', 'nation',
+    'national', 'local', 'crime', 'tech', 'technology', 'markets', 'sport', 'sports', 'life', 'culture', 'menu',
+    'search', 'top stories', 'breaking news', 'asia pacific', 'law & crime', 'regulation',
   ],
   legalLinePrefixes: [
     'copyright', 'license for', 'licence for', 'registration number', 'registration no', 'icp',

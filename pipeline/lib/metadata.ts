@@ -514,6 +514,18 @@ function headlineEvidence(line: string, lexicon: CleanLexicon): number {
   return (/\d/u.test(line) ? 2 : 0) + (cue ? 2 : 0) + (wordCount(line) >= 6 ? 1 : 0) - (nameLike || ticker ? 2 : 0);
 }
 
+/** A line that is only a name: capitalised words (no digits, at most five), not a section's name. */
+function isOutletNameLine(line: string, lexicon: CleanLexicon): boolean {
+  const words = line.split(/\s+/u).filter(Boolean);
+  if (words.length === 0 || words.length > 5 || /\d/u.test(line) || !isOutletName(line)) return false;
+  if (!words.every((w) => /^\p{Lu}/u.test(w) || NAME_FUNCTION_WORDS.has(w))) return false;
+  // (Not looked up in the gazetteer: cleaning does not load it. A section named after a place is
+  // only taken when the page shows no outlet anywhere else.)
+  const lower = line.toLowerCase();
+  if (lexicon.authorLabels.some((label) => lower.startsWith(`${label} `))) return false; // "By Jane Doe"
+  return !lexicon.sectionWords.includes(lower) && !lexicon.widgetPhrases.includes(lower);
+}
+
 /** Words an organisation's name or a menu may hold in lower case. */
 const NAME_FUNCTION_WORDS: ReadonlySet<string> = new Set(['of', 'the', 'and', 'for', 'on', 'in', 'at', 'to', 'a', 'de', 'du', 'des', 'la', 'le', 'y', 'e', 'und']);
 
@@ -537,6 +549,8 @@ function isHeadlineLike(line: string): boolean {
   const n = line.split(/\s+/u).filter(Boolean).length;
   if (n < MIN_TITLE_WORDS || n > MAX_TITLE_WORDS || line.length > MAX_TITLE_CHARS) return false;
   if (/^[(\[]/u.test(line)) return false;
+  // A line starting in lower case goes on from the one before ("and Other Cybercrimes in ...").
+  if (/^\p{Ll}/u.test(line)) return false;
   if (isNavigationOrMasthead(line)) return false;
   // A headline has no final full stop ("... Arrests", "... 'Clean Up the Internet'", "... op “X”").
   return !/[.。:;,]$/u.test(line);
@@ -656,6 +670,8 @@ export function extractTextMetadata(
   // "INTERPOL"): before a byline's wire service ("TNN", "Xinhua") that the page carries.
   const firstLine = nonBlank[0] === undefined ? '' : lines[nonBlank[0]]!;
   if (!frontMatter && isMasthead(firstLine) && isOutletName(firstLine)) addPublisher(firstLine, -1);
+  // Failing all else, a name on one of the page's first two lines ("Bangkok Post", "Cointelegraph").
+  if (!frontMatter) for (const i of nonBlank.slice(0, 2)) if (isOutletNameLine(lines[i]!, lexicon)) addPublisher(lines[i]!, 7);
   for (const i of nonBlank) {
     if (frontMatter?.lines.includes(i)) continue;
     // "**Vivian Loh** in Beijing": a Markdown byline, the name in bold.

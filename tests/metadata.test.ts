@@ -219,6 +219,29 @@ const cases: Case[] = [
     title: 'Work Report on Combating Telecommunications and Online Fraud',
   },
   {
+    style: 'a short headline without a number beats the standfirst below it',
+    text: `Thai police bust gambling ring\n\nOfficers arrested 32 suspects and seized B20m in cash in raids across Bangkok\n\n${BODY}`,
+    title: 'Thai police bust gambling ring',
+  },
+  {
+    style: 'an outlet first in a byline is the outlet, not an author',
+    text: `China cracks down on cybercrime\n\nChina Daily | Updated: 2019-11-15 08:34\n\n${BODY}`,
+    publisher: 'China Daily',
+    authors: [],
+    date: '2019-11-15',
+  },
+  {
+    style: 'an all-capital headline with the genre\'s words is the headline, not a masthead',
+    text: `CHINA CRACKS DOWN ON CYBERCRIME\n\n${BODY}`,
+    title: 'CHINA CRACKS DOWN ON CYBERCRIME',
+    publisher: null,
+  },
+  {
+    style: 'a Chinese date line with the outlet is a date line',
+    text: `2023年9月5日 浙江省公安厅\n\n${BODY}`,
+    date: '2023-09-05',
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

@@ -38,6 +38,11 @@ describe('pipeTableCells', () => {
     expect(cellAt(cells, POST.indexOf('pipe'))).toBeUndefined();
   });
 
+  it('keeps a row without numbers as a body row, not a new header', () => {
+    const text = '| Province | Suspects detained |\n| --- | --- |\n| Fujian | 12 |\n| Hainan | – |\n| Guangdong | 30 |';
+    expect(pipeTableCells(text).filter((c) => !c.isLabel && /\d/u.test(text.slice(c.start, c.end))).map((c) => `${c.header}:${c.rowLabel}`)).toEqual(['Suspects detained:Fujian', 'Suspects detained:Guangdong']);
+  });
+
   it('tells a second table from the first by its header row, even with blank lines between rows', () => {
     const text = '| Province | Suspects detained |\n\n| Fujian | 12 |\n\n| Item | 2023 |\n\n| Cases solved | 40 |';
     expect(pipeTableCells(text).filter((c) => !c.isLabel).map((c) => `${c.header}:${c.rowLabel}`)).toEqual(['Suspects detained:Fujian', '2023:Cases solved']);

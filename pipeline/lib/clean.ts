@@ -114,8 +114,11 @@ const MIN_WRAPPED_LINE_CHARS = 50;
  * "billion yuan of ..."). Lines of a list or a table start otherwise.
  */
 export function isHardWrapped(previous: string, next: string): boolean {
-  if (previous.length < MIN_WRAPPED_LINE_CHARS || /[.!?:;"”’)\]|]\s*$/u.test(previous)) return false;
-  return /^[\p{Ll}\d]/u.test(next) && !/^\d+[.)]\s/u.test(next);
+  if (previous.length < MIN_WRAPPED_LINE_CHARS || /[.!?:;"”’)\]|。；：！？）」』]\s*$/u.test(previous)) return false;
+  // Not a heading, a quote, a bold line or a table row above it.
+  if (/^(?:#|>|\*\*|\|)/u.test(previous)) return false;
+  // A line in lower case goes on; one starting with a digit may be a caption's next paragraph.
+  return /^\p{Ll}/u.test(next);
 }
 
 interface TextCleanResult {

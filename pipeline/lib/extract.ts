@@ -21,7 +21,7 @@ import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
 import { PhraseMatcher, lowerSameLength } from './phrases.js';
 import { demonymCountry, findPlaces, type PlaceMatch } from './places.js';
 import { cellAt, pipeTableCells, type TableCell } from './tables.js';
-import { ZH_MEASURE_WORDS, ZH_MONEY_NOUNS, ZH_MONEY_VERBS, ZH_NON_FIGURE_NOUNS, ZH_NOUNS, ZH_QUALIFIERS_AFTER, ZH_QUALIFIERS_BEFORE, ZH_VERBS } from './lexicon/zh.js';
+import { ZH_MEASURE_WORDS, ZH_MONEY_NOUNS, ZH_MONEY_VERBS, ZH_NON_FIGURE_NOUNS, ZH_NOUNS, ZH_PLACE_COUNT_NOUNS, ZH_QUALIFIERS_AFTER, ZH_QUALIFIERS_BEFORE, ZH_VERBS } from './lexicon/zh.js';
 import type { CleanDoc, Span } from './types.js';
 
 export interface ExtractedFigure {
@@ -173,8 +173,8 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
 // ---------------------------------------------------------------------------------------------
 
 const HAN_CHAR = /\p{Script=Han}/u;
-/** Ends a clause in Chinese text (full-width and ASCII punctuation). */
-const ZH_CLAUSE_END = /[，。；：、！？,;:!?]/u;
+/** Ends a clause in Chinese text (full-width and ASCII punctuation); 、 only separates list items sharing a verb. */
+const ZH_CLAUSE_END = /[，。；：！？,;:!?]/u;
 
 /**
  * A number written in Chinese prose: a Han character right before it, or right after it in a
@@ -228,12 +228,15 @@ const ZH_CURRENCIES: [string, string][] = [['美元', 'USD'], ['港元', 'HKD'],
  * verb, noun, number, measure word), else the measure word after it and a verb after it ("对17名
  * 被告人作出有罪判决"); money by the authorities' verb, else the case's noun (涉案金额).
  */
-function typeChinese(text: string, candidate: Candidate, previous: Candidate | null, next: Candidate | null): (Typed & { qualifier: Qualifier }) | null {
-  let clauseStart = previous ? previous.end : 0;
-  for (let i = candidate.prefixStart - 1; i >= clauseStart; i--) if (ZH_CLAUSE_END.test(text[i]!)) { clauseStart = i + 1; break; }
-  let clauseEnd = next ? next.prefixStart : text.length;
-  for (let i = candidate.end; i < clauseEnd; i++) if (ZH_CLAUSE_END.test(text[i]!)) { clauseEnd = i; break; }
+function typeChinese(text: string, candidate: Candidate, next: Candidate | null): (Typed & { qualifier: Qualifier }) | null {
+  // The clause by punctuation only: a year or a case code before the number ("破获"5·17"案件3起") is no boundary.
+  let clauseStart = 0;
+  for (let i = candidate.prefixStart - 1; i >= 0; i--) if (ZH_CLAUSE_END.test(text[i]!)) { clauseStart = i + 1; break; }
+  let clauseEnd = text.length;
+  for (let i = candidate.end; i < clauseEnd; i++) if (ZH_CLAUSE_END.test(text[i]!) || text[i] === '、' || (next && i >= next.prefixStart)) { clauseEnd = i; break; }
   const left = text.slice(clauseStart, candidate.prefixStart);
+  // The list item's own words: "查获银行卡2000余张、手机卡1500张" (the verb is the list's).
+  const item = left.slice(left.lastIndexOf('、') + 1);
   const right = text.slice(candidate.end, clauseEnd);
   const qualifier = chineseQualifier(left, right, candidate.mention);
   const afterQualifier = right.replace(/^(?:余|多|以上|左右)/u, '');
@@ -243,11 +246,20 @@ function typeChinese(text: string, candidate: Candidate, previous: Candidate | n
     const cue = ZH_MONEY_CUE_ORDER.map((key) => ZH_MONEY_VERBS[key].find((verb) => left.includes(verb)) && key).find(Boolean) ?? nearestPhrase(left, ZH_MONEY_NOUN_TABLE)?.keys[0];
     return cue ? { measure: cue, unit: currency, rule: `zh-money:${cue}`, nounClass: null, qualifier } : null;
   }
-  if (ZH_NON_FIGURE_NOUNS.some((noun) => left.includes(noun) || afterQualifier.startsWith(noun))) return null;
-  const verb = nearestPhrase(left, ZH_VERB_TABLE) ?? nearestPhrase(right, ZH_VERB_TABLE, true);
+  const leftVerb = nearestPhrase(left, ZH_VERB_TABLE);
+  const verb = leftVerb ?? nearestPhrase(right, ZH_VERB_TABLE, true);
   if (!verb) return null;
-  const noun = nearestPhrase(left.slice(verb.at), ZH_NOUN_TABLE) ?? nearestPhrase(afterQualifier, ZH_NOUN_TABLE, true);
+  // Not what the verb's subject counts ("全省公安民警共抓获..." is fine), but the number's own noun.
+  const counted = leftVerb ? left.slice(leftVerb.at + leftVerb.phrase.length) : left;
+  if (ZH_NON_FIGURE_NOUNS.some((noun) => counted.includes(noun) || afterQualifier.startsWith(noun))) return null;
   const measureWord = ZH_MEASURE_WORDS[afterQualifier[0] ?? ''];
+  // "在10个省份抓获": with the verb after the number, the noun must follow its measure word.
+  if (ZH_PLACE_COUNT_NOUNS.some((noun) => afterQualifier.slice(1).startsWith(noun))) return null;
+  const nounAfter = nearestPhrase(afterQualifier.slice(1, 12), ZH_NOUN_TABLE, true);
+  const noun = leftVerb
+    ? (nearestPhrase(item.includes(leftVerb.phrase) ? item.slice(item.lastIndexOf(leftVerb.phrase)) : item, ZH_NOUN_TABLE) ?? (nounAfter?.at === 0 ? nounAfter : null))
+    : nounAfter?.at === 0 ? nounAfter : null;
+  if (!leftVerb && !noun && !measureWord) return null;
   const classes = [...new Set([...(noun?.keys ?? []), ...(measureWord ? [measureWord] : [])])];
   for (const cls of classes) {
     for (const group of verb.keys) {
@@ -513,7 +525,7 @@ function readFigure(
   if (!Number.isFinite(mention.value) || mention.value <= 0 || Math.round(mention.value) > Number.MAX_SAFE_INTEGER) return null;
   if (isRangeUpperBound(candidate, previous)) return null;
   if (isChineseCandidate(sentence.text, candidate)) {
-    const typed = typeChinese(sentence.text, candidate, previous, next);
+    const typed = typeChinese(sentence.text, candidate, next);
     if (!typed || isImplausibleCount(typed.unit, mention.value)) return null;
     const place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget });
     return { figure: figureOf(candidate, typed, mention.value, typed.qualifier, place), nounClass: typed.nounClass };

@@ -29,6 +29,8 @@ const MAX_TITLE_WORDS = 30;
 const MAX_TITLE_CHARS = 250;
 /** A dateline holds little besides the date: at most this many other words (weekday, place, "GMT"). */
 const MAX_DATELINE_EXTRA_WORDS = 4;
+/** Chinese characters a date line may hold beside its date (an outlet's name, "来源", "字号 大 中 小"). */
+const MAX_DATELINE_EXTRA_HAN = 12;
 /** A person's name has 2-4 words, each capitalised (particles allowed). */
 const MAX_NAME_WORDS = 4;
 /** An outlet's name is short. */
@@ -391,9 +393,10 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
   // In a masthead line, a short capitalised field is the outlet ("| China Daily |").
   // Names already came through the author label, so a name-like field here is the outlet too.
   // A bare web address in the line ("| example.com.cn |") names the outlet through its domain.
-  // "Shreya Kulkarni & Aamir Shaikh / TNN / Updated: ...": names first in a labelled byline.
+  // "Shreya Kulkarni & Aamir Shaikh / TNN / Updated: ...": names first in a labelled byline, when
+  // they are joined as names are or an outlet follows them ("China Daily | Updated: ..." is the outlet).
   const first = unlabelled[0];
-  if (first && fields[0] === first && facts.authors.length === 0) {
+  if (first && fields[0] === first && facts.authors.length === 0 && (/\s(?:&|and)\s|,/u.test(first) || unlabelled.length > 1)) {
     const names = splitAuthorNames(first, lexicon);
     if (names.length > 0 && names.length === first.split(/\s*(?:&|\band\b|,)\s*/u).length) {
       facts.authors.push(...names);
@@ -417,9 +420,12 @@ function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
     .replace(/\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?\b/giu, ' ')
     .replace(/\b(?:GMT|UTC|CST|BST|EST|EDT|PST|PDT)\b\s*(?:[+-]\d{1,4})?/gu, ' ')
     .replace(/[^\p{L}\d\s]/gu, ' ');
-  // Chinese runs have no spaces: each character counts as a word ("2023年9月5日，河南警方抓获..." is prose).
-  const extra = rest.split(/\s+/u).filter((w) => w.length > 0).flatMap((w) => (/\p{Script=Han}/u.test(w) ? [...w] : [w]));
-  return extra.length <= MAX_DATELINE_EXTRA_WORDS ? found.iso : null;
+  // Chinese runs have no spaces: their characters are counted apart ("2023年9月5日 浙江省公安厅" is
+  // a date line, "2023年9月5日，河南警方抓获犯罪嫌疑人三百余名" prose).
+  const words = rest.split(/\s+/u).filter((w) => w.length > 0);
+  const han = words.join('').match(/\p{Script=Han}/gu)?.length ?? 0;
+  const extra = words.filter((w) => !/\p{Script=Han}/u.test(w));
+  return extra.length <= MAX_DATELINE_EXTRA_WORDS && han <= MAX_DATELINE_EXTRA_HAN ? found.iso : null;
 }
 
 /** "BEIJING, Nov. 15 (Xinhua) --", "SHANGHAI (Reuters) -": the agency, and the date if complete. */
@@ -493,10 +499,14 @@ export function isNavigationOrMasthead(line: string): boolean {
   return isMasthead(line);
 }
 
-/** An all-capital outlet name of a few words; a masthead has no digits ("CHINA ARRESTS 300 ..." is a headline). */
-function isMasthead(line: string): boolean {
+/**
+ * An all-capital outlet name of a few words; a masthead has no digits and none of the genre's
+ * words ("CHINA ARRESTS 300 ...", "CHINA CRACKS DOWN ON CYBERCRIME" are headlines).
+ */
+function isMasthead(line: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): boolean {
   const letters = line.replace(/[^\p{L}]/gu, '');
-  return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6 && !/\d/u.test(line);
+  if (!(letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && wordCount(line) <= 6 && !/\d/u.test(line))) return false;
+  return !headlineCueMatcher(lexicon).test(line.toLowerCase());
 }
 
 /**
@@ -509,9 +519,18 @@ function headlineEvidence(line: string, lexicon: CleanLexicon): number {
   const cue = headlineCueMatcher(lexicon).test(line.toLowerCase());
   const words = line.split(/\s+/u).filter(Boolean);
   const nameLike = !/\d/u.test(line) && words.every((w) => /^[^\p{Ll}]/u.test(w) || NAME_FUNCTION_WORDS.has(w));
+  // A Title Case headline has the genre's words and a few words; a name has none, a menu many, or capitals only, or "&".
+  const allCapitals = line === line.toUpperCase() && line !== line.toLowerCase();
+  const nameOrMenu = nameLike && (!cue || allCapitals || words.length >= 8 || /[&|]/u.test(line));
   const letters = line.replace(/[^\p{L}]/gu, '').length;
   const ticker = letters * 2 < line.replace(/\s/gu, '').length;
-  return (/\d/u.test(line) ? 2 : 0) + (cue ? 2 : 0) + (wordCount(line) >= 6 ? 1 : 0) - (nameLike || ticker ? 2 : 0);
+  return (/\d/u.test(line) ? 2 : 0) + (cue ? 2 : 0) + (wordCount(line) >= 6 ? 1 : 0) - (nameOrMenu || ticker ? 2 : 0);
+}
+
+/** "MENU", "SKIP TO CONTENT", "WORLD NEWS", "CHINA CRACKS DOWN ON CYBERCRIME": not an outlet's masthead. */
+function isFurnitureOrHeadline(line: string, lexicon: CleanLexicon): boolean {
+  const lower = line.toLowerCase();
+  return lexicon.widgetPhrases.includes(lower) || lexicon.sectionWords.includes(lower) || lower.split(/\s+/u).every((w) => lexicon.sectionWords.includes(w)) || headlineCueMatcher(lexicon).test(lower);
 }
 
 /** A line that is only a name: capitalised words (no digits, at most five), not a section's name. */
@@ -522,6 +541,7 @@ function isOutletNameLine(line: string, lexicon: CleanLexicon): boolean {
   // (Not looked up in the gazetteer: cleaning does not load it. A section named after a place is
   // only taken when the page shows no outlet anywhere else.)
   const lower = line.toLowerCase();
+  if (headlineCueMatcher(lexicon).test(lower)) return false; // a headline in Title Case or capitals
   if (lexicon.authorLabels.some((label) => lower.startsWith(`${label} `))) return false; // "By Jane Doe"
   return !lexicon.sectionWords.includes(lower) && !lexicon.widgetPhrases.includes(lower);
 }
@@ -669,7 +689,7 @@ export function extractTextMetadata(
   // A masthead on the page's first line is the page's own outlet ("THE TIMES OF INDIA",
   // "INTERPOL"): before a byline's wire service ("TNN", "Xinhua") that the page carries.
   const firstLine = nonBlank[0] === undefined ? '' : lines[nonBlank[0]]!;
-  if (!frontMatter && isMasthead(firstLine) && isOutletName(firstLine)) addPublisher(firstLine, -1);
+  if (!frontMatter && isMasthead(firstLine) && isOutletName(firstLine) && !isFurnitureOrHeadline(firstLine, lexicon)) addPublisher(firstLine, -1);
   // Failing all else, a name on one of the page's first two lines ("Bangkok Post", "Cointelegraph").
   if (!frontMatter) for (const i of nonBlank.slice(0, 2)) if (isOutletNameLine(lines[i]!, lexicon)) addPublisher(lines[i]!, 7);
   for (const i of nonBlank) {
@@ -737,7 +757,9 @@ export function extractTextMetadata(
   // menu or its own name: the first line with nearly the best evidence of a headline is the headline.
   const evidence = candidates.map((i) => headlineEvidence(lines[i]!, lexicon));
   const best = Math.max(-Infinity, ...evidence);
-  const first = candidates.find((_, k) => evidence[k]! >= best - 2);
+  // A short headline with the genre's words but no number ("Thai police bust gambling ring", 2) is
+  // enough: a standfirst or caption below it with numbers scores more but comes second.
+  const first = candidates.find((_, k) => evidence[k]! >= Math.min(best - 2, 2));
   if (first !== undefined && titleLine === null) titleLine = first;
 
   return {

@@ -473,7 +473,8 @@ function readDigitMention(text: string, start: number, out: NumberMention[]): nu
   if (isGluedToIdentifierBefore(text, start) && !findCurrencyPrefix(text, start)) {
     // "B450m", "P15 million": a currency letter before a scaled amount (amountOnlyCurrencyPrefix).
     const glued = GLUED_LETTER_CURRENCY_PREFIXES.has(text[start - 1] ?? '') && !isAlnumAt(text, start - 2) ? readScaleSuffix(text, numberEnd) : null;
-    if (!glued) return skipAlnumRun(text, start);
+    // Not a single capital after the digits: "B2B" is a word, not 2 billion baht.
+    if (!glued || (glued.end - numberEnd === 1 && /\p{Lu}/u.test(text[numberEnd]!))) return skipAlnumRun(text, start);
   }
 
   // "1920x1080": the "x" is a dimension sign, not a glued identifier.

@@ -349,6 +349,7 @@ interface Gazetteer {
   byFirstKey: Map<string, SurfaceForm[]>;
   /** Provinces and prefecture-level cities by their names in Chinese characters (浙江省, 浙江, 杭州市, 杭州). */
   byChineseName: Map<string, PlaceRecord>;
+  chineseBaseNames: Set<string>;
   byCode: Map<string, { name: string; level: PlaceLevel }>;
   /** Designators by normalised first word, longest first. */
   designators: Map<string, DesignatorForm[]>;
@@ -617,16 +618,27 @@ const requireData = createRequire(import.meta.url);
  * with their designator: 东方 "east", 来宾 "guest", 开封 "to unseal", 白银 "silver", 普洱 (the tea),
  * 中山 (a university, a park), 大同 "great harmony".
  */
-const CHINESE_BASE_NAMES_AS_WORDS: ReadonlySet<string> = new Set(['东方', '来宾', '开封', '白银', '普洱', '中山', '大同', '四平', '长治', '吉安', '安顺', '永州', '三明', '黄山', '白山', '白城', '通化', '和田', '阿里']);
+const CHINESE_BASE_NAMES_AS_WORDS: ReadonlySet<string> = new Set([
+  '东方', '来宾', '开封', '白银', '普洱', '中山', '大同', '四平', '长治', '吉安', '安顺', '永州', '三明', '黄山', '白山', '白城',
+  '通化', '和田', '阿里', '朝阳', '大庆', '安康', '大理', '玉树', '北海', '海口', '日照', '山南', '海北', '德州', '宁德', '江门',
+]);
+/** After a base name, a character that makes it part of a longer name ("朝阳区", "南京路", "大理石"). */
+const CHINESE_NAME_CONTINUES = /^[区县镇乡街路道石湖桥村]/u;
 
 class GazetteerBuilder {
   private readonly forms = new Map<string, SurfaceForm>();
   /** Names in Chinese characters: the full name, and the base name unless it is also a common word. */
   readonly chinese = new Map<string, PlaceRecord>();
 
+  /** Base names (without 省 / 市), which a match must not continue (CHINESE_NAME_CONTINUES). */
+  readonly chineseBase = new Set<string>();
+
   addChinese(fullName: string, base: string, record: PlaceRecord): void {
     if (!this.chinese.has(fullName)) this.chinese.set(fullName, record);
-    if (base.length >= 2 && !CHINESE_BASE_NAMES_AS_WORDS.has(base) && !this.chinese.has(base)) this.chinese.set(base, record);
+    if (base.length >= 2 && base !== fullName && !CHINESE_BASE_NAMES_AS_WORDS.has(base) && !this.chinese.has(base)) {
+      this.chinese.set(base, record);
+      this.chineseBase.add(base);
+    }
   }
   /** Normalised names that denote at least one place (to keep county names off province/prefecture names). */
   private readonly namedKeys = new Set<string>();
@@ -901,12 +913,20 @@ function buildGazetteer(): Gazetteer {
   addCounties(builder, areas, nonPlace);
   for (const name of NON_PLACE_PROPER_NAMES) builder.block(name);
 
-  // The country itself, and the special administrative regions, in characters.
-  const country: PlaceRecord = { name: 'China', code: 'CN', level: 'country', country: 'CN', designatorLevels: ['country'], gbLineage: [], rank: RANK.country, eligibleAlone: true };
-  for (const name of ['中国', '全国']) builder.chinese.set(name, country);
+  // Countries and regions in characters (i18n-iso-countries' Chinese names: 柬埔寨, 香港 ...), and
+  // 全国 ("nationwide") for China.
+  countries.registerLocale(requireData('i18n-iso-countries/langs/zh.json') as countries.LocaleData);
+  for (const [code, names] of Object.entries(countries.getNames('zh', { select: 'all' }) as Record<string, string[]>)) {
+    const display = builder.byCode.get(code)?.name ?? code;
+    const record: PlaceRecord = { name: display, code, level: 'country', country: code, designatorLevels: [], gbLineage: [], rank: RANK.country, eligibleAlone: true };
+    for (const name of [...names, ...(code === 'TW' ? ['台湾'] : [])]) if (name.length >= 2 && !builder.chinese.has(name)) builder.chinese.set(name, record);
+  }
+  const china = builder.chinese.get('中国');
+  if (china) builder.chinese.set('全国', china);
   return {
     byFirstKey: builder.build(),
     byChineseName: builder.chinese,
+    chineseBaseNames: builder.chineseBase,
     byCode: builder.byCode,
     designators: buildDesignators(),
     surnames: new Set(CHINESE_SURNAMES.map(normaliseWord)),
@@ -1147,8 +1167,10 @@ function findChinesePlaces(text: string, g: Gazetteer): PlaceMatch[] {
   for (let i = 0; i < text.length; i++) {
     if (!HAN.test(text[i]!)) continue;
     for (let length = Math.min(MAX_CHINESE_NAME_CHARS, text.length - i); length >= 2; length--) {
-      const record = g.byChineseName.get(text.slice(i, i + length));
-      if (record === undefined) continue;
+      const name = text.slice(i, i + length);
+      const record = g.byChineseName.get(name);
+      if (record === undefined || (g.chineseBaseNames.has(name) && CHINESE_NAME_CONTINUES.test(text.slice(i + length)))) continue;
+      if (text[i + length] === '籍') break; // "中国籍犯罪嫌疑人": a nationality, not where it happened
       flushLatin(i);
       out.push({ start: i, end: i + length, name: record.name, code: record.code, level: record.level, country: record.country });
       i += length - 1;

@@ -43,7 +43,9 @@ function rowCells(line: string, offset: number): { start: number; end: number; t
  * after a first is told apart by its header row, not by a gap.
  */
 function looksLikeHeader(row: readonly { text: string }[]): boolean {
-  return row.slice(1).every((c) => !/\d/u.test(c.text.replace(/\b(?:19|20)\d\d\b/gu, '')));
+  const rest = row.slice(1);
+  // Years for columns ("| Item | 2023 | 2022 |"); a row with no number at all ("| Hainan | – |") is a body row.
+  return rest.some((c) => /\b(?:19|20)\d\d\b/u.test(c.text)) && rest.every((c) => !/\d/u.test(c.text.replace(/\b(?:19|20)\d\d\b/gu, '')));
 }
 
 /**

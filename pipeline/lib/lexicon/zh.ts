@@ -41,7 +41,7 @@ export const ZH_MEASURE_WORDS: Record<string, NounClass> = {
 
 /** Money cues; a verb of the authorities (冻结 ...) beats a noun of the case (涉案资金) in its clause. */
 export const ZH_MONEY_VERBS: Record<Exclude<MoneyCue, 'not_enforcement'>, string[]> = {
-  assets_frozen: ['冻结', '止付', '返还', '追缴', '挽回', '查封', '扣押', '追赃', '挽损', '拦截', '收缴', '没收'],
+  assets_frozen: ['冻结', '止付', '返还', '追缴', '挽回', '查封', '扣押', '追赃', '挽损', '拦截', '收缴', '没收', '避免'],
   amount_involved: [],
   criminal_proceeds: ['非法获利', '获利', '违法所得', '非法所得', '牟利'],
   victim_losses: ['损失', '被骗'],
@@ -55,7 +55,7 @@ export const ZH_MONEY_NOUNS: Record<Exclude<MoneyCue, 'not_enforcement'>, string
 
 /** Qualifier words before the number (after it, 余 / 多 / 以上 mean over; the number reader marks 余). */
 export const ZH_QUALIFIERS_BEFORE: Record<Exclude<Qualifier, 'exact'>, string[]> = {
-  over: ['逾', '超过', '超', '达到', '以上'],
+  over: ['逾', '超过', '超', '以上'],
   under: ['近', '将近', '接近', '不到'],
   about: ['约', '大约', '左右'],
 };
@@ -67,3 +67,6 @@ export const ZH_QUALIFIERS_AFTER: Record<Exclude<Qualifier, 'exact'>, string[]> 
 
 /** Nouns that make a count not an enforcement figure ("网民规模达10.79亿人"). */
 export const ZH_NON_FIGURE_NOUNS: string[] = ['网民', '人口', '用户', '受害人', '被害人', '群众', '民警', '警力', '人次'];
+
+/** Nouns after 个 / 家 that count places, not enforcement ("在10个省份抓获"). */
+export const ZH_PLACE_COUNT_NOUNS: string[] = ['省份', '省', '城市', '地市', '国家', '地区', '县', '市', '区县', '部门'];

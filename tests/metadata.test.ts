@@ -242,6 +242,14 @@ const cases: Case[] = [
     date: '2023-09-05',
   },
   {
+    style: 'a Chinese page: headline without spaces, labels with full-width colons, source, counters and editors',
+    text: `浙江省公安厅\n首页 > 警务公开 > 警情通报\n\n浙江公安“净网2024”专项行动战果发布：破获案件8600余起 抓获犯罪嫌疑人1.2万余名\n\n发布日期：2024年11月8日　　来源：浙江省公安厅　　浏览次数：3562\n\n全省共破获各类网络违法犯罪案件8600余起，抓获犯罪嫌疑人1.2万余名。\n\n责任编辑：王明`,
+    title: '浙江公安“净网2024”专项行动战果发布：破获案件8600余起 抓获犯罪嫌疑人1.2万余名',
+    publisher: '浙江省公安厅',
+    authors: [],
+    date: '2024-11-08',
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

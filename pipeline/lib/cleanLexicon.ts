@@ -130,15 +130,17 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = withWordTables({
     // Machine-translated government pages label the date with a noun phrase ("Release time: ...").
     'release time', 'release date', 'released on', 'publish time', 'publish date', 'publishing time', 'publication date',
     'publication time', 'date of publication', 'date published', 'published on', 'updated on', 'issue date', 'issued on', 'issued',
+    // Chinese pages: 发布日期：2024年11月8日
+    '发布日期', '发布时间', '日期', '时间', '发稿时间', '更新时间',
   ],
-  authorLabels: ['by', 'written by', 'reporter', 'reporters', 'author', 'authors', 'writer', 'reporting by', 'posted by', 'text by', 'story by'],
-  sourceLabels: ['source', 'from', 'via', 'agency', 'publisher', 'information source', 'article source', 'news source'],
+  authorLabels: ['by', 'written by', 'reporter', 'reporters', 'author', 'authors', 'writer', 'reporting by', 'posted by', 'text by', 'story by', '作者', '记者'],
+  sourceLabels: ['source', 'from', 'via', 'agency', 'publisher', 'information source', 'article source', 'news source', '来源', '稿源', '信息来源', '出处'],
   nonAuthorCreditLabels: [
     'editor', 'editors', 'editor in charge', 'responsible editor', 'chief editor', 'executive editor', 'duty editor', 'edited by',
     'editing by', 'editing', 'translator', 'translated by', 'proofreader', 'proofread by', 'reviewed by', 'reviewer', 'photographer',
-    'photo editor', 'designer', 'producer',
+    'photo editor', 'designer', 'producer', '编辑', '责任编辑', '责编', '校对', '审核',
   ],
-  counterLabels: ['views', 'view count', 'page views', 'hits', 'clicks', 'reads', 'read count', 'visits', 'font size', 'font'],
+  counterLabels: ['views', 'view count', 'page views', 'hits', 'clicks', 'reads', 'read count', 'visits', 'font size', 'font', '浏览次数', '浏览量', '阅读量', '阅读', '点击数', '点击', '字号'],
   nameJoiners: ['and', '&'],
   nonPersonAuthors: ['admin', 'administrator', 'editor', 'editors', 'staff', 'staff writer', 'staff reporter', 'guest', 'webmaster', 'newsroom', 'web desk', 'desk', 'team', 'unknown', 'anonymous'],
   newsAgencies: ['Xinhua', 'Reuters', 'AP', 'AFP', 'Bloomberg', 'UPI', 'TASS', 'Sputnik', 'Kyodo', 'Yonhap', 'Bernama', 'ANI', 'PTI', 'IANS', 'CNA', 'dpa', 'EFE', 'ANSA', 'CGTN', 'CNS', 'Interfax', 'RIA Novosti'],

@@ -203,7 +203,7 @@ function isOutletName(candidate: string, maxWords = MAX_OUTLET_WORDS): boolean {
   const name = candidate.trim();
   const parts = name.split(/\s+/u);
   if (name.length < 2 || parts.length > maxWords) return false;
-  return /^[\p{Lu}\d]/u.test(name) && !/[.!?]$/u.test(name) && !/^\d+$/u.test(name);
+  return /^[\p{Lu}\d\p{Script=Han}]/u.test(name) && !/[.!?。]$/u.test(name) && !/^\d+$/u.test(name);
 }
 
 /**
@@ -292,7 +292,7 @@ function lineMatchers(lexicon: CleanLexicon): LineMatchers {
   const byCredits = lexicon.nonAuthorCreditLabels.filter((l) => /\sby$/iu.test(l));
   const matchers: LineMatchers = {
     // Longest label first, matched left to right, so "Release time:" is one label and not "Release" + "time:".
-    labelStart: new RegExp(`(?<![\\p{L}\\d])(?:${labels})\\s*:`, 'giu'),
+    labelStart: new RegExp(`(?<![\\p{L}\\d])(?:${labels})\\s*[:：]`, 'giu'),
     authorLabel: labelRegex(lexicon.authorLabels, false),
     dateLabel: labelRegex(lexicon.dateMarkers, false),
     sourceLabel: labelRegex(lexicon.sourceLabels, true),
@@ -341,7 +341,8 @@ function bylineFields(line: string, lexicon: CleanLexicon): string[] {
 
 function labelRegex(labels: readonly string[], requireColon: boolean): RegExp {
   const alternatives = [...labels].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-  return new RegExp(`^(?:${alternatives})${requireColon ? '\\s*:' : '\\s*:?'}\\s*`, 'iu');
+  // A full-width colon (：) in Chinese pages.
+  return new RegExp(`^(?:${alternatives})${requireColon ? '\\s*[:：]' : '\\s*[:：]?'}\\s*`, 'iu');
 }
 
 /** Facts of a byline/masthead line ("By A and B | China Daily | Updated: 2019-11-15 08:34"), or null. */
@@ -366,7 +367,7 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
       const name = field.slice(sourceMatch[0].length).trim();
       const outlet = outletOfBareHost(name, lexicon) ?? (isOutletName(name, MAX_LABELLED_OUTLET_WORDS) ? name : null);
       facts.publisher ??= outlet;
-    } else if (dateMatch && (/:/u.test(dateMatch[0]) || (findDate(field, lexicon) && wordCount(field) <= MAX_UNLABELLED_MARKER_WORDS))) {
+    } else if (dateMatch && (/[:：]/u.test(dateMatch[0]) || (findDate(field, lexicon) && wordCount(field) <= MAX_UNLABELLED_MARKER_WORDS))) {
       labelled = true;
       facts.date ??= findDate(field, lexicon)?.iso ?? null;
       // "Posted on 3 March 2021 by Jane Doe"
@@ -376,7 +377,7 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
       // "by Xinhua writers Yang Wenming, Zhao Ruoyu": the desk before the names is not a name.
       const named = field.slice(authorMatch[0].length).replace(/^\s*(?:\p{Lu}[\p{L}.]*\s+)?(?:staff\s+)?(?:writers?|reporters?|correspondents?)\s+/u, '');
       const names = splitAuthorNames(named, lexicon);
-      const isLabelWithColon = /:\s*$/u.test(authorMatch[0]);
+      const isLabelWithColon = /[:：]\s*$/u.test(authorMatch[0]);
       // "By" must be followed by names; "Reporter:" is a label even for one-word names.
       if (names.length > 0 || isLabelWithColon) {
         labelled = true;
@@ -566,7 +567,9 @@ function headlineCueMatcher(lexicon: CleanLexicon): RegExp {
 
 function isHeadlineLike(line: string): boolean {
   if (line.length > MAX_TITLE_CHARS) return false;
-  const n = line.split(/\s+/u).filter(Boolean).length;
+  // Chinese runs have no spaces: two characters count as a word.
+  const han = line.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const n = line.replace(/\p{Script=Han}+/gu, ' ').split(/\s+/u).filter(Boolean).length + Math.ceil(han / 2);
   if (n < MIN_TITLE_WORDS || n > MAX_TITLE_WORDS || line.length > MAX_TITLE_CHARS) return false;
   if (/^[(\[]/u.test(line)) return false;
   // A line starting in lower case goes on from the one before ("and Other Cybercrimes in ...").

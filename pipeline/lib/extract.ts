@@ -21,7 +21,7 @@ import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
 import { PhraseMatcher, lowerSameLength } from './phrases.js';
 import { demonymCountry, findPlaces, type PlaceMatch } from './places.js';
 import { cellAt, pipeTableCells, type TableCell } from './tables.js';
-import { ZH_MEASURE_WORDS, ZH_MONEY_NOUNS, ZH_MONEY_VERBS, ZH_NON_FIGURE_NOUNS, ZH_NOUNS, ZH_PLACE_COUNT_NOUNS, ZH_QUALIFIERS_AFTER, ZH_QUALIFIERS_BEFORE, ZH_VERBS } from './lexicon/zh.js';
+import { ZH_MEASURE_WORDS, ZH_MONEY_NOUNS, ZH_MONEY_VERBS, ZH_NON_FIGURE_NOUNS, ZH_NOUNS, ZH_PLACE_COUNT_NOUNS, ZH_QUALIFIERS_AFTER, ZH_QUALIFIERS_BEFORE, ZH_REGION_WIDE_MARKERS, ZH_VERBS } from './lexicon/zh.js';
 import type { CleanDoc, Span } from './types.js';
 
 export interface ExtractedFigure {
@@ -355,7 +355,8 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
       paragraphIndex: paragraph,
       places: locativePlaces(text, lower),
       nationwide: matchers.nationwide.findAll(lower).length > 0,
-      regionWide: matchers.regionWide.findAll(lower).length > 0,
+      // Chinese has no word boundaries for the phrase matcher: its markers are looked for as they stand.
+      regionWide: matchers.regionWide.findAll(lower).length > 0 || ZH_REGION_WIDE_MARKERS.some((marker) => text.includes(marker)),
       demonymCountries: demonyms,
       authorityCountry: authorityCountry(text, lower),
       inTitle: doc.title_span !== null && span.start >= doc.title_span.start && span.end <= doc.title_span.end,
@@ -365,6 +366,8 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
 
 function isNonLocative(lower: string, place: PlaceMatch): boolean {
   if (matchers.nonLocativeAfter.startsWith(lower.slice(place.end, place.end + 20).trimStart())) return true;
+  // "在北京召开新闻发布会": where a meeting was held, not where the figures apply.
+  if (/^(?:召开|举行|举办)/u.test(lower.slice(place.end))) return true;
   const before = lower
     .slice(Math.max(0, place.start - 40), place.start)
     .replace(/(?:\s+(?:the|northern|southern|eastern|western|central|north|south|east|west|north-eastern|north-western|south-eastern|south-western|neighbouring|neighboring))*\s+$/u, '');

@@ -68,5 +68,8 @@ export const ZH_QUALIFIERS_AFTER: Record<Exclude<Qualifier, 'exact'>, string[]> 
 /** Nouns that make a count not an enforcement figure ("网民规模达10.79亿人"). */
 export const ZH_NON_FIGURE_NOUNS: string[] = ['网民', '人口', '用户', '受害人', '被害人', '群众', '民警', '警力', '人次'];
 
+/** "The whole province / city / region": the figure is the region's the document is about (全省共抓获...). */
+export const ZH_REGION_WIDE_MARKERS: string[] = ['全省', '全市', '全区', '全自治区', '全州'];
+
 /** Nouns after 个 / 家 that count places, not enforcement ("在10个省份抓获"). */
 export const ZH_PLACE_COUNT_NOUNS: string[] = ['省份', '省', '城市', '地市', '国家', '地区', '县', '市', '区县', '部门'];

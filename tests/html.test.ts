@@ -110,3 +110,30 @@ describe('stripSiteSuffix', () => {
     ['Police bust ring', null, 'Police bust ring'],
   ])('%s', (title, site, expected) => expect(stripSiteSuffix(title, site)).toBe(expected));
 });
+
+describe('HTML fragments and tables', () => {
+  const FRAGMENT = `<article id="post-1">
+  <header><h1>Guangdong&rsquo;s &ldquo;Thunderbolt 2024&rdquo; numbers, city by city</h1></header>
+  <div class="entry-content">
+    <blockquote><p>Police across the province have arrested 4,800-plus suspects.</p></blockquote>
+    <table><thead><tr><th>City</th><th>Cases cracked</th><th>Suspects arrested</th></tr></thead>
+      <tbody><tr><td>Shenzhen</td><td>742</td><td>1,126</td></tr>
+      <tr><td>Guangzhou</td><td>698</td><td>1,043</td></tr></tbody></table>
+  </div>
+</article>`;
+
+  it('reads a fragment saved without <html> or <body> (Readability threw on it; the document was lost)', () => {
+    const doc = cleanDocument({ doc_id: 'doc_0000000000000000', source_file: 'post.html', format: 'html', text: FRAGMENT });
+    expect(doc.text).toContain('Police across the province have arrested 4,800-plus suspects.');
+    expect(doc.metadata.title).toBe('Guangdong’s “Thunderbolt 2024” numbers, city by city');
+  });
+
+  it('writes a table row as one line, its cells between pipes, each cell still mapped to the source', () => {
+    const doc = cleanDocument({ doc_id: 'doc_0000000000000000', source_file: 'post.html', format: 'html', text: FRAGMENT });
+    expect(doc.text).toContain('| City | Cases cracked | Suspects arrested |');
+    expect(doc.text).toContain('| Shenzhen | 742 | 1,126 |');
+    const at = doc.text.indexOf('1,126');
+    const src = cleanToSource(doc.segments, at, at + 5)!;
+    expect(FRAGMENT.slice(src.start, src.end)).toBe('1,126');
+  });
+});

@@ -14,7 +14,7 @@
 import {
   AUTHORITY_NOUNS, COUNTED_NOUNS, COUNTRY_CUES, CURRENCY_WORDS, EVENT_NOUNS, MEASURE_BY_CLASS_AND_VERB, MONEY_CUES,
   NATIONWIDE_MARKERS, NON_FIGURE_NOUNS, NON_LOCATIVE_AFTER, NON_LOCATIVE_BEFORE, NOUN_PHRASE_STOPS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE,
-  CLASSIFIER_WORDS, COUNTRY_OF_CURRENCY, DEFAULT_COUNTRY, REGION_WIDE_MARKERS, UNIT_OF_CLASS, VERBS, VICTIM_CONTEXT, WEAK_MONEY_CUES,
+  CLASSIFIER_WORDS, COUNTRY_OF_CURRENCY, DEFAULT_COUNTRY, NON_ENFORCEMENT_VERB_PHRASES, REGION_WIDE_MARKERS, UNIT_OF_CLASS, VERBS, VICTIM_CONTEXT, WEAK_MONEY_CUES,
   type Measure, type MoneyCue, type NounClass, type Qualifier, type VerbGroup,
 } from './lexicon/en.js';
 import { nonFigureReason, readNumbers, type NumberMention } from './numbers.js';
@@ -53,7 +53,7 @@ const matchers = {
   nouns: new PhraseMatcher(Object.values(COUNTED_NOUNS).flat()),
   eventNouns: new PhraseMatcher(Object.keys(EVENT_NOUNS)),
   nonFigureNouns: new PhraseMatcher(NON_FIGURE_NOUNS),
-  verbs: new PhraseMatcher(Object.values(VERBS).flat()),
+  verbs: new PhraseMatcher([...Object.values(VERBS).flat(), ...NON_ENFORCEMENT_VERB_PHRASES]),
   currencyWords: new PhraseMatcher(Object.keys(CURRENCY_WORDS)),
   moneyCues: new PhraseMatcher(Object.values(MONEY_CUES).flat()),
   nationwide: new PhraseMatcher(NATIONWIDE_MARKERS),
@@ -150,6 +150,8 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
     // A "sentence" with hundreds of numbers is a data dump (a table, a list of ids), not reporting.
     if (inSentence.length > MAX_NUMBERS_PER_SENTENCE) continue;
     let previousClass: NounClass | null = null;
+    /** Per candidate: its figure, null when it is none, undefined when it cannot be one (a year, a code, a table cell). */
+    const read: (ExtractedFigure | null | undefined)[] = [];
     inSentence.forEach((candidate, i) => {
       if (nonFigureReason(doc.text, candidate.mention) || isYearOfDate(doc.text, candidate.mention)) return;
       const cell = cells.length ? cellAt(cells, candidate.mention.start) : undefined;
@@ -159,13 +161,72 @@ export function extractFigures(doc: CleanDoc): ExtractedFigure[] {
         return;
       }
       const figure = readFigure(candidate, inSentence[i - 1] ?? null, inSentence[i + 1] ?? null, { sentences, docCountry, docRegion, regionWideTarget }, previousClass);
+      read[i] = figure?.figure ?? null;
       if (figure) {
         figures.push(figure.figure);
         previousClass = figure.nounClass;
       }
     });
+    figures.push(...numberListFigures(inSentence, read));
   }
   return mergeRepeats(figures);
+}
+
+/** Between two numbers of a list that share the noun after the last: "742, 698, 455 and 140 cases". */
+const NUMBER_LIST_SEPARATOR = /^\s*(?:,|,?\s*and|,?\s*or)\s*$/u;
+
+/**
+ * The numbers of a bare list take the figure of its last number: "cracked 742, 698, 455, 361 and 140
+ * cases" is five counts of cases solved. With "respectively" and as many places named before the
+ * list as it has numbers, each number is the figure of its place ("Police in Shenzhen, Guangzhou and
+ * Zhuhai ... 742, 698 and 140 cases, respectively"). Changes `read`'s figures' places in place.
+ */
+function numberListFigures(inSentence: readonly Candidate[], read: (ExtractedFigure | null | undefined)[]): ExtractedFigure[] {
+  const added: ExtractedFigure[] = [];
+  const sentence = inSentence[0]?.sentence;
+  if (!sentence) return added;
+  const respectively = /\brespectively\b/u.test(sentence.lower);
+  let end = inSentence.length - 1;
+  while (end >= 0) {
+    // A run ending at `end`: a typed count, and the bare numbers before it joined by list separators.
+    let start = end;
+    const last = read[end];
+    // A number typed only by the noun of the figure before it ("(case)": "cases and arrested 1,126,")
+    // belongs to the list after it.
+    const bare = (figure: ExtractedFigure | null | undefined): boolean => figure === null || (figure !== undefined && figure.rule.startsWith('noun:('));
+    if (last && !bare(last) && !inSentence[end]!.mention.currencyPrefix) {
+      while (start > 0 && bare(read[start - 1]) && NUMBER_LIST_SEPARATOR.test(sentence.lower.slice(inSentence[start - 1]!.end, inSentence[start]!.prefixStart))) start--;
+    }
+    if (last && start < end) {
+      const run: ExtractedFigure[] = [last];
+      for (let i = end - 1; i >= start; i--) {
+        const { mention } = inSentence[i]!;
+        const listed = { measure: last.measure, unit: last.unit, place_code: last.place_code, place_name: last.place_name, rule: `list:${last.rule}` };
+        const existing = read[i];
+        let figure: ExtractedFigure;
+        if (existing) figure = Object.assign(existing, listed); // already among the figures: retyped
+        else {
+          figure = { ...last, ...listed, value: Math.round(mention.value), qualifier: mention.plusSuffix ? 'over' : 'exact', cleanStart: mention.start, cleanEnd: mention.end, mentions: 1 };
+          added.push(figure);
+        }
+        read[i] = figure;
+        run.unshift(figure);
+      }
+      if (respectively) {
+        const before = sentence.places.filter((p) => p.end <= inSentence[start]!.prefixStart);
+        const places = before.slice(-run.length);
+        if (places.length === run.length) {
+          run.forEach((figure, k) => {
+            const place = places[k]!;
+            figure.place_code = SPECIAL_REGIONS[place.code] ?? (place.level === 'country' || place.country === 'CN' ? place.code : place.country);
+            figure.place_name = place.level === 'country' && place.code === 'CN' ? null : place.name;
+          });
+        }
+      }
+    }
+    end = start - 1;
+  }
+  return added;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,7 +621,7 @@ function readFigure(
     // "Held" is also what gangs do to their victims: with trafficking or captivity in the sentence, it is not a detention.
     if (typed && /verb:(?:held|being held|holding)$/u.test(typed.rule) && matchers.victimContext.findAll(sentence.lower).length) return null;
   }
-  if (!typed || isImplausibleCount(typed.unit, mention.value)) return null;
+  if (!typed || isImplausibleCount(typed.unit, mention.value) || isFractionalCount(typed, mention)) return null;
   let place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget }, currency ? COUNTRY_OF_CURRENCY[currency] : undefined);
   // Repatriated suspects are counted where they arrive: "Myanmar handed over 1,207 suspects",
   // "flown back to Shanghai from Cambodia".
@@ -581,6 +642,11 @@ const MAX_PLAUSIBLE_COUNT: Readonly<Record<string, number>> = { people: 1e7, gro
 
 function isImplausibleCount(unit: string, value: number): boolean {
   return value > (MAX_PLAUSIBLE_COUNT[unit] ?? Infinity);
+}
+
+/** A count is whole: "1,935.3" people is an index or a rate, never a count (money may have cents; "1.2 million" is scaled). */
+function isFractionalCount(typed: Typed, mention: NumberMention): boolean {
+  return typed.nounClass !== null && mention.form === 'digits' && !Number.isInteger(mention.value);
 }
 
 interface Typed {

@@ -309,10 +309,23 @@ function linesOf(root: DomNode, stream: MappedText, ranges: Map<DomNode, StreamR
     if (paragraphBreak) nextStartsParagraph = true;
     builder = new MappedTextBuilder();
   };
+  // A table row is one line, its cells between pipes ("| Shenzhen | 742 | 1,126 |"), as a Markdown
+  // table is: the extractor reads a cell by its column's header (tables.ts).
+  let rowDepth = 0;
   // Iterative walk with explicit exit markers for block elements.
-  const stack: (DomNode | { exit: true })[] = [root];
+  const stack: (DomNode | { exit: true } | { exitCell: true } | { exitRow: true })[] = [root];
   while (stack.length > 0) {
     const item = stack.pop()!;
+    if ('exitCell' in item) {
+      state.pendingSpace = null;
+      builder.appendUnmapped(' |');
+      continue;
+    }
+    if ('exitRow' in item) {
+      rowDepth--;
+      endLine(true);
+      continue;
+    }
     if ('exit' in item) {
       endLine(true);
       continue;
@@ -330,8 +343,16 @@ function linesOf(root: DomNode, stream: MappedText, ranges: Map<DomNode, StreamR
       endLine(false);
       continue;
     }
-    const block = BLOCK_ELEMENTS.has(tag);
-    if (block) {
+    if (tag === 'tr') {
+      endLine(true);
+      rowDepth++;
+      builder.appendUnmapped('|');
+      stack.push({ exitRow: true });
+    } else if ((tag === 'td' || tag === 'th') && rowDepth > 0) {
+      state.pendingSpace = null;
+      builder.appendUnmapped(' ');
+      stack.push({ exitCell: true });
+    } else if (BLOCK_ELEMENTS.has(tag)) {
       endLine(true);
       stack.push({ exit: true });
     }
@@ -461,7 +482,19 @@ function elementDepth(root: DomNode): number {
  */
 function readabilityCanRun(document: Document): boolean {
   const element = document.documentElement as unknown as DomNode | null;
-  return element !== null && element !== undefined && elementDepth(element) <= MAX_READABILITY_DEPTH;
+  // A fragment saved on its own ("<article>...</article>", no <html> or <body>) has no body, which
+  // Readability reads without checking (it threw "Cannot read properties of null").
+  return element !== null && element !== undefined && document.body !== null && document.body !== undefined && elementDepth(element) <= MAX_READABILITY_DEPTH;
+}
+
+/** Readability's article, or null when it finds none or fails on a page it was not made for (the page's own lines are used then). */
+function readableArticle(document: Document): ReturnType<Readability<DomNode>['parse']> | null {
+  if (!readabilityCanRun(document)) return null;
+  try {
+    return new Readability(document, { serializer: (el: Node) => el as unknown as DomNode }).parse();
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -554,7 +587,7 @@ export function extractHtmlArticle(source: string, lexicon: CleanLexicon = ENGLI
   const h1PageIndex = h1Line ? pageTexts.indexOf(h1Line.text) : -1;
   const headlineAreaMeta = h1PageIndex >= 0 ? extractHeadlineAreaMetadata(pageTexts, h1PageIndex, lexicon) : null;
 
-  const article = readabilityCanRun(document) ? new Readability(document, { serializer: (el: Node) => el as unknown as DomNode }).parse() : null;
+  const article = readableArticle(document);
   let lines: HtmlLine[] = [];
   const contentRoot = article?.content as DomNode | null | undefined;
   if (contentRoot) {

@@ -21,7 +21,7 @@ export interface TextMetadataResult {
 }
 
 /** Datelines are looked for among this many non-blank lines at the top and bottom of the page. */
-const DATELINE_WINDOW = 12;
+const DATELINE_WINDOW = 30;
 /** The headline is looked for among this many article lines at the top. */
 const TITLE_WINDOW = 8;
 const MIN_TITLE_WORDS = 3;
@@ -179,6 +179,8 @@ const NAME_PARTICLES = new Set(['de', 'da', 'del', 'van', 'von', 'der', 'bin', '
 export function isPersonName(candidate: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): boolean {
   const name = candidate.trim();
   if (lexicon.nonPersonAuthors.includes(name.toLowerCase())) return false;
+  // A Chinese name: a surname and a given name, two to four characters ("李佳欣", "周航").
+  if (/^\p{Script=Han}{2,4}$/u.test(name)) return true;
   const parts = name.split(/\s+/u);
   if (parts.length < 2 || parts.length > MAX_NAME_WORDS) return false;
   return parts.every((w) => /^\p{Lu}[\p{L}'’.-]*$/u.test(w) || NAME_PARTICLES.has(w)) && /^\p{Lu}/u.test(parts[parts.length - 1]!);
@@ -190,7 +192,8 @@ export function splitAuthorNames(text: string, lexicon: CleanLexicon = ENGLISH_C
   // A location or role after the names ends the list: "By Li Wei in Beijing", "By Jane Doe, Staff Reporter".
   const names = text
     .replace(/\s+(?:in|for|from|at)\s+\p{Lu}.*$/u, '')
-    .split(new RegExp(`\\s*(?:,|;|\\s(?:${joiners})\\s)\\s*`, 'iu'))
+    // Chinese names are listed with 、 or spaces: "李佳欣 周航", "李佳欣、周航".
+    .split(/^[\p{Script=Han}\s、，,]+$/u.test(text.trim()) ? /[\s、，,]+/u : new RegExp(`\\s*(?:,|;|\\s(?:${joiners})\\s)\\s*`, 'iu'))
     .map((n) => n.trim().replace(/[.,;:]+$/u, ''))
     .filter((n) => n.length > 0);
   return names.filter((n) => isPersonName(n, lexicon));
@@ -567,6 +570,8 @@ function headlineCueMatcher(lexicon: CleanLexicon): RegExp {
 
 function isHeadlineLike(line: string): boolean {
   if (line.length > MAX_TITLE_CHARS) return false;
+  // A date on its own ("Friday, August 23, 2024") below a long menu, out of the dateline window.
+  if (readDateOnlyLine(line, ENGLISH_CLEAN_LEXICON) !== null) return false;
   // Chinese runs have no spaces: two characters count as a word.
   const han = line.match(/\p{Script=Han}/gu)?.length ?? 0;
   const n = line.replace(/\p{Script=Han}+/gu, ' ').split(/\s+/u).filter(Boolean).length + Math.ceil(han / 2);

@@ -120,6 +120,14 @@ export const NON_FIGURE_NOUNS: string[] = [
   'prior convictions', 'previous convictions', 'criminal records', 'victims', 'machines', 'computers infected',
 ];
 
+/**
+ * Phrases that hold an enforcement verb but name something else ("arrest warrants for 10 members"):
+ * matched with the verbs so that the longer phrase wins, and standing for no verb group.
+ */
+export const NON_ENFORCEMENT_VERB_PHRASES: string[] = [
+  'arrest warrant', 'arrest warrants', 'warrants for the arrest', 'wanted for arrest', 'arrest order', 'arrest orders',
+];
+
 /** Verbs and nominal forms, grouped by what they do. */
 export const VERBS: Record<VerbGroup, string[]> = {
   arrest: [
@@ -292,6 +300,7 @@ export const MONEY_CUES: Record<MoneyCue, string[]> = {
     'salaries', 'wage', 'wages', 'pay', 'paid', 'budget', 'invest', 'invested', 'investment', 'reward', 'rewards',
     'bounty', 'prize', 'price', 'priced', 'fee', 'fees', 'transferred', 'sent', 'cost', 'costs', 'economy', 'rent', 'gdp', 'market', 'spending',
     'spent', 'fine of', 'fined', 'bail', 'deposit', 'charged', 'commission', 'commissions', 'subsidy', 'worth of',
+    'market value', 'market capitalisation', 'market capitalization', 'market cap', 'valuation', 'valued by investors',
   ],
 };
 
@@ -307,7 +316,7 @@ export const CLASSIFIER_WORDS: string[] = [
 /** People counted around these words are victims, not suspects: "100,000 people were held by scam gangs". */
 export const VICTIM_CONTEXT: string[] = [
   'by scam gangs', 'by the gangs', 'by gangs', 'by criminal gangs', 'by fraud gangs', 'by syndicates', 'held captive',
-  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such',
+  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such', 'held in scam', 'held in fraud',
   'trafficked', 'lured', 'forced to', 'trapped', 'rescued', 'freed', 'enslaved', 'kidnapped', 'tricked', 'victims',
   'victim', 'held hostage', 'held against their will',
   // People who were NOT caught or are no longer held.

@@ -27,3 +27,13 @@ describe('isHardWrapped', () => {
     expect(doc.text).toContain('A second paragraph.\n\nIt has short lines.');
   });
 });
+
+describe('dated body lines stay article text', () => {
+  it('keeps a line with a date and a count, in English and in Chinese, and a narrative 时间 opening', () => {
+    const text = 'Police report on the spring operations\n\nBy Jane Doe\n\nApril 12, 2024: 300 dens raided\n\n2024年3月5日，抓获犯罪嫌疑人120名。\n\n时间回到2023年3月5日，福州警方抓获犯罪嫌疑人120名，冻结涉案资金3000万元。\n\nThe operation went on.';
+    const doc = cleanDocument({ doc_id: 'doc_0000000000000000', source_file: 'r.txt', format: 'text', text });
+    expect(doc.text).toContain('April 12, 2024: 300 dens raided');
+    expect(doc.text).toContain('2024年3月5日，抓获犯罪嫌疑人120名。');
+    expect(doc.text).toContain('时间回到2023年3月5日');
+  });
+});

@@ -137,3 +137,13 @@ describe('HTML fragments and tables', () => {
     expect(FRAGMENT.slice(src.start, src.end)).toBe('1,126');
   });
 });
+
+describe('layout tables', () => {
+  it('reads a page laid out in a table (a spacer cell, paragraphs in cells) as paragraphs, not as a data table', () => {
+    const page = `<html><body><table><tr><td width="20"></td><td><h1>Fuzhou police crack 742 fraud cases</h1></td></tr>
+<tr><td width="20"></td><td><p>Police in Fuzhou cracked 742 cases of telecom fraud and arrested 1,126 suspects in the operation, freezing 120 million yuan in funds linked to the gangs.</p></td></tr></table></body></html>`;
+    const doc = cleanDocument({ doc_id: 'doc_0000000000000000', source_file: 'old.html', format: 'html', text: page });
+    expect(doc.text).toContain('arrested 1,126 suspects');
+    expect(doc.text).not.toContain('|');
+  });
+});

@@ -250,6 +250,12 @@ const cases: Case[] = [
     date: '2024-11-08',
   },
   {
+    style: 'a Chinese agency is no author, and furniture after the source is no part of the outlet',
+    text: `浙江警方破获案件300起\n\n作者：新华社　来源：公安部　【字体：大 中 小】\n\n${BODY}`,
+    publisher: '公安部',
+    authors: [],
+  },
+  {
     style: 'ambiguous numeric date is not guessed',
     text: `Police take down botnet used in DDoS attacks\nUpdated: 03/04/2021\n${BODY}`,
     date: null,

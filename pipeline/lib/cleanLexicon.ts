@@ -131,7 +131,7 @@ export const ENGLISH_CLEAN_LEXICON: CleanLexicon = withWordTables({
     'release time', 'release date', 'released on', 'publish time', 'publish date', 'publishing time', 'publication date',
     'publication time', 'date of publication', 'date published', 'published on', 'updated on', 'issue date', 'issued on', 'issued',
     // Chinese pages: 发布日期：2024年11月8日
-    '发布日期', '发布时间', '日期', '时间', '发稿时间', '更新时间',
+    '发布日期', '发布时间', '发稿时间', '更新时间',
   ],
   authorLabels: ['by', 'written by', 'reporter', 'reporters', 'author', 'authors', 'writer', 'reporting by', 'posted by', 'text by', 'story by', '作者', '记者'],
   sourceLabels: ['source', 'from', 'via', 'agency', 'publisher', 'information source', 'article source', 'news source', '来源', '稿源', '信息来源', '出处'],

@@ -194,9 +194,18 @@ function numberListFigures(inSentence: readonly Candidate[], read: (ExtractedFig
     // A number typed only by the noun of the figure before it ("(case)": "cases and arrested 1,126,")
     // belongs to the list after it.
     const bare = (figure: ExtractedFigure | null | undefined): boolean => figure === null || (figure !== undefined && figure.rule.startsWith('noun:('));
+    const separatorBefore = (i: number): string => sentence.lower.slice(inSentence[i - 1]!.end, inSentence[i]!.prefixStart);
+    // A list item is a whole number written like the last one: not "1,935.3", not "3" before "5 million".
+    const listable = (i: number): boolean => {
+      const { mention } = inSentence[i]!;
+      return Number.isInteger(mention.value) && (mention.form === 'digits' || mention.form === 'words') === (inSentence[end]!.mention.form === 'digits' || inSentence[end]!.mention.form === 'words');
+    };
     if (last && !bare(last) && !inSentence[end]!.mention.currencyPrefix) {
-      while (start > 0 && bare(read[start - 1]) && NUMBER_LIST_SEPARATOR.test(sentence.lower.slice(inSentence[start - 1]!.end, inSentence[start]!.prefixStart))) start--;
+      while (start > 0 && bare(read[start - 1]) && listable(start - 1) && NUMBER_LIST_SEPARATOR.test(separatorBefore(start))) start--;
     }
+    // Two numbers joined by a comma are not a list ("Zhang, 45, and 12 others", "In Phase 2, 300
+    // suspects"): a comma joins three or more; "and" / "or" alone may join two.
+    if (start === end - 1 && /,/u.test(separatorBefore(end))) start = end;
     if (last && start < end) {
       const run: ExtractedFigure[] = [last];
       for (let i = end - 1; i >= start; i--) {
@@ -212,8 +221,12 @@ function numberListFigures(inSentence: readonly Candidate[], read: (ExtractedFig
         read[i] = figure;
         run.unshift(figure);
       }
-      if (respectively) {
-        const before = sentence.places.filter((p) => p.end <= inSentence[start]!.prefixStart);
+      // Places "respectively" only for the whole list (its first number not typed apart), and a
+      // province beside its city ("Shenzhen, Guangdong", "Guangdong's Shenzhen") is not a place of its own.
+      const wholeList = start === 0 || !NUMBER_LIST_SEPARATOR.test(separatorBefore(start));
+      if (respectively && wholeList) {
+        const named = sentence.places.filter((p) => p.end <= inSentence[start]!.prefixStart);
+        const before = named.filter((p) => !(p.level === 'province' && named.some((q) => q !== p && q.level !== 'province' && q.code === p.code && (Math.abs(q.start - p.end) <= 3 || Math.abs(p.start - q.end) <= 3))));
         const places = before.slice(-run.length);
         if (places.length === run.length) {
           run.forEach((figure, k) => {
@@ -417,7 +430,7 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
       places: locativePlaces(text, lower),
       nationwide: matchers.nationwide.findAll(lower).length > 0,
       // Chinese has no word boundaries for the phrase matcher: its markers are looked for as they stand.
-      regionWide: matchers.regionWide.findAll(lower).length > 0 || ZH_REGION_WIDE_MARKERS.some((marker) => text.includes(marker)),
+      regionWide: matchers.regionWide.findAll(lower).length > 0 || ZH_REGION_WIDE_MARKERS.some((marker) => text.includes(marker) && !text.includes(`${marker}域`)),
       demonymCountries: demonyms,
       authorityCountry: authorityCountry(text, lower),
       inTitle: doc.title_span !== null && span.start >= doc.title_span.start && span.end <= doc.title_span.end,
@@ -428,7 +441,7 @@ function buildSentenceContexts(doc: CleanDoc): SentenceContext[] {
 function isNonLocative(lower: string, place: PlaceMatch): boolean {
   if (matchers.nonLocativeAfter.startsWith(lower.slice(place.end, place.end + 20).trimStart())) return true;
   // "在北京召开新闻发布会": where a meeting was held, not where the figures apply.
-  if (/^(?:召开|举行|举办)/u.test(lower.slice(place.end))) return true;
+  if (/^(?:召开|举行|举办)/u.test(lower.slice(place.end)) && /[在于]$/u.test(lower.slice(0, place.start))) return true;
   const before = lower
     .slice(Math.max(0, place.start - 40), place.start)
     .replace(/(?:\s+(?:the|northern|southern|eastern|western|central|north|south|east|west|north-eastern|north-western|south-eastern|south-western|neighbouring|neighboring))*\s+$/u, '');
@@ -737,6 +750,11 @@ function typeMoney(left: string, right: string, wideLeft: string, currency: stri
     const key = lexiconKey(hit.phrase);
     const cue = (cuesOfMoneyWord.get(key) ?? [])[0] as MoneyCue | undefined;
     if (!cue) continue;
+    // "seized virtual currency with a market value of 1.2 billion yuan": the seizure's value.
+    if (cue === 'not_enforcement' && VALUATION_CUES.has(key)) {
+      const seized = leftHits.slice(leftHits.indexOf(hit) + 1).find((h) => (cuesOfMoneyWord.get(lexiconKey(h.phrase)) ?? [])[0] === 'assets_frozen');
+      if (seized && index < near.length) return { measure: 'assets_frozen', unit: currency, rule: `money:${lexiconKey(seized.phrase)}>${key}`, nounClass: null };
+    }
     if (cue === 'not_enforcement') return null;
     // ... except that a weak noun ("worth", "funds", "losses") yields to an enforcement verb before it:
     // "seized assets worth 1.2 billion baht", "recover economic losses of 46 million yuan".
@@ -758,6 +776,8 @@ function typeMoney(left: string, right: string, wideLeft: string, currency: stri
 }
 
 const WEAK_MONEY_CUE_SET = new Set(WEAK_MONEY_CUES);
+/** Not enforcement on their own (a token's market value), but the value of what an enforcement verb before them seized. */
+const VALUATION_CUES = new Set(['market value', 'market capitalisation', 'market capitalization', 'market cap', 'valuation']);
 
 /**
  * Whether a verb after an amount, `gap` after it, has the amount as its subject: "[yuan of funds]

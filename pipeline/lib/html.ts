@@ -285,6 +285,32 @@ const BLOCK_ELEMENTS = new Set([
   'tfoot', 'tr', 'td', 'th', 'caption', 'hr', 'address', 'form', 'fieldset', 'details', 'summary', 'center',
 ]);
 
+/** Cells whose text is longer than this hold prose: the table lays out a page, it does not hold data. */
+const MAX_DATA_CELL_CHARS = 80;
+const CELL_BLOCK_CONTENT = new Set(['p', 'div', 'br', 'table', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'section', 'article']);
+
+/**
+ * A row of a data table: two or more cells, each short, none holding blocks or line breaks, none
+ * spanning rows or columns (which would shift the columns). Other rows (layout tables of old sites,
+ * a paragraph in a cell) are read as blocks, as before.
+ */
+function isDataRow(row: DomNode): boolean {
+  const cells = Array.from(row.childNodes).filter((c) => c.nodeType === 1 && /^t[dh]$/iu.test(c.nodeName));
+  if (cells.length < 2) return false;
+  return cells.every((cell) => {
+    if ((cell.textContent ?? '').trim().length > MAX_DATA_CELL_CHARS) return false;
+    if (Number(cell.getAttribute?.('rowspan') ?? 1) > 1 || Number(cell.getAttribute?.('colspan') ?? 1) > 1) return false;
+    const stack = Array.from(cell.childNodes);
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.nodeType !== 1) continue;
+      if (CELL_BLOCK_CONTENT.has(node.nodeName.toLowerCase())) return false;
+      stack.push(...Array.from(node.childNodes));
+    }
+    return true;
+  });
+}
+
 export interface HtmlLine {
   line: MappedText;
   startsParagraph: boolean;
@@ -343,7 +369,7 @@ function linesOf(root: DomNode, stream: MappedText, ranges: Map<DomNode, StreamR
       endLine(false);
       continue;
     }
-    if (tag === 'tr') {
+    if (tag === 'tr' && isDataRow(node)) {
       endLine(true);
       rowDepth++;
       builder.appendUnmapped('|');

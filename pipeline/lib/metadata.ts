@@ -179,11 +179,21 @@ const NAME_PARTICLES = new Set(['de', 'da', 'del', 'van', 'von', 'der', 'bin', '
 export function isPersonName(candidate: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON): boolean {
   const name = candidate.trim();
   if (lexicon.nonPersonAuthors.includes(name.toLowerCase())) return false;
-  // A Chinese name: a surname and a given name, two to four characters ("李佳欣", "周航").
-  if (/^\p{Script=Han}{2,4}$/u.test(name)) return true;
+  // A Chinese name: a common surname and a given name, two to four characters ("李佳欣", "周航");
+  // not an agency, an office or a role ("新华社", "公安厅", "宣传处", "通讯员").
+  if (/^\p{Script=Han}{2,4}$/u.test(name)) return isChineseName(name);
   const parts = name.split(/\s+/u);
   if (parts.length < 2 || parts.length > MAX_NAME_WORDS) return false;
   return parts.every((w) => /^\p{Lu}[\p{L}'’.-]*$/u.test(w) || NAME_PARTICLES.has(w)) && /^\p{Lu}/u.test(parts[parts.length - 1]!);
+}
+
+/** The commonest Chinese surnames (single characters), and the compound ones. */
+const CHINESE_SURNAME_CHARS = new Set([...'李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝']);
+const CHINESE_COMPOUND_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '令狐', '慕容', '尉迟', '公孙', '长孙', '宇文', '司徒', '夏侯'];
+
+function isChineseName(name: string): boolean {
+  if (/[社网厅局处部报台站所队院委办科室组]$/u.test(name)) return false;
+  return CHINESE_COMPOUND_SURNAMES.some((s) => name.startsWith(s) && name.length > s.length) || CHINESE_SURNAME_CHARS.has(name[0]!);
 }
 
 /** Names in "Aybek Askhar and Zheng Caixiong", "A, B and C", "A in Beijing". */
@@ -367,7 +377,8 @@ export function readBylineLine(line: string, lexicon: CleanLexicon = ENGLISH_CLE
       labelled = true;
     } else if (sourceMatch) {
       labelled = true;
-      const name = field.slice(sourceMatch[0].length).trim();
+      // Page furniture after the outlet on the same line: "来源：公安部　【字体：大 中 小】".
+      const name = field.slice(sourceMatch[0].length).split(/[\u3000【]|\s{2,}/u)[0]!.trim();
       const outlet = outletOfBareHost(name, lexicon) ?? (isOutletName(name, MAX_LABELLED_OUTLET_WORDS) ? name : null);
       facts.publisher ??= outlet;
     } else if (dateMatch && (/[:：]/u.test(dateMatch[0]) || (findDate(field, lexicon) && wordCount(field) <= MAX_UNLABELLED_MARKER_WORDS))) {
@@ -426,6 +437,9 @@ function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
     .replace(/[^\p{L}\d\s]/gu, ' ');
   // Chinese runs have no spaces: their characters are counted apart ("2023年9月5日 浙江省公安厅" is
   // a date line, "2023年9月5日，河南警方抓获犯罪嫌疑人三百余名" prose).
+  // A line with a count beside its date is a sentence or a table row ("April 12, 2024: 300 dens
+  // raided"); small numbers are page furniture ("Updated 2 hours ago", "5 min read").
+  if (/\d{3}|\d,\d|\d\s*[万亿]/u.test(rest) || line.startsWith('|')) return null;
   const words = rest.split(/\s+/u).filter((w) => w.length > 0);
   const han = words.join('').match(/\p{Script=Han}/gu)?.length ?? 0;
   const extra = words.filter((w) => !/\p{Script=Han}/u.test(w));

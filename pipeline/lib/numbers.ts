@@ -445,7 +445,7 @@ function readScaleSuffix(text: string, numberEnd: number): ScaleSuffix | null {
     const word = text.slice(wordStart, end);
     const scale = DIGIT_SCALE_WORDS.get(word.toLowerCase());
     // "12.7 hundred million yuan", "3 ten thousand": 亿 and 万 as translation writes them.
-    const compound = /^(?:[ -]million)/iu.exec(text.slice(end, end + 9));
+    const compound = /^[ -]million(?![\p{L}-])/iu.exec(text.slice(end, end + 10));
     if (scale === 2 && compound) return { end: end + compound[0].length, powerOfTen: 8, form: 'scaled', plusInside: false };
     if (scale !== undefined) return { end, powerOfTen: scale, form: 'scaled', plusInside: false };
     const abbreviation = text[numberEnd] === '-' ? undefined : SPACED_SCALE_ABBREVIATIONS.get(word);

@@ -316,7 +316,7 @@ export const CLASSIFIER_WORDS: string[] = [
 /** People counted around these words are victims, not suspects: "100,000 people were held by scam gangs". */
 export const VICTIM_CONTEXT: string[] = [
   'by scam gangs', 'by the gangs', 'by gangs', 'by criminal gangs', 'by fraud gangs', 'by syndicates', 'held captive',
-  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such', 'held in scam', 'held in fraud',
+  'held in compounds', 'held in scam compounds', 'held at compounds', 'held in such', 'held in scam',
   'trafficked', 'lured', 'forced to', 'trapped', 'rescued', 'freed', 'enslaved', 'kidnapped', 'tricked', 'victims',
   'victim', 'held hostage', 'held against their will',
   // People who were NOT caught or are no longer held.

@@ -54,6 +54,19 @@ function byName(ms: CampaignMention[], name: string): CampaignMention {
 
 // ------------------------------------------------------------------------------------------------
 
+describe('findCampaignMentions: a quoted name with its year', () => {
+  it('is a campaign whatever words stand around it (a translation, a headline)', () => {
+    const translated = 'The whole province public security organs deeply carry out "Thunderbolt 2024" strike network gambling.';
+    expect(mentionsOf(translated).map((m) => [m.kind, m.name])).toContainEqual(['quoted', 'Thunderbolt 2024']);
+    const headline = 'Guangdong’s “Thunderbolt 2024” numbers: big, round and hard to check';
+    expect(mentionsOf(headline).map((m) => m.normalizedName)).toContain('thunderbolt');
+  });
+
+  it('is not a quoted year or a quoted phrase in lower case', () => {
+    expect(mentionsOf('The report called 2024 "a year of progress" for the city.')).toEqual([]);
+  });
+});
+
 describe('findCampaignMentions: writing styles', () => {
   const text = fixture('mention-styles/sentences.txt');
   const ms = mentionsOf(text);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ROOT, describeHeldOutSet, type ScoreFloors } from './helpers/build.js';
 
 const HOLDOUT = path.join(ROOT, 'tests/fixtures/holdout4');
-/** Measured when the fixes were made (F1 0.940, titles 91.7%, publishers 66.7%, authors 66.7%, dates 83.3%, campaigns 22.2%), less a margin. */
-const FLOORS: ScoreFloors = { figuresF1: 0.93, provenance: 1, qualifier: 0.95, place: 0.7, currency: 1, title: 0.9, publisher: 0.65, authors: 0.65, published_date: 0.8, campaignF1: 0.2 };
+/** Measured when the fixes were made (F1 0.940, titles 91.7%, publishers 66.7%, authors 66.7%, dates 83.3%, campaigns 22.2% -> 85.7% once a quoted name with its year was a campaign), less a margin. */
+const FLOORS: ScoreFloors = { figuresF1: 0.93, provenance: 1, qualifier: 0.95, place: 0.7, currency: 1, title: 0.9, publisher: 0.65, authors: 0.65, published_date: 0.8, campaignF1: 0.85 };
 
 describeHeldOutSet('fourth set of held-out articles', HOLDOUT, FLOORS);

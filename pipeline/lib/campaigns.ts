@@ -1045,7 +1045,12 @@ function quotedCandidates(
     const before = tokens.slice(Math.max(0, firstTokenAtOrAfter(tokens, q.open) - 3), firstTokenAtOrAfter(tokens, q.open));
     const afterStart = firstTokenAtOrAfter(tokens, q.end);
     const after = tokens.slice(afterStart, afterStart + 2);
+    // A capitalised name with its year in quotes ("Thunderbolt 2024", “Clean Net 2023”) is how the
+    // genre names a campaign, whatever words stand around it (a translation's "carry out "X" strike").
+    const innerWords = inner.filter((t) => /^\p{L}/u.test(t.text));
+    const namedWithYear = yearOf(inner) !== null && innerWords.length >= 1 && innerWords.length <= 4 && innerWords.every(isCapitalised);
     const accepted =
+      namedWithYear ||
       inner.some((t) => sets.nouns.has(t.lower)) ||
       hasNamingCue(text, q.open, lex) ||
       before.some((t) => sets.nouns.has(t.lower)) ||

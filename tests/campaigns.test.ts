@@ -62,6 +62,12 @@ describe('findCampaignMentions: a quoted name with its year', () => {
     expect(mentionsOf(headline).map((m) => m.normalizedName)).toContain('thunderbolt');
   });
 
+  it('in Chinese: a quoted name before an action noun, or with its year; not any quoted words', () => {
+    expect(mentionsOf('全省公安机关深入开展“净网2024”专项行动。').map((m) => m.name)).toEqual(['净网2024']);
+    expect(mentionsOf('浙江“断卡”行动上半年抓获犯罪嫌疑人2.3万余名。').map((m) => m.name)).toEqual(['断卡']);
+    expect(mentionsOf('所谓“跑分”平台涉案金额巨大。')).toEqual([]);
+  });
+
   it('is not a quoted year or a quoted phrase in lower case', () => {
     expect(mentionsOf('The report called 2024 "a year of progress" for the city.')).toEqual([]);
   });

@@ -1049,8 +1049,11 @@ function quotedCandidates(
     // genre names a campaign, whatever words stand around it (a translation's "carry out "X" strike").
     const innerWords = inner.filter((t) => /^\p{L}/u.test(t.text));
     const namedWithYear = yearOf(inner) !== null && innerWords.length >= 1 && innerWords.length <= 4 && innerWords.every(isCapitalised);
+    // Chinese: “净网2024”专项行动, “断卡”行动, “雷霆2024”: a quoted name before an action noun, or with its year.
+    const chineseName = /\p{Script=Han}/u.test(text.slice(s, e)) && e - s <= 12 && (/^(?:专项行动|专项|行动|战役|集中行动|整治|会战)/u.test(text.slice(e, e + 10).replace(/^[”"」』\s]+/u, '')) || /(?:19|20)\d\d$/u.test(text.slice(s, e)));
     const accepted =
       namedWithYear ||
+      chineseName ||
       inner.some((t) => sets.nouns.has(t.lower)) ||
       hasNamingCue(text, q.open, lex) ||
       before.some((t) => sets.nouns.has(t.lower)) ||

@@ -3,6 +3,7 @@
 // lines of any particular page. Each rule has a name so every dropped line can be audited.
 
 import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
+import { isPipeTableRow } from './tables.js';
 
 /** What to do with one (trimmed) line. */
 export type LineVerdict =
@@ -402,7 +403,7 @@ function dropTail(lines: readonly string[], verdicts: LineVerdict[], kept: (i: n
     if (!kept(i)) continue;
     const line = lines[i]!;
     // A table row ("| Shenzhen | 742 | 1,126 |") after the last paragraph is the article's table, not a related headline.
-    if (line.startsWith('|') && (line.match(/\|/gu)?.length ?? 0) >= 3 && /\d/u.test(line)) continue;
+    if (isPipeTableRow(line) && /\d/u.test(line)) continue;
     if (isUnlabelledTagList(line)) verdicts[i] = { keep: false, rule: RULES.tagList };
     else if (isLinkLike(line) && !/[:;,]$/u.test(line) && isTitleCase(line) && wordCount(line) >= MIN_HEADLINE_WORDS && !line.startsWith('(')) {
       verdicts[i] = { keep: false, rule: RULES.relatedHeadline };

@@ -7,6 +7,7 @@ import { extractHtmlArticle } from './html.js';
 import { extractTextMetadata } from './metadata.js';
 import { MappedTextBuilder, sliceMappedText, trimMappedText, type MappedText } from './offsets.js';
 import { splitSentences } from './sentences.js';
+import { isPipeTableRow } from './tables.js';
 import type { CleanDoc, DocFormat, DocMetadata, Span } from './types.js';
 
 export { cleanToSource } from './offsets.js';
@@ -110,13 +111,13 @@ const MIN_WRAPPED_LINE_CHARS = 50;
 
 /**
  * Whether `next` goes on from `previous` mid-sentence: `previous` is long and ends without a
- * sentence's or clause's end, and `next` starts in lower case or with a digit ("froze 4.68" /
- * "billion yuan of ..."). Lines of a list or a table start otherwise.
+ * sentence's or clause's end, and `next` starts in lower case ("froze 4.68" / "billion yuan of
+ * ..."). Lines of a list or a table start otherwise.
  */
 export function isHardWrapped(previous: string, next: string): boolean {
   if (previous.length < MIN_WRAPPED_LINE_CHARS || /[.!?:;"”’)\]|。；：！？）」』]\s*$/u.test(previous)) return false;
   // Not a heading, a quote, a bold line or a table row above it.
-  if (/^(?:#|>|\*\*|\|)/u.test(previous)) return false;
+  if (/^(?:#|>|\*\*)/u.test(previous) || isPipeTableRow(previous)) return false;
   // A line in lower case goes on; one starting with a digit may be a caption's next paragraph.
   return /^\p{Ll}/u.test(next);
 }

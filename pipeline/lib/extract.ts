@@ -186,22 +186,20 @@ function numberListFigures(inSentence: readonly Candidate[], read: (ExtractedFig
   const sentence = inSentence[0]?.sentence;
   if (!sentence) return added;
   const respectively = /\brespectively\b/u.test(sentence.lower);
+  // A number typed only by the noun of the figure before it ("(case)": "cases and arrested 1,126,")
+  // belongs to the list after it.
+  const bare = (figure: ExtractedFigure | null | undefined): boolean => figure === null || (figure !== undefined && figure.rule.startsWith('noun:('));
+  const separatorBefore = (i: number): string => sentence.lower.slice(inSentence[i - 1]!.end, inSentence[i]!.prefixStart);
+  const unscaled = (i: number): boolean => inSentence[i]!.mention.form === 'digits' || inSentence[i]!.mention.form === 'words';
+  // A list item is a whole number written like the last one: not "1,935.3", not "3" before "5 million".
+  const listable = (i: number, last: number): boolean => Number.isInteger(inSentence[i]!.mention.value) && unscaled(i) === unscaled(last);
   let end = inSentence.length - 1;
   while (end >= 0) {
     // A run ending at `end`: a typed count, and the bare numbers before it joined by list separators.
     let start = end;
     const last = read[end];
-    // A number typed only by the noun of the figure before it ("(case)": "cases and arrested 1,126,")
-    // belongs to the list after it.
-    const bare = (figure: ExtractedFigure | null | undefined): boolean => figure === null || (figure !== undefined && figure.rule.startsWith('noun:('));
-    const separatorBefore = (i: number): string => sentence.lower.slice(inSentence[i - 1]!.end, inSentence[i]!.prefixStart);
-    // A list item is a whole number written like the last one: not "1,935.3", not "3" before "5 million".
-    const listable = (i: number): boolean => {
-      const { mention } = inSentence[i]!;
-      return Number.isInteger(mention.value) && (mention.form === 'digits' || mention.form === 'words') === (inSentence[end]!.mention.form === 'digits' || inSentence[end]!.mention.form === 'words');
-    };
     if (last && !bare(last) && !inSentence[end]!.mention.currencyPrefix) {
-      while (start > 0 && bare(read[start - 1]) && listable(start - 1) && NUMBER_LIST_SEPARATOR.test(separatorBefore(start))) start--;
+      while (start > 0 && bare(read[start - 1]) && listable(start - 1, end) && NUMBER_LIST_SEPARATOR.test(separatorBefore(start))) start--;
     }
     // Two numbers joined by a comma are not a list ("Zhang, 45, and 12 others", "In Phase 2, 300
     // suspects"): a comma joins three or more; "and" / "or" alone may join two.
@@ -230,9 +228,9 @@ function numberListFigures(inSentence: readonly Candidate[], read: (ExtractedFig
         const places = before.slice(-run.length);
         if (places.length === run.length) {
           run.forEach((figure, k) => {
-            const place = places[k]!;
-            figure.place_code = SPECIAL_REGIONS[place.code] ?? (place.level === 'country' || place.country === 'CN' ? place.code : place.country);
-            figure.place_name = place.level === 'country' && place.code === 'CN' ? null : place.name;
+            const place = placeOfMatch(places[k]!);
+            figure.place_code = place.code;
+            figure.place_name = place.name;
           });
         }
       }
@@ -255,7 +253,9 @@ const ZH_CLAUSE_END = /[，。；：！？,;:!?]/u;
  * sentence mostly in Chinese. Not a Chinese amount in English prose ("frozen involved funds 1.2亿元").
  */
 function isChineseCandidate(text: string, candidate: Candidate): boolean {
-  if (HAN_CHAR.test(text.slice(0, candidate.prefixStart).trimEnd().slice(-1))) return true; // "网站及APP 1300余个" too
+  let before = candidate.prefixStart - 1;
+  while (before >= 0 && /\s/u.test(text[before]!)) before--; // "网站及APP 1300余个" too
+  if (before >= 0 && HAN_CHAR.test(text[before]!)) return true;
   if (!HAN_CHAR.test(text[candidate.end] ?? '')) return false;
   const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
   const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
@@ -375,10 +375,8 @@ function tableFigure(text: string, candidate: Candidate, cell: TableCell, places
   }
   if (!typed) return null;
   const named = findPlaces(other)[0];
-  const place = named
-    ? { code: SPECIAL_REGIONS[named.code] ?? (named.level === 'country' || named.country === 'CN' ? named.code : named.country), name: named.level === 'country' && named.code === 'CN' ? null : named.name }
-    : // Not the rows above (other provinces): a row naming no place ("Total") is the document's.
-      (places.docRegion ?? { code: places.docCountry, name: null });
+  // Not the rows above (other provinces): a row naming no place ("Total") is the document's.
+  const place = named ? placeOfMatch(named) : (places.docRegion ?? { code: places.docCountry, name: null });
   return figureOf(candidate, { ...typed, rule: `table:${typed.rule}` }, mention.value * scale, readQualifier(left, right, mention), place);
 }
 
@@ -604,7 +602,7 @@ function readFigure(
   if (isChineseCandidate(sentence.text, candidate)) {
     const typed = typeChinese(sentence.text, candidate, next);
     if (!typed || isImplausibleCount(typed.unit, mention.value)) return null;
-    const place = resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget });
+    const place = withSpecialRegion(resolvePlace(candidate, { sentences, docCountry, docRegion, regionWideTarget }));
     return { figure: figureOf(candidate, typed, mention.value, typed.qualifier, place), nounClass: typed.nounClass };
   }
   const leftStart = Math.max(previous ? previous.end : 0, candidate.prefixStart - MAX_LEFT_CHARS);
@@ -643,7 +641,7 @@ function readFigure(
     if (arrival) place = arrival;
     else if (!place.code || placeCountry(place.code) !== docCountry) place = docRegion ?? { code: docCountry, name: null };
   }
-  if (place.code && SPECIAL_REGIONS[place.code]) place = { code: SPECIAL_REGIONS[place.code]!, name: place.name ?? SPECIAL_REGION_NAMES[place.code] ?? null };
+  place = withSpecialRegion(place);
   return { figure: figureOf(candidate, typed, mention.value, qualifier, place), nounClass: typed.nounClass };
 }
 
@@ -1061,6 +1059,22 @@ function resolvePlace(
 
 const SPECIAL_REGIONS: Record<string, string> = { HK: 'CN-HK', MO: 'CN-MO' };
 const SPECIAL_REGION_NAMES: Record<string, string> = { HK: 'Hong Kong', MO: 'Macao' };
+
+/** Hong Kong and Macao as ISO 3166-2:CN codes them (CN-HK, CN-MO), named when no name was read. */
+function withSpecialRegion(place: { code: string | null; name: string | null }): { code: string | null; name: string | null } {
+  const special = place.code ? SPECIAL_REGIONS[place.code] : undefined;
+  return special ? { code: special, name: place.name ?? SPECIAL_REGION_NAMES[place.code!] ?? null } : place;
+}
+
+/**
+ * A place a figure applies to, from a match standing alone (a table's row label, a list's place
+ * "respectively"): a Chinese place by its own code, a foreign one by its country, China unnamed.
+ */
+function placeOfMatch(place: PlaceMatch): { code: string; name: string | null } {
+  if (SPECIAL_REGIONS[place.code]) return { code: SPECIAL_REGIONS[place.code]!, name: place.name };
+  if (place.level === 'country') return { code: place.code, name: place.code === 'CN' ? null : place.name };
+  return { code: place.country === 'CN' ? place.code : place.country, name: place.name };
+}
 
 function placeCountry(code: string): string {
   return code.slice(0, 2);

@@ -287,7 +287,6 @@ const BLOCK_ELEMENTS = new Set([
 
 /** Cells whose text is longer than this hold prose: the table lays out a page, it does not hold data. */
 const MAX_DATA_CELL_CHARS = 80;
-const CELL_BLOCK_CONTENT = new Set(['p', 'div', 'br', 'table', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'section', 'article']);
 
 /**
  * A row of a data table: two or more cells, each short, none holding blocks or line breaks, none
@@ -304,7 +303,8 @@ function isDataRow(row: DomNode): boolean {
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.nodeType !== 1) continue;
-      if (CELL_BLOCK_CONTENT.has(node.nodeName.toLowerCase())) return false;
+      const tag = node.nodeName.toLowerCase();
+      if (tag === 'br' || BLOCK_ELEMENTS.has(tag)) return false;
       stack.push(...Array.from(node.childNodes));
     }
     return true;

@@ -6,6 +6,7 @@
 import { ENGLISH_CLEAN_LEXICON, type CleanLexicon } from './cleanLexicon.js';
 import { classifyLines } from './boilerplate.js';
 import type { DocMetadata } from './types.js';
+import { isPipeTableRow } from './tables.js';
 
 /** Roles a line can play in the page's metadata; such lines are not article body. */
 export type MetaRole = 'byline' | 'dateline' | 'sign-off' | 'signature' | 'front-matter';
@@ -439,7 +440,7 @@ function readDateOnlyLine(line: string, lexicon: CleanLexicon): string | null {
   // a date line, "2023年9月5日，河南警方抓获犯罪嫌疑人三百余名" prose).
   // A line with a count beside its date is a sentence or a table row ("April 12, 2024: 300 dens
   // raided"); small numbers are page furniture ("Updated 2 hours ago", "5 min read").
-  if (/\d{3}|\d,\d|\d\s*[万亿]/u.test(rest) || line.startsWith('|')) return null;
+  if (/\d{3}|\d,\d|\d\s*[万亿]/u.test(rest) || isPipeTableRow(line)) return null;
   const words = rest.split(/\s+/u).filter((w) => w.length > 0);
   const han = words.join('').match(/\p{Script=Han}/gu)?.length ?? 0;
   const extra = words.filter((w) => !/\p{Script=Han}/u.test(w));
@@ -536,7 +537,7 @@ function isMasthead(line: string, lexicon: CleanLexicon = ENGLISH_CLEAN_LEXICON)
 function headlineEvidence(line: string, lexicon: CleanLexicon): number {
   const cue = headlineCueMatcher(lexicon).test(line.toLowerCase());
   const words = line.split(/\s+/u).filter(Boolean);
-  const nameLike = !/\d/u.test(line) && words.every((w) => /^[^\p{Ll}]/u.test(w) || NAME_FUNCTION_WORDS.has(w));
+  const nameLike = !/\d/u.test(line) && isNameLike(words);
   // A Title Case headline has the genre's words and a few words; a name has none, a menu many, or capitals only, or "&".
   const allCapitals = line === line.toUpperCase() && line !== line.toLowerCase();
   const nameOrMenu = nameLike && (!cue || allCapitals || words.length >= 8 || /[&|]/u.test(line));
@@ -545,17 +546,21 @@ function headlineEvidence(line: string, lexicon: CleanLexicon): number {
   return (/\d/u.test(line) ? 2 : 0) + (cue ? 2 : 0) + (wordCount(line) >= 6 ? 1 : 0) - (nameOrMenu || ticker ? 2 : 0);
 }
 
-/** "MENU", "SKIP TO CONTENT", "WORLD NEWS", "CHINA CRACKS DOWN ON CYBERCRIME": not an outlet's masthead. */
-function isFurnitureOrHeadline(line: string, lexicon: CleanLexicon): boolean {
+/** "MENU", "SKIP TO CONTENT", "WORLD NEWS": a widget or section names, not an outlet's masthead. */
+function isFurniture(line: string, lexicon: CleanLexicon): boolean {
   const lower = line.toLowerCase();
-  return lexicon.widgetPhrases.includes(lower) || lexicon.sectionWords.includes(lower) || lower.split(/\s+/u).every((w) => lexicon.sectionWords.includes(w)) || headlineCueMatcher(lexicon).test(lower);
+  return lexicon.widgetPhrases.includes(lower) || lexicon.sectionWords.includes(lower) || lower.split(/\s+/u).every((w) => lexicon.sectionWords.includes(w));
+}
+
+/** Every word capitalised but the few an organisation's name or a menu holds in lower case. */
+function isNameLike(words: readonly string[]): boolean {
+  return words.every((w) => /^[^\p{Ll}]/u.test(w) || NAME_FUNCTION_WORDS.has(w));
 }
 
 /** A line that is only a name: capitalised words (no digits, at most five), not a section's name. */
 function isOutletNameLine(line: string, lexicon: CleanLexicon): boolean {
   const words = line.split(/\s+/u).filter(Boolean);
-  if (words.length === 0 || words.length > 5 || /\d/u.test(line) || !isOutletName(line)) return false;
-  if (!words.every((w) => /^\p{Lu}/u.test(w) || NAME_FUNCTION_WORDS.has(w))) return false;
+  if (words.length === 0 || words.length > 5 || /\d/u.test(line) || !isOutletName(line) || !isNameLike(words)) return false;
   // (Not looked up in the gazetteer: cleaning does not load it. A section named after a place is
   // only taken when the page shows no outlet anywhere else.)
   const lower = line.toLowerCase();
@@ -711,7 +716,8 @@ export function extractTextMetadata(
   // A masthead on the page's first line is the page's own outlet ("THE TIMES OF INDIA",
   // "INTERPOL"): before a byline's wire service ("TNN", "Xinhua") that the page carries.
   const firstLine = nonBlank[0] === undefined ? '' : lines[nonBlank[0]]!;
-  if (!frontMatter && isMasthead(firstLine) && isOutletName(firstLine) && !isFurnitureOrHeadline(firstLine, lexicon)) addPublisher(firstLine, -1);
+  // (isMasthead already refuses a line with the genre's words: "CHINA CRACKS DOWN ON CYBERCRIME".)
+  if (!frontMatter && isMasthead(firstLine) && isOutletName(firstLine) && !isFurniture(firstLine, lexicon)) addPublisher(firstLine, -1);
   // Failing all else, a name on one of the page's first two lines ("Bangkok Post", "Cointelegraph").
   if (!frontMatter) for (const i of nonBlank.slice(0, 2)) if (isOutletNameLine(lines[i]!, lexicon)) addPublisher(lines[i]!, 7);
   for (const i of nonBlank) {

@@ -362,9 +362,14 @@ function looksLikeAmount(text: string, found: Emit): boolean {
 }
 
 /** An amount-only code (AMOUNT_ONLY_CURRENCY_PREFIXES) one space before `start`, as a whole word. */
+/** The currency of a letter glued before `start` and standing alone ("B450m", not "AB450m"), if it is one. */
+function gluedCurrencyLetter(text: string, start: number): string | undefined {
+  return isAlnumAt(text, start - 2) ? undefined : GLUED_LETTER_CURRENCY_PREFIXES.get(text[start - 1] ?? '');
+}
+
 function amountOnlyCurrencyPrefix(text: string, start: number, scaled: boolean): CurrencyMatch | null {
-  const letter = GLUED_LETTER_CURRENCY_PREFIXES.get(text[start - 1] ?? '');
-  if (letter && scaled && !isAlnumAt(text, start - 2)) return { code: letter, prefixStart: start - 1 };
+  const letter = gluedCurrencyLetter(text, start);
+  if (letter && scaled) return { code: letter, prefixStart: start - 1 };
   if (start === 0 || !PREFIX_SPACES.has(text[start - 1] as string)) return null;
   for (const [symbol, code] of AMOUNT_ONLY_CURRENCY_PREFIXES) {
     const from = start - 1 - symbol.length;
@@ -475,7 +480,7 @@ function readDigitMention(text: string, start: number, out: NumberMention[]): nu
   const numberEnd = scanFraction(text, start, integerEnd);
   if (isGluedToIdentifierBefore(text, start) && !findCurrencyPrefix(text, start)) {
     // "B450m", "P15 million": a currency letter before a scaled amount (amountOnlyCurrencyPrefix).
-    const glued = GLUED_LETTER_CURRENCY_PREFIXES.has(text[start - 1] ?? '') && !isAlnumAt(text, start - 2) ? readScaleSuffix(text, numberEnd) : null;
+    const glued = gluedCurrencyLetter(text, start) ? readScaleSuffix(text, numberEnd) : null;
     // Not a single capital after the digits: "B2B" is a word, not 2 billion baht.
     if (!glued || (glued.end - numberEnd === 1 && /\p{Lu}/u.test(text[numberEnd]!))) return skipAlnumRun(text, start);
   }

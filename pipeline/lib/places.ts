@@ -1169,7 +1169,7 @@ function findChinesePlaces(text: string, g: Gazetteer): PlaceMatch[] {
     for (let length = Math.min(MAX_CHINESE_NAME_CHARS, text.length - i); length >= 2; length--) {
       const name = text.slice(i, i + length);
       const record = g.byChineseName.get(name);
-      if (record === undefined || (g.chineseBaseNames.has(name) && CHINESE_NAME_CONTINUES.test(text.slice(i + length)))) continue;
+      if (record === undefined || (g.chineseBaseNames.has(name) && CHINESE_NAME_CONTINUES.test(text[i + length] ?? ''))) continue;
       if (text[i + length] === '籍') break; // "中国籍犯罪嫌疑人": a nationality, not where it happened
       flushLatin(i);
       out.push({ start: i, end: i + length, name: record.name, code: record.code, level: record.level, country: record.country });

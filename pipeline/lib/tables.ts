@@ -21,6 +21,11 @@ const ROW = /^[ \t]*\|(?:[^|\n]*\|){2,}[ \t]*$/u;
 /** The Markdown alignment row under the header: "|---|:--:|". */
 const ALIGNMENT_ROW = /^[ \t]*\|(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*$/u;
 
+/** A line of a pipe table ("| Shenzhen | 742 | 1,126 |"), the alignment row included. */
+export function isPipeTableRow(line: string): boolean {
+  return ROW.test(line);
+}
+
 function plainCell(text: string): string {
   return text.replace(/\*\*|__|`/gu, '').replace(/\s+/gu, ' ').trim();
 }
@@ -61,7 +66,7 @@ export function pipeTableCells(text: string): TableCell[] {
     const lineStart = offset;
     offset += line.length + 1;
     if (line.trim() === '') continue;
-    if (!ROW.test(line)) {
+    if (!isPipeTableRow(line)) {
       header = null;
       continue;
     }
